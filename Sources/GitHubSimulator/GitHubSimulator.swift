@@ -37,7 +37,8 @@ public final class GitHubSimulator: Sendable {
     }
 
     deinit {
-        stop()
+        // The last reference may be dropped on one of the server's own threads, which cannot join itself.
+        server.withLock { $0 }?.stop(wait: false)
     }
 
     // MARK: Server
@@ -116,14 +117,18 @@ public final class GitHubSimulator: Sendable {
     /// Gives the repository a new key pair and `key_id`; uploads sealed for the old key are refused (422).
     @discardableResult
     public func rotatePublicKey(of fullName: String) -> SimulatedRepository? {
-        let keyPair = SimulatorCrypto.makeKeyPair()
-        return state.withLock { state in
+        state.withLock { state in
             let key = fullName.lowercased()
             guard state.repositories[key] != nil else { return nil }
-            state.repositories[key]!.keyPair = keyPair
-            state.repositories[key]!.keyID = state.makeKeyID()
+            state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
             return SimulatedRepository(state.repositories[key]!)
         }
+    }
+
+    /// Answers the repository's next public-key fetch, then rotates the key: the upload that follows is
+    /// sealed for a key that is already stale.
+    public func rotatePublicKeyAfterNextFetch(of fullName: String) {
+        state.withLock { $0.repositories[fullName.lowercased()]?.rotateAfterNextKeyFetch = true }
     }
 
     /// Sets the default permission tokens have on a repository.
@@ -228,6 +233,15 @@ public final class GitHubSimulator: Sendable {
     public func failNext(_ count: Int, status: Int = 502, matching pathPrefix: String? = nil) {
         guard count > 0 else { return }
         state.withLock { $0.faults.append(Fault(kind: .fail(status: status), remaining: count, pathPrefix: pathPrefix)) }
+    }
+
+    /// Makes a random fraction `rate` (0...1) of later requests answer `status`, drawn from the simulator's seed;
+    /// 0 turns it off.
+    public func setFaultRate(_ rate: Double, status: Int = 502) {
+        state.withLock { state in
+            state.faultRate = min(1, max(0, rate))
+            state.faultRateStatus = status
+        }
     }
 
     /// The next `count` requests (whose path starts with `pathPrefix`, if given) get their connection closed

@@ -96,6 +96,20 @@ struct SecretTests {
         #expect(fixture.simulator.secret("PAT_TOKEN", in: fixture.repository)?.keyID == rotated.keyID)
     }
 
+    @Test func keyRotatedBetweenFetchAndUploadMakesTheUploadStale() throws {
+        let fixture = try Fixture()
+        let client = try fixture.client()
+        let path = "/repos/\(fixture.repository)/actions/secrets/PAT_TOKEN"
+        fixture.simulator.rotatePublicKeyAfterNextFetch(of: fixture.repository)
+        let before = try #require(fixture.simulator.repository(fixture.repository)?.keyID)
+        let staleBody = try fixture.sealedBody("value", client: client)
+        #expect(staleBody.contains(before))
+        #expect(fixture.simulator.repository(fixture.repository)?.keyID != before)
+        #expect(try client.request("PUT", path, token: fixture.token, body: staleBody).status == 422)
+        #expect(try client.request("PUT", path, token: fixture.token, body: fixture.sealedBody("value", client: client)).status == 201)
+        #expect(fixture.simulator.secret("PAT_TOKEN", in: fixture.repository)?.plaintext == "value")
+    }
+
     @Test(arguments: ["1STARTS_WITH_DIGIT", "GITHUB_TOKEN", "github_lower", "HAS-DASH", "HAS%20SPACE", "%C3%A9T%C3%A9"])
     func invalidNamesAreRefused(_ name: String) throws {
         let fixture = try Fixture()

@@ -99,6 +99,16 @@ struct ServerTests {
         #expect(try client.request("GET", "/repos/\(fixture.repository)/actions/secrets/public-key", token: fixture.token).status == 200)
     }
 
+    @Test func faultRateOneFailsEveryRequestAndZeroNone() throws {
+        let fixture = try Fixture()
+        let client = try fixture.client()
+        fixture.simulator.setFaultRate(1, status: 500)
+        #expect(try client.request("GET", "/user", token: fixture.token).status == 500)
+        #expect(try client.request("GET", "/user", token: fixture.token).status == 500)
+        fixture.simulator.setFaultRate(0)
+        #expect(try client.request("GET", "/user", token: fixture.token).status == 200)
+    }
+
     @Test func dropNextClosesWithoutAnswer() throws {
         let fixture = try Fixture()
         fixture.simulator.dropNext(1)
@@ -141,6 +151,16 @@ struct ServerTests {
         #expect(statuses.withLock { $0 } == Array(repeating: 200, count: 8))
         #expect(fixture.simulator.counters.connectionsAccepted == 8)
         #expect(fixture.simulator.counters.peakConcurrency >= 2)
+    }
+
+    @Test func releasingARunningSimulatorClosesItsConnections() throws {
+        var simulator: GitHubSimulator? = GitHubSimulator()
+        let url = try #require(try simulator?.start())
+        let token = try #require(simulator?.mintToken())
+        let client = try RawClient(apiURL: url)
+        #expect(try client.request("GET", "/user", token: token).status == 200)
+        simulator = nil
+        #expect(client.isClosedByServer())
     }
 
     @Test func stopClosesIdleConnections() throws {

@@ -13,10 +13,7 @@ extension SimulatorState {
         counters.total += 1
         counters.byRoute[match?.route.counterKey ?? "unknown", default: 0] += 1
 
-        if let index = faults.firstIndex(where: { $0.matches(request.path) }) {
-            let kind = faults[index].kind
-            faults[index].remaining -= 1
-            if faults[index].remaining == 0 { faults.remove(at: index) }
+        if let kind = takeFault(for: request.path) {
             switch kind {
             case .drop:
                 record(request, status: 0, route: match?.route.counterKey, now: now, dropped: true)
@@ -31,6 +28,20 @@ extension SimulatorState {
         let (response, token) = respond(to: request, match: match, now: now)
         record(request, status: response.status, route: match?.route.counterKey, now: now, dropped: false)
         return .respond(finish(response, token: token, route: match?.route, now: now))
+    }
+
+    /// The fault this request meets: a queued one first, else one drawn at the random fault rate.
+    private mutating func takeFault(for path: String) -> Fault.Kind? {
+        if let index = faults.firstIndex(where: { $0.matches(path) }) {
+            let kind = faults[index].kind
+            faults[index].remaining -= 1
+            if faults[index].remaining == 0 { faults.remove(at: index) }
+            return kind
+        }
+        if faultRate > 0, Double(random.next() >> 11) / Double(1 << 53) < faultRate {
+            return .fail(status: faultRateStatus)
+        }
+        return nil
     }
 
     private mutating func respond(

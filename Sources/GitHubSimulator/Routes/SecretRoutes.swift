@@ -14,6 +14,9 @@ enum SecretRoutes {
             return error.response
         case .success(let key):
             let repository = state.repositories[key]!
+            if repository.rotateAfterNextKeyFetch {
+                state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
+            }
             return .json(200, [
                 "key_id": repository.keyID,
                 "key": SimulatorCrypto.encodeBase64(repository.keyPair.publicKey),

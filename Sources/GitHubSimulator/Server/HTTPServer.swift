@@ -76,18 +76,18 @@ final class HTTPServer: Sendable {
         return boundPort
     }
 
-    /// Closes the listener and every connection, then waits for all server threads to finish.
-    func stop() {
-        let listener = sockets.withLock { state -> Int32 in
-            guard state.started, !state.stopped else { return -1 }
+    /// Closes the listener and every connection; with `wait`, also waits for all server threads to finish.
+    ///
+    /// Pass `wait: false` from a server thread (a thread cannot join itself); the threads then end on their own.
+    func stop(wait: Bool = true) {
+        sockets.withLock { state in
+            guard state.started, !state.stopped else { return }
             state.stopped = true
             // Shutting down (not closing) wakes the threads blocked on these sockets; each thread closes its own.
             for connection in state.connections { shutdown(connection, Int32(SHUT_RDWR)) }
             if state.listener >= 0 { shutdown(state.listener, Int32(SHUT_RDWR)) }
-            return state.listener
         }
-        threads.wait()
-        if listener >= 0 { close(listener) }
+        if wait { threads.wait() }
     }
 
     private func spawn(_ body: @escaping @Sendable () -> Void) {
@@ -101,6 +101,7 @@ final class HTTPServer: Sendable {
     }
 
     private func acceptLoop(_ listener: Int32) {
+        defer { close(listener) }
         while true {
             let connection = accept(listener, nil, nil)
             if connection < 0 {

@@ -11,4 +11,13 @@ struct RepositoryRecord: Sendable {
     var permission: Permission
     /// Secrets keyed by upper-cased name.
     var secrets: [String: StoredSecret] = [:]
+    /// When set, the next public-key fetch is answered and then the key pair rotates (a key changing between GET and PUT).
+    var rotateAfterNextKeyFetch = false
+
+    /// Replaces the key pair and `key_id`; the old `key_id` stops being accepted.
+    mutating func rotateKey(keyID: String) {
+        keyPair = SimulatorCrypto.makeKeyPair()
+        self.keyID = keyID
+        rotateAfterNextKeyFetch = false
+    }
 }

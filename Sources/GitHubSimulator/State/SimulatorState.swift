@@ -11,6 +11,9 @@ struct SimulatorState: Sendable {
     var counters = Counters()
     var inFlight = 0
     var faults: [Fault] = []
+    /// The fraction of requests that fail at random with `faultRateStatus`.
+    var faultRate = 0.0
+    var faultRateStatus = 502
     var latency: Duration
     /// Added to the wall clock, so tests can move time forward (token expiry, rate-limit windows).
     var clockOffset: TimeInterval = 0
