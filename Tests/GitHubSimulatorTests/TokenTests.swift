@@ -49,6 +49,19 @@ struct TokenTests {
         #expect(token.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "_") })
     }
 
+    @Test func broaderScopesImplyNarrowerOnes() {
+        let record = TokenRecord(
+            token: "t", login: "l", userID: 1, kind: .classic, scopes: ["repo", "admin:org"], expiresAt: nil,
+            accountType: "User", expirationFormat: .utc
+        )
+        #expect(record.hasScope("repo:status"))
+        #expect(record.hasScope("public_repo"))
+        #expect(record.hasScope("read:org"))
+        #expect(record.hasScope("write:org"))
+        #expect(!record.hasScope("workflow"))
+        #expect(!record.hasScope("admin:repo_hook"))
+    }
+
     @Test func tokensAreFreshEachTime() {
         let simulator = GitHubSimulator()
         #expect(simulator.mintToken() != simulator.mintToken())

@@ -21,8 +21,16 @@ struct TokenRecord: Sendable {
         return true
     }
 
-    /// Whether a classic token holds `scope`, counting `repo` as implying its sub-scopes.
+    /// Whether a classic token holds `scope`, directly or through a broader one
+    /// (`repo` ⊃ `public_repo`, `repo:status`, …; `admin:x` ⊃ `write:x` ⊃ `read:x`).
     func hasScope(_ scope: String) -> Bool {
-        scopes.contains(scope)
+        if scopes.contains(scope) { return true }
+        if scope.hasPrefix("repo:") || scope == "public_repo" || scope == "repo_deployment" {
+            return scopes.contains("repo")
+        }
+        for (narrow, broad) in [("read:", "write:"), ("read:", "admin:"), ("write:", "admin:")] where scope.hasPrefix(narrow) {
+            if scopes.contains(broad + scope.dropFirst(narrow.count)) { return true }
+        }
+        return false
     }
 }
