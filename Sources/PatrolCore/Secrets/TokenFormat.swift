@@ -29,14 +29,19 @@ public enum TokenFormat {
 
     /// The six base62 characters that end a classic token whose 30 random characters are `body`.
     public static func classicChecksum(of body: some Collection<UInt8>) -> String {
-        var value = CRC32.checksum(body)
+        base62(CRC32.checksum(body))
+    }
+
+    /// `value` in base62 (`0-9A-Za-z`), left-padded with `0` to six digits.
+    static func base62(_ value: UInt32) -> String {
+        var remaining = value
         var digits = [UInt8](repeating: base62Alphabet[0], count: checksumLength)
         var index = checksumLength
         // 62^6 > 2^32, so six digits always hold a CRC-32; the largest is 4gfFC3.
-        while value > 0 {
+        while remaining > 0 {
             index -= 1
-            digits[index] = base62Alphabet[Int(value % 62)]
-            value /= 62
+            digits[index] = base62Alphabet[Int(remaining % 62)]
+            remaining /= 62
         }
         return String(decoding: digits, as: UTF8.self)
     }
