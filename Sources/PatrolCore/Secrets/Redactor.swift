@@ -91,7 +91,7 @@ public struct Redactor: Sendable {
         var index = 0
         while index < bytes.count {
             guard index + name.count <= bytes.count,
-                  bytes[index..<index + name.count].map(lowercased).elementsEqual(name),
+                  bytes[index..<index + name.count].lazy.map(lowercased).elementsEqual(name),
                   let credential = credentialRange(after: index + name.count, in: bytes) else {
                 output.append(bytes[index])
                 index += 1

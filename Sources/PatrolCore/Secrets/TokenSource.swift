@@ -123,6 +123,8 @@ public enum TokenSource {
     /// One byte at a time when stopping at a line feed, so nothing after the first line is consumed.
     static func readAll(_ descriptor: Int32, stoppingAtLineFeed: Bool, origin: TokenOrigin) throws(ReadFailure) -> [UInt8] {
         var bytes = [UInt8]()
+        // Room for any real token up front: a growing array would free copies of it without zeroing them.
+        bytes.reserveCapacity(8192)
         var chunk = [UInt8](repeating: 0, count: stoppingAtLineFeed ? 1 : 4096)
         defer { zero(&chunk) }
         while true {
