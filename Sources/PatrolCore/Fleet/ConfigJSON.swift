@@ -241,7 +241,10 @@ enum ConfigJSON: Equatable, Sendable {
             let leadingZero = !atEnd && bytes[index] == UInt8(ascii: "0")
             let integerDigits = digits(&self)
             guard integerDigits > 0 else { throw error("a number needs digits after \"-\"") }
-            if leadingZero, integerDigits > 1 { throw error("numbers do not take leading zeros") }
+            if leadingZero, integerDigits > 1 {
+                index = start
+                throw error("numbers do not take leading zeros")
+            }
             if !atEnd, bytes[index] == UInt8(ascii: ".") {
                 index += 1
                 guard digits(&self) > 0 else { throw error("a number needs digits after \".\"") }
