@@ -26,7 +26,7 @@ public enum HelpText {
             let label = command == .help ? "help [command]" : command.rawValue
             lines += row(label, command.configuration.abstract, column: max(nameWidth, "help [command]".count) + 4)
         }
-        lines += [""] + section(.global)
+        lines += [""] + section(.global, column: optionColumn([.global]))
         lines += [
             "",
             "The token is never an argument: give it with --token-stdin, --token-env NAME, --token-file PATH,",
@@ -45,11 +45,12 @@ public enum HelpText {
         let configuration = command.configuration
         var lines = ["OVERVIEW: \(configuration.abstract)", ""]
         if !configuration.discussion.isEmpty {
-            lines += wrap(configuration.discussion, indent: 0, firstIndent: 0) + [""]
+            lines += wrap(words(configuration.discussion), indent: 0, firstIndent: 0) + [""]
         }
         lines += usageLines(command)
+        let column = optionColumn(configuration.groups)
         for group in configuration.groups {
-            lines += [""] + section(group)
+            lines += [""] + section(group, column: column)
         }
         if configuration.groups.contains(.token) {
             lines += ["", "Token sources, first match wins: --token-stdin, --token-env, --token-file, PAT_TOKEN, the prompt."]
@@ -85,12 +86,17 @@ public enum HelpText {
             }
         }
         if command == .help || command == .version { parts.append("[<global options>]") }
-        return wrap((["patrol", command.rawValue] + parts).joined(separator: " "), indent: 13, firstIndent: 0, prefix: "USAGE: ")
+        // why parts, not words: "[--old-token-file PATH]" must not break across lines.
+        return wrap(["patrol", command.rawValue] + parts, indent: 13, firstIndent: 0, prefix: "USAGE: ")
     }
 
-    private static func section(_ group: OptionGroup) -> [String] {
+    /// The column option help starts at, shared by all groups of one help text.
+    private static func optionColumn(_ groups: [OptionGroup]) -> Int {
+        min(30, (groups.flatMap(\.options).map(\.synopsis.count).max() ?? 0) + 4)
+    }
+
+    private static func section(_ group: OptionGroup, column: Int) -> [String] {
         let options = group.options
-        let column = min(30, (options.map(\.synopsis.count).max() ?? 0) + 4)
         var lines = ["\(group.title):"]
         for option in options {
             let text = option.defaultValue.map { "\(option.help) (default: \($0))" } ?? option.help
@@ -104,18 +110,22 @@ public enum HelpText {
         let indent = 2 + column
         let head = "  " + label
         if head.count + 2 > indent {
-            return [head] + wrap(text, indent: indent, firstIndent: indent)
+            return [head] + wrap(words(text), indent: indent, firstIndent: indent)
         }
         let padded = head + String(repeating: " ", count: indent - head.count)
-        return wrap(text, indent: indent, firstIndent: indent, prefix: padded)
+        return wrap(words(text), indent: indent, firstIndent: indent, prefix: padded)
     }
 
-    /// Word-wraps `text` to ``width``; the first line starts with `prefix` (or `firstIndent` spaces).
-    private static func wrap(_ text: String, indent: Int, firstIndent: Int, prefix: String? = nil) -> [String] {
+    private static func words(_ text: String) -> [String] {
+        text.split(separator: " ").map(String.init)
+    }
+
+    /// Fills lines of at most ``width`` columns with `words`; the first starts with `prefix` (or `firstIndent` spaces).
+    private static func wrap(_ words: [String], indent: Int, firstIndent: Int, prefix: String? = nil) -> [String] {
         var lines: [String] = []
         var line = prefix ?? String(repeating: " ", count: firstIndent)
         var lineHasWord = false
-        for word in text.split(separator: " ") {
+        for word in words {
             if lineHasWord, line.count + 1 + word.count > width {
                 lines.append(line)
                 line = String(repeating: " ", count: indent)

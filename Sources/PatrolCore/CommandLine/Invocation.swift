@@ -80,14 +80,6 @@ struct InvocationParser {
         if flags.contains("--version") { return Invocation(command: .version) }
 
         var invocation = Invocation(command: command)
-        for extra in positionals.dropFirst() {
-            if command == .help, invocation.helpTopic == nil {
-                invocation.helpTopic = try Self.command(named: extra)
-            } else {
-                throw .unexpectedArgument(extra, command: command)
-            }
-        }
-
         let configuration = command.configuration
         var seen = Set<String>()
         for occurrence in occurrences {
@@ -103,6 +95,14 @@ struct InvocationParser {
             } else {
                 if occurrence.inline { throw .unexpectedValue(option: spec.name, command: command) }
                 OptionValues.setFlag(spec.name, on: &invocation)
+            }
+        }
+        // why after the options: an unknown option's value lands among the arguments; the option is the real mistake.
+        for extra in positionals.dropFirst() {
+            if command == .help, invocation.helpTopic == nil {
+                invocation.helpTopic = try Self.command(named: extra)
+            } else {
+                throw .unexpectedArgument(extra, command: command)
             }
         }
         try Self.checkCombinations(invocation)

@@ -63,7 +63,7 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                 OptionSpec("--token-stdin", "read the token from the first line of standard input"),
                 OptionSpec("--token-env", value: "NAME", "read the token from the environment variable NAME"),
                 OptionSpec("--token-file", value: "PATH", "read the token from a file readable only by you (mode 600)"),
-                OptionSpec("--auth-env", value: "NAME", "call the API with the token in variable NAME (e.g. GH_TOKEN)",
+                OptionSpec("--auth-env", value: "NAME", "call the API with the credential in variable NAME, e.g. GH_TOKEN",
                            default: "the token itself"),
             ]
         case .rollout:
@@ -89,7 +89,7 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                 OptionSpec("--warn-days", value: "N", "warn (exit 3) at N days left or fewer", default: "policy.warnDays"),
                 OptionSpec("--critical-days", value: "N", "critical (exit 4) at N days left or fewer",
                            default: "policy.criticalDays"),
-                OptionSpec("--format", value: "FORMAT", "text, json or github (workflow annotations)", default: "text"),
+                OptionSpec("--format", value: "FORMAT", "text, json, or github for workflow annotations", default: "text"),
                 OptionSpec("--open-issue", "keep one open issue about the expiry in the platform repository"),
                 OptionSpec("--webhook-env", value: "NAME", "also post the report to the webhook URL in variable NAME"),
             ]
