@@ -33,6 +33,11 @@ enum ConfigJSON: Equatable, Sendable {
     /// Reads one JSON document, or says where and why it is not JSON.
     static func parse(_ bytes: [UInt8]) throws(ConfigJSONSyntaxError) -> ConfigJSON {
         var reader = Reader(bytes: bytes)
+        // why: editors on some systems start UTF-8 files with a byte-order mark, which JSON does not allow but means no harm.
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            reader.index = 3
+            reader.lineStart = 3
+        }
         reader.skipWhitespace()
         if reader.atEnd { throw reader.error("the file is empty; expected a JSON object") }
         let value = try reader.value(depth: 0)

@@ -70,6 +70,9 @@ public struct FleetConfig: Sendable, Equatable {
         guard !isDirectory.boolValue else {
             throw ConfigError(file: path, field: "", problem: "is a folder, not a file; \(pointer)")
         }
+        guard FileManager.default.isReadableFile(atPath: path) else {
+            throw ConfigError(file: path, field: "", problem: "cannot be read (permission denied); check its permissions or \(pointer)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -82,6 +85,11 @@ public struct FleetConfig: Sendable, Equatable {
     /// Validates config text; `path` is used in messages and to resolve the ledger.
     public static func parse(_ bytes: [UInt8], path: String) throws(ConfigError) -> FleetConfig {
         try FleetConfigReader(file: path).read(bytes)
+    }
+
+    /// Validates config text held in `data`.
+    public static func parse(_ data: Data, path: String) throws(ConfigError) -> FleetConfig {
+        try parse(Array(data), path: path)
     }
 
     /// The part `repository` plays in this fleet, or nil when it is not part of it.

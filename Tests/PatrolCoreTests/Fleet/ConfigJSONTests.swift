@@ -17,6 +17,14 @@ struct ConfigJSONTests {
         ]))
     }
 
+    @Test("a leading byte-order mark is skipped")
+    func byteOrderMark() throws {
+        #expect(try ConfigJSON.parse([0xEF, 0xBB, 0xBF] + Array("{}".utf8)) == .object([]))
+        #expect(throws: ConfigJSONSyntaxError(line: 1, column: 1, problem: "unexpected byte 0xEF; expected a value")) {
+            try ConfigJSON.parse([0xEF] + Array("{}".utf8))
+        }
+    }
+
     @Test("escapes, including surrogate pairs, decode")
     func escapes() throws {
         #expect(try parse(#""a\"b\\c\/d\n\t\u00e9\ud83d\ude00""#) == .string("a\"b\\c/d\n\té😀"))

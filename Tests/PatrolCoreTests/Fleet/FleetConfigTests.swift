@@ -93,6 +93,12 @@ struct FleetConfigTests {
         #expect(config.workflowPath(of: config.libraries[0]) == ".github/workflows/release.yml")
     }
 
+    @Test("Data and bytes parse alike")
+    func dataOverload() throws {
+        let text = #"{"owner": "o", "secret": "S", "repositories": {"libraries": ["a"]}}"#
+        #expect(try FleetConfig.parse(Data(text.utf8), path: "f.json") == parse(text, path: "f.json"))
+    }
+
     @Test("the ledger path is resolved against the config file's folder", arguments: [
         ("config/fleet.json", "ledger.json", "config/ledger.json"),
         ("fleet.json", "ledger.json", "ledger.json"),
