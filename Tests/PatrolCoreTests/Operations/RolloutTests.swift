@@ -213,7 +213,7 @@ struct RolloutTests {
     func rotatedKey() async throws {
         let fleet = try FleetHarness()
         let token = fleet.mint()
-        fleet.simulator.rotateKeyAfterNextFetch(of: "garrick0/c3-parsing")
+        fleet.simulator.rotatePublicKeyAfterNextFetch(of: "garrick0/c3-parsing")
         let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
         #expect(run.code == 0, "\(run.output)")
         #expect(fleet.delivered()["garrick0/c3-parsing"] == .some(token))
