@@ -127,8 +127,10 @@ final class CurlEasy {
     }
 
     private func receiveHeaderLine(_ bytes: UnsafeRawBufferPointer) {
-        var line = String(decoding: bytes, as: UTF8.self)
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
+        var end = bytes.count
+        while end > 0, bytes[end - 1] == 0x0a || bytes[end - 1] == 0x0d { end -= 1 }
+        // Trimmed as bytes: in a Swift String "\r\n" is one Character and would survive a Character-wise trim.
+        let line = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[..<end]), as: UTF8.self)
         if line.hasPrefix("HTTP/") {
             // A new status line: an earlier response of a redirect chain (or a 100 Continue) is over.
             responseHeaders = HTTPHeaders()
