@@ -18,6 +18,8 @@ public final class CurlTransport: HTTPTransport {
         shared = TransportState()
         _ = CurlGlobal.ready
         let context = LoopContext(shared: shared, configuration: configuration)
+        // A POSIX thread rather than Foundation's `Thread`: ``shutdown()`` must join it so that no curl call is
+        // running when the process exits (OpenSSL's exit handlers race live threads), and `Thread` cannot be joined.
         // Why Unmanaged (retained): the thread owns the context until its entry function takes it back;
         // when the thread cannot be created the retain is released right here.
         let retained = Unmanaged.passRetained(context)
