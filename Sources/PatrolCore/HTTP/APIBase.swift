@@ -17,6 +17,7 @@ public struct APIBase: Sendable, Equatable {
     public init(_ raw: String, source: String? = nil) throws(APIBaseError) {
         let parts = URLParts(raw)
         if let failure = parts.failure { throw APIBaseError(value: raw, reason: failure, source: source) }
+        if parts.hasQueryOrFragment { throw APIBaseError(value: raw, reason: .queryOrFragment, source: source) }
         if !parts.isHTTPS && !APIBase.isLoopback(host: parts.host) {
             throw APIBaseError(value: raw, reason: .plainHTTPOffLoopback, source: source)
         }
@@ -139,8 +140,10 @@ struct URLParts: Equatable {
     var port: String?
     /// Without trailing slashes; empty or starting with `/`.
     var path: String
+    /// True when a `?` or `#` follows the path (fine for a request URL, refused for an API base).
+    var hasQueryOrFragment = false
 
-    /// `scheme://host[:port]path`, IPv6 hosts in brackets.
+    /// `scheme://host[:port]path`, IPv6 hosts in brackets, without query or fragment.
     var normalized: String {
         let hostPart = host.contains(":") ? "[\(host)]" : host
         return (isHTTPS ? "https://" : "http://") + hostPart + (port.map { ":" + $0 } ?? "") + path
@@ -156,7 +159,7 @@ struct URLParts: Equatable {
         path = ""
         guard !raw.isEmpty else { failure = .empty; return }
         let lowered = raw.lowercased()
-        let rest: Substring
+        var rest: Substring
         if lowered.hasPrefix("https://") {
             isHTTPS = true
             rest = raw.dropFirst("https://".count)
@@ -166,7 +169,9 @@ struct URLParts: Equatable {
             failure = .unsupportedScheme
             return
         }
-        if rest.contains(where: { $0 == "?" || $0 == "#" }) { failure = .queryOrFragment; return }
+        let beforeQuery = rest.prefix { $0 != "?" && $0 != "#" }
+        hasQueryOrFragment = beforeQuery.count < rest.count
+        rest = beforeQuery
         if rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false }) {
             failure = .invalidHost
             return

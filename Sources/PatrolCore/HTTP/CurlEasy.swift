@@ -36,7 +36,7 @@ final class CurlEasy {
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
 
         let target = URLParts(request.url)
-        guard target.failure == nil else { throw refuse("the URL is not an absolute http(s) URL without user name, query or fragment") }
+        guard target.failure == nil else { throw refuse("the URL is not an absolute http(s) URL without a user name") }
         let loopback = APIBase.isLoopback(host: target.host)
         guard target.isHTTPS || loopback else {
             throw refuse("plain http:// is only used for loopback hosts; the token would cross the network in clear — use https://")

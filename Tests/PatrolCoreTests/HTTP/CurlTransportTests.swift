@@ -44,7 +44,7 @@ struct CurlTransportTests {
         let port = try SilentListener.closedPort()
         let transport = CurlTransport()
         defer { transport.shutdown() }
-        let url = "http://127.0.0.1:\(port)/user"
+        let url = "http://127.0.0.1:\(port)/user/repos?per_page=100&page=2"
         let error = await #expect(throws: TransportError.self) { try await transport.send(HTTPRequest(method: .get, url: url)) }
         #expect(error?.kind == .connect)
         #expect(error?.curlCode == 7)
