@@ -1,0 +1,213 @@
+import Foundation
+
+/// The GitHub REST API root patrol talks to: `https://api.github.com`, a GitHub Enterprise Server's
+/// `https://HOST/api/v3`, or a loopback simulator over `http://`.
+public struct APIBase: Sendable, Equatable {
+    /// Scheme, host, optional port and path, without a trailing slash.
+    public let url: String
+    /// The host, lower-cased, without brackets or port (`::1`, not `[::1]`).
+    public let host: String
+    /// True for `https://`.
+    public let isHTTPS: Bool
+
+    /// The public API of github.com.
+    public static let gitHubDotCom = APIBase(checked: "https://api.github.com", host: "api.github.com", isHTTPS: true)
+
+    /// Parses and checks `raw`; `source` names where it came from in the error (`--api-url`, `$GITHUB_API_URL`, …).
+    public init(_ raw: String, source: String? = nil) throws(APIBaseError) {
+        let parts = URLParts(raw)
+        if let failure = parts.failure { throw APIBaseError(value: raw, reason: failure, source: source) }
+        if parts.hasQueryOrFragment { throw APIBaseError(value: raw, reason: .queryOrFragment, source: source) }
+        if !parts.isHTTPS && !APIBase.isLoopback(host: parts.host) {
+            throw APIBaseError(value: raw, reason: .plainHTTPOffLoopback, source: source)
+        }
+        self.init(checked: parts.normalized, host: parts.host, isHTTPS: parts.isHTTPS)
+    }
+
+    private init(checked url: String, host: String, isHTTPS: Bool) {
+        self.url = url
+        self.host = host
+        self.isHTTPS = isHTTPS
+    }
+
+    /// True when the host is this machine (127.0.0.0/8, `::1`, `localhost`): the only hosts `http://` is allowed for.
+    public var isLoopback: Bool { APIBase.isLoopback(host: host) }
+
+    /// True for github.com's own API, `api.github.com`.
+    public var isGitHubDotCom: Bool { host == "api.github.com" }
+
+    /// The host of the web interface: `github.com` for `api.github.com`, `NAME.ghe.com` for `api.NAME.ghe.com`,
+    /// and the API host itself (with its port) for GitHub Enterprise Server's `https://HOST/api/v3`.
+    public var webHost: String {
+        if isGitHubDotCom { return "github.com" }
+        if host.hasPrefix("api."), host.hasSuffix(".ghe.com") { return String(host.dropFirst("api.".count)) }
+        let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
+        return String(authority)
+    }
+
+    /// The absolute URL of an API path such as `/repos/o/r/actions/secrets/public-key` (leading slash optional).
+    public func url(_ path: String) -> String {
+        path.hasPrefix("/") ? url + path : url + "/" + path
+    }
+
+    /// Picks the API base by precedence: `--api-url`, then `$GITHUB_API_URL` (set by GitHub Actions),
+    /// then the config file's `apiURL`, then `https://api.github.com`. An empty environment variable counts as unset.
+    public static func resolve(flag: String?, environment: [String: String], config: String?) throws(APIBaseError) -> APIBase {
+        if let flag { return try APIBase(flag, source: "--api-url") }
+        if let fromEnvironment = environment["GITHUB_API_URL"], !fromEnvironment.isEmpty {
+            return try APIBase(fromEnvironment, source: "$GITHUB_API_URL")
+        }
+        if let config { return try APIBase(config, source: "apiURL in the config") }
+        return .gitHubDotCom
+    }
+
+    /// True for `localhost`, any 127.0.0.0/8 address and `::1` in any spelling.
+    public static func isLoopback(host: String) -> Bool {
+        var bare = host.lowercased()
+        if bare.hasPrefix("["), bare.hasSuffix("]") { bare = String(bare.dropFirst().dropLast()) }
+        if bare == "localhost" || bare == "localhost." { return true }
+        var v4 = in_addr()
+        // Why unsafe: inet_pton writes at most sizeof(in_addr) bytes into `v4`.
+        if inet_pton(AF_INET, bare, &v4) == 1 {
+            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        }
+        var v6 = in6_addr()
+        // Why unsafe: inet_pton writes at most sizeof(in6_addr) bytes into `v6`; the tuple is read as 16 bytes.
+        if inet_pton(AF_INET6, bare, &v6) == 1 {
+            let bytes = withUnsafeBytes(of: &v6) { Array($0) }
+            return bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
+        }
+        return false
+    }
+}
+
+/// Why an API URL was refused. Patrol exits with code 2 before sending any request.
+public struct APIBaseError: Error, Equatable, CustomStringConvertible {
+    /// What is wrong with the URL.
+    public enum Reason: Equatable, Sendable {
+        case empty
+        case unsupportedScheme
+        case plainHTTPOffLoopback
+        case userInfo
+        case queryOrFragment
+        case missingHost
+        case invalidHost
+        case invalidPort
+    }
+
+    /// The URL as given.
+    public let value: String
+    public let reason: Reason
+    /// Where the URL came from (`--api-url`, `$GITHUB_API_URL`, `apiURL in the config`), when known.
+    public let source: String?
+
+    public init(value: String, reason: Reason, source: String? = nil) {
+        self.value = value
+        self.reason = reason
+        self.source = source
+    }
+
+    public var description: String {
+        let subject = "\(source ?? "API URL") \"\(value)\""
+        switch reason {
+        case .empty:
+            return "\(source ?? "the API URL") is empty — give a URL such as https://api.github.com or https://HOST/api/v3"
+        case .unsupportedScheme:
+            return "\(subject) is not an https:// URL — use https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server"
+        case .plainHTTPOffLoopback:
+            return "\(subject) uses plain http:// to a host that is not this machine, so the token would cross the network in clear"
+                + " — use https://, or http:// only for a loopback address (127.0.0.1, [::1], localhost)"
+        case .userInfo:
+            return "\(subject) carries a user name or password — remove the part before '@'; patrol sends its token in a header"
+        case .queryOrFragment:
+            return "\(subject) has a query or fragment — give only the API root, such as https://HOST/api/v3"
+        case .missingHost:
+            return "\(subject) has no host — give a URL such as https://api.github.com"
+        case .invalidHost:
+            return "\(subject) has an invalid host — use a host name or an IP address (IPv6 in brackets)"
+        case .invalidPort:
+            return "\(subject) has an invalid port — use a number from 1 to 65535 after the host"
+        }
+    }
+}
+
+/// The pieces of an `http(s)://host[:port][/path]` URL, checked strictly enough to refuse anything patrol must not send to.
+struct URLParts: Equatable {
+    var isHTTPS: Bool
+    /// Lower-cased, without brackets.
+    var host: String
+    /// As written, digits only, or nil.
+    var port: String?
+    /// Without trailing slashes; empty or starting with `/`.
+    var path: String
+    /// True when a `?` or `#` follows the path (fine for a request URL, refused for an API base).
+    var hasQueryOrFragment = false
+
+    /// `scheme://host[:port]path`, IPv6 hosts in brackets, without query or fragment.
+    var normalized: String {
+        let hostPart = host.contains(":") ? "[\(host)]" : host
+        return (isHTTPS ? "https://" : "http://") + hostPart + (port.map { ":" + $0 } ?? "") + path
+    }
+
+    /// Why `raw` was refused, or nil when every part is acceptable.
+    private(set) var failure: APIBaseError.Reason?
+
+    /// Splits and checks `raw`; read ``failure`` before the other parts.
+    init(_ raw: String) {
+        isHTTPS = false
+        host = ""
+        path = ""
+        guard !raw.isEmpty else { failure = .empty; return }
+        let lowered = raw.lowercased()
+        var rest: Substring
+        if lowered.hasPrefix("https://") {
+            isHTTPS = true
+            rest = raw.dropFirst("https://".count)
+        } else if lowered.hasPrefix("http://") {
+            rest = raw.dropFirst("http://".count)
+        } else {
+            failure = .unsupportedScheme
+            return
+        }
+        let beforeQuery = rest.prefix { $0 != "?" && $0 != "#" }
+        hasQueryOrFragment = beforeQuery.count < rest.count
+        rest = beforeQuery
+        if rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7f } ?? false }) {
+            failure = .invalidHost
+            return
+        }
+        let authority = rest.prefix { $0 != "/" }
+        var trimmedPath = rest.dropFirst(authority.count)
+        while trimmedPath.hasSuffix("/") { trimmedPath = trimmedPath.dropLast() }
+        path = String(trimmedPath)
+        if authority.contains("@") { failure = .userInfo; return }
+        guard !authority.isEmpty else { failure = .missingHost; return }
+
+        var hostPart: Substring
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { failure = .invalidHost; return }
+            hostPart = authority[authority.index(after: authority.startIndex)..<close]
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { failure = .invalidHost; return }
+                port = String(after.dropFirst())
+            }
+            var probe = in6_addr()
+            // Why unsafe: inet_pton writes at most sizeof(in6_addr) bytes into `probe`.
+            guard inet_pton(AF_INET6, String(hostPart), &probe) == 1 else { failure = .invalidHost; return }
+        } else {
+            let pieces = authority.split(separator: ":", omittingEmptySubsequences: false)
+            guard pieces.count <= 2 else { failure = .invalidHost; return }
+            hostPart = pieces[0]
+            if pieces.count == 2 { port = String(pieces[1]) }
+            let allowed = hostPart.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "." || $0 == "_") }
+            guard allowed else { failure = .invalidHost; return }
+        }
+        guard !hostPart.isEmpty else { failure = .missingHost; return }
+        host = hostPart.lowercased()
+        if let port {
+            guard !port.isEmpty, port.count <= 5, port.allSatisfy(\.isASCII), port.allSatisfy(\.isNumber),
+                  let number = Int(port), (1...65535).contains(number) else { failure = .invalidPort; return }
+        }
+    }
+}

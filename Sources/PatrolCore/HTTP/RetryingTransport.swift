@@ -1,0 +1,49 @@
+import Foundation
+
+/// Sends through another transport and retries what ``RetryPolicy`` allows: network failures and 5xx
+/// on idempotent methods, with backoff. Every attempt passes the ``RequestGate`` first.
+public struct RetryingTransport: HTTPTransport {
+    private let base: any HTTPTransport
+    private let policy: RetryPolicy
+    private let gate: any RequestGate
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let random: @Sendable (ClosedRange<Double>) -> Double
+
+    /// - Parameters:
+    ///   - sleep: waits between attempts; tests pass one that records instead of waiting.
+    ///   - random: draws the jitter; tests pass a fixed one.
+    public init(
+        _ base: any HTTPTransport,
+        policy: RetryPolicy = RetryPolicy(),
+        gate: any RequestGate = OpenGate(),
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) }
+    ) {
+        self.base = base
+        self.policy = policy
+        self.gate = gate
+        self.sleep = sleep
+        self.random = random
+    }
+
+    /// Sends `request` up to `policy.maxAttempts` times; returns the last response with ``HTTPResponse/attempts`` set,
+    /// or rethrows the last ``TransportError``.
+    public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var attempt = 1
+        while true {
+            await gate.admit(request)
+            do {
+                var response = try await base.send(request)
+                await gate.observe(response, for: request)
+                guard policy.shouldRetry(request, status: response.status, attempt: attempt) else {
+                    response.attempts = attempt
+                    return response
+                }
+            } catch let error as TransportError {
+                guard policy.shouldRetry(request, error: error, attempt: attempt) else { throw error }
+            }
+            attempt += 1
+            try await sleep(policy.delay(beforeAttempt: attempt, random: random))
+        }
+    }
+}
