@@ -10,8 +10,9 @@ public enum Patrol {
     public static func main(arguments: [String]) async -> Int32 {
         ProcessHardening.disableCoreDumps()
         let environment = ProcessInfo.processInfo.environment
-        let quick = Invocation.quickFlags(arguments)
-        let console = Console.process(quiet: quick.quiet, verbose: quick.verbose, noColor: quick.noColor, environment: environment)
+        // The console is needed before parsing can fail, so read its flags from a first parse (it is pure and cheap).
+        let global = (try? Invocation.parse(arguments))?.global ?? GlobalOptions()
+        let console = Console.process(quiet: global.quiet, verbose: global.verbose, noColor: global.noColor, environment: environment)
         return await run(arguments: arguments, context: Context(environment: environment, console: console, tokenInputs: .process))
     }
 
@@ -22,11 +23,11 @@ public enum Patrol {
             let invocation = try Invocation.parse(arguments)
             let code: ExitCode
             switch invocation.command {
-            case .help(let topic):
-                console.result(HelpText.text(for: topic))
+            case .help:
+                console.result(HelpText.help(topic: invocation.helpTopic))
                 code = .success
             case .version:
-                console.result("patrol \(version)")
+                console.result(HelpText.version)
                 code = .success
             case .rollout:
                 code = try await RolloutCommand.run(invocation, context: context)
@@ -35,15 +36,17 @@ public enum Patrol {
             case .simulator:
                 code = try await SimulatorCommand.run(invocation, context: context)
             case .rotate, .expiry, .doctor, .status:
-                console.error("patrol \(invocation.command.name): not available in this version yet; see `patrol help`")
+                console.error("patrol \(invocation.command): not available in this version yet; see `patrol help`")
                 code = .usage
             }
             return code.rawValue
         } catch {
-            let code = ExitCode.for(error)
-            console.error("patrol: \(error)")
-            if let usage = error as? UsageError, let text = usage.usageHint { console.error(text) }
-            return code.rawValue
+            if let usage = error as? UsageError {
+                console.error(HelpText.usageError(usage))
+            } else {
+                console.error("patrol: \(error)")
+            }
+            return ExitCode.for(error).rawValue
         }
     }
 }

@@ -30,3 +30,12 @@ public protocol ClosableTransport: HTTPTransport {
     /// Releases the transport; pending requests fail. Returns once its thread has ended.
     func shutdown()
 }
+
+extension TokenOptions {
+    /// The token sources the user named, for ``TokenSource/resolve(_:inputs:)``.
+    var sourceOptions: TokenSourceOptions {
+        TokenSourceOptions(stdin: fromStandardInput, env: environmentVariable, file: filePath)
+    }
+}
+
+extension CurlTransport: ClosableTransport {}

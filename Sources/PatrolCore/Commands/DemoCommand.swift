@@ -6,8 +6,8 @@ import GitHubSimulator
 enum DemoCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let console = context.console
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.config, environment: context.environment))
-        let simulator = GitHubSimulator(latency: .milliseconds(invocation.demo.latencyMs))
+        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
+        let simulator = GitHubSimulator(latency: .milliseconds(invocation.demo.latencyMilliseconds))
         let apiURL = try simulator.start()
         defer { simulator.stop() }
         for repository in config.repositories + [config.platform.repository] {
@@ -23,14 +23,14 @@ enum DemoCommand {
         let ledger = try LedgerStore(path: folder + "/ledger.json", secret: config.secret)
 
         console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
-                       + "\(config.repositories.count) repositories of \(config.owner), latency \(invocation.demo.latencyMs) ms, "
+                       + "\(config.repositories.count) repositories of \(config.owner), latency \(invocation.demo.latencyMilliseconds) ms, "
                        + "a throw-away token \(token.fingerprint.short)")
         console.result("")
         console.result(console.paint("1. rollout", .bold) + ": seal \(config.secret) with each repository's public key, upload, verify")
 
         let transport = context.makeTransport { line in console.trace(line) }
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(wrapping: transport), base: try APIBase(apiURL), credential: token)
+        let client = GitHubClient(transport: RetryingTransport(transport), base: try APIBase(apiURL), credential: token)
         let started = ContinuousClock.now
         let report = try await RolloutCommand.perform(.init(
             command: "rollout", config: config, repositories: config.repositories, token: token, client: client,

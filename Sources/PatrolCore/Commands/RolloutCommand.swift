@@ -3,18 +3,18 @@ import Foundation
 /// `patrol rollout`: preflight, then seal, upload and verify for every repository of the fleet.
 enum RolloutCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.config, environment: context.environment))
+        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
         let base = try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL)
-        let repositories = try config.selecting(invocation.rollout.repos)
+        let repositories = try config.selecting(invocation.rollout.repositories)
         let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token
-        let auth = try invocation.token.authEnv.map { try TokenSource.resolveAuth(envName: $0, inputs: context.tokenInputs).token }
+        let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
         context.console.redact([token] + (auth.map { [$0] } ?? []))
         _ = try TokenFormat.check(token)
         let ledger = try LedgerStore(path: config.ledgerPath, secret: config.secret)
 
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(wrapping: transport), base: base, credential: auth ?? token)
+        let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: auth ?? token)
         let report = try await perform(RolloutPlan(
             command: "rollout", config: config, repositories: repositories, token: token, client: client,
             ledger: ledger, options: invocation.rollout), console: context.console)

@@ -6,10 +6,10 @@ import GitHubSimulator
 enum SimulatorCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let options = invocation.simulator
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.config, environment: context.environment))
-        let simulator = GitHubSimulator(latency: .milliseconds(options.latencyMs), seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
+        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
+        let simulator = GitHubSimulator(latency: .milliseconds(options.latencyMilliseconds), seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
         if options.faultRate > 0 { simulator.setFaultRate(options.faultRate) }
-        let apiURL = try simulator.start(port: options.port)
+        let apiURL = try simulator.start(port: UInt16(options.port))
         defer { simulator.stop() }
         for repository in config.repositories + [config.platform.repository] {
             simulator.addRepository(repository.fullName)
@@ -29,15 +29,28 @@ enum SimulatorCommand {
     /// Suspends until SIGINT or SIGTERM arrives.
     static func waitForInterrupt() async {
         let signals = AsyncStream<Void> { continuation in
-            let sources = [SIGINT, SIGTERM].map { number in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number)
-                source.setEventHandler { continuation.yield() }
-                source.resume()
-                return source
-            }
-            continuation.onTermination = { _ in sources.forEach { $0.cancel() } }
+            let watch = SignalWatch([SIGINT, SIGTERM]) { continuation.yield() }
+            continuation.onTermination = { _ in watch.cancel() }
         }
         for await _ in signals { break }
     }
+}
+
+/// Dispatch sources for a few signals, whose default action is turned off while they are watched.
+private final class SignalWatch: @unchecked Sendable {
+    // @unchecked Sendable: `sources` is set once in init and never mutated; DispatchSource's
+    // methods are thread-safe, so cancelling from another thread is allowed.
+    private let sources: [any DispatchSourceSignal]
+
+    init(_ numbers: [Int32], handler: @escaping @Sendable () -> Void) {
+        sources = numbers.map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler(handler: handler)
+            source.resume()
+            return source
+        }
+    }
+
+    func cancel() { sources.forEach { $0.cancel() } }
 }

@@ -14,9 +14,12 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
     public let acceptedPermissions: String?
     /// The SAML SSO authorisation URL from `X-GitHub-SSO`, when the organisation requires it.
     public let ssoURL: String?
+    /// How many times the request was sent before this answer was final.
+    public let attempts: Int
 
     public init(request: String, status: Int, message: String, requestID: String? = nil,
-                acceptedPermissions: String? = nil, ssoURL: String? = nil) {
+                acceptedPermissions: String? = nil, ssoURL: String? = nil, attempts: Int = 1) {
+        self.attempts = attempts
         self.request = request
         self.status = status
         self.message = message
@@ -40,7 +43,7 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
         }
         self.init(request: request, status: response.status, message: message,
                   requestID: response.headers["x-github-request-id"],
-                  acceptedPermissions: response.headers["x-accepted-github-permissions"], ssoURL: sso)
+                  acceptedPermissions: response.headers["x-accepted-github-permissions"], ssoURL: sso, attempts: response.attempts)
     }
 
     /// True for 401: the token is invalid, expired or revoked. The run must stop: GitHub locks out an

@@ -22,8 +22,9 @@ public actor LedgerStore {
         var next = ledger
         change(&next)
         guard next != ledger else { return }
-        try Self.write(next, to: path)
-        ledger = next
+        let data = try Self.write(next, to: path)
+        // Keep exactly what is on disk (dates at the file's second precision), so a reload compares equal.
+        ledger = (try? Self.decode(data))?.ledger ?? next
     }
 
     // MARK: - Reading
@@ -35,11 +36,9 @@ public actor LedgerStore {
             }
             return nil
         }
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
         let version: Int
         do {
-            version = try decoder.decode(LedgerVersion.self, from: data).version
+            version = try JSONDecoder().decode(LedgerVersion.self, from: data).version
         } catch {
             throw LedgerError.unreadable(path: path, problem: data.isEmpty ? "the file is empty" : "not a patrol ledger: no \"version\"")
         }
@@ -49,7 +48,7 @@ public actor LedgerStore {
         }
         let file: LedgerFileV1
         do {
-            file = try decoder.decode(LedgerFileV1.self, from: data)
+            file = try decode(data)
         } catch {
             throw LedgerError.unreadable(path: path, problem: GitHubClient.describe(error))
         }
@@ -57,6 +56,12 @@ public actor LedgerStore {
             throw LedgerError.otherSecret(path: path, ledgerSecret: file.secret, configSecret: secret)
         }
         return file.ledger
+    }
+
+    static func decode(_ data: Data) throws -> LedgerFileV1 {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(LedgerFileV1.self, from: data)
     }
 
     // MARK: - Writing
@@ -68,7 +73,9 @@ public actor LedgerStore {
         return try encoder.encode(LedgerFileV1(ledger))
     }
 
-    static func write(_ ledger: Ledger, to path: String) throws {
+    /// Writes `ledger` durably and returns the bytes written.
+    @discardableResult
+    static func write(_ ledger: Ledger, to path: String) throws -> Data {
         let data: Data
         do { data = try encode(ledger) } catch { throw LedgerError.writeFailed(path: path, problem: "\(error)") }
         let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
@@ -82,6 +89,7 @@ public actor LedgerStore {
             unlink(temporary)
             throw LedgerError.writeFailed(path: path, problem: "\(error)")
         }
+        return data
     }
 }
 

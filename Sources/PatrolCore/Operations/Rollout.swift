@@ -29,59 +29,63 @@ public struct Rollout: Sendable {
     /// Runs every repository and returns their outcomes in the fleet's order.
     public func run() async -> [RepositoryOutcome] {
         let held = await ledger.snapshot
-        let stop = Mutex<GitHubError?>(nil)
+        let rejection = Rejection()
         var outcomes = [RepositoryOutcome?](repeating: nil, count: repositories.count)
         await withTaskGroup(of: (Int, RepositoryOutcome).self) { group in
-            var next = 0
+            var pending = Array(repositories.enumerated().reversed())
             var done = 0
-            func startNext() {
-                guard next < repositories.count else { return }
-                let index = next, repository = repositories[index]
-                next += 1
-                group.addTask {
-                    if resume && held.holds(repository, token.fingerprint) {
-                        return (index, .skipped(repository, reason: "already holds this token (--resume)", counts: true))
+            while !pending.isEmpty || done < repositories.count {
+                // Keep `concurrency` repositories in progress; start the next as each one finishes.
+                while let (index, repository) = pending.last, repositories.count - pending.count - done < max(1, concurrency) {
+                    pending.removeLast()
+                    group.addTask {
+                        (index, await outcome(for: repository, held: held, rejection: rejection))
                     }
-                    if let rejection = stop.withLock({ $0 }) {
-                        return (index, .notAttempted(repository, because: rejection))
-                    }
-                    let outcome = await deliver(to: repository)
-                    if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials {
-                        stop.withLock { if $0 == nil { $0 = error } }
-                    }
-                    return (index, outcome)
                 }
-            }
-            for _ in 0..<max(1, min(concurrency, repositories.count)) { startNext() }
-            for await (index, outcome) in group {
+                guard let (index, outcome) = await group.next() else { break }
                 outcomes[index] = outcome
                 done += 1
                 progress(done)
-                startNext()
             }
         }
         return outcomes.map { $0! }
     }
 
+    /// One repository's outcome, unless the ledger or an earlier 401 says not to try.
+    private func outcome(for repository: RepositoryName, held: Ledger, rejection: Rejection) async -> RepositoryOutcome {
+        if resume && held.holds(repository, token.fingerprint) {
+            return .skipped(repository, reason: "already holds this token (--resume)", counts: true)
+        }
+        if let error = rejection.error { return .notAttempted(repository, because: error) }
+        let outcome = await deliver(to: repository)
+        if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials { rejection.record(error) }
+        return outcome
+    }
+
+    /// The first 401 of a run: once set, no further repository is attempted.
+    private final class Rejection: Sendable {
+        private let first = Mutex<GitHubError?>(nil)
+        var error: GitHubError? { first.withLock { $0 } }
+        func record(_ error: GitHubError) { first.withLock { if $0 == nil { $0 = error } } }
+    }
+
     /// GET key → seal → PUT → GET to verify → ledger, for one repository.
     func deliver(to repository: RepositoryName) async -> RepositoryOutcome {
+        // Upload attempts, as the report counts them: every PUT sent, retries included.
         var attempts = 0
         do {
             var key = try await client.publicKey(of: repository)
-            attempts += key.attempts
             var sealed = try SealedBox.seal(token, publicKey: key.key)
-            if dryRun { return .dryRun(repository, attempts: attempts) }
+            if dryRun { return .dryRun(repository) }
             let write: SecretWrite
             do {
-                write = try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: key.keyID)
+                write = try await upload(sealed, keyID: key.keyID, to: repository, counting: &attempts)
             } catch let error as GitHubError where error.status == 422 {
                 // A 422 here is most often a key rotated between our GET and PUT: fetch it again once and retry once.
-                attempts += 1
                 key = try await client.publicKey(of: repository)
                 sealed = try SealedBox.seal(token, publicKey: key.key)
-                write = try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: key.keyID)
+                write = try await upload(sealed, keyID: key.keyID, to: repository, counting: &attempts)
             }
-            attempts += write.attempts
             let uploadedAt = now()
             guard let metadata = try await client.secret(secret, in: repository) else {
                 throw VerificationError.absent(repository: repository, secret: secret, httpStatus: write.httpStatus)
@@ -101,7 +105,22 @@ public struct Rollout: Sendable {
                                      httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
         } catch {
             return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
-                                     secretUpdatedAt: nil, attempts: max(attempts, 1), failure: .failed(error))
+                                     secretUpdatedAt: nil, attempts: attempts, failure: .failed(error))
+        }
+    }
+
+    /// One PUT (with the transport's retries), adding the number of times it was sent to `attempts`.
+    private func upload(_ sealed: String, keyID: String, to repository: RepositoryName, counting attempts: inout Int) async throws -> SecretWrite {
+        do {
+            let write = try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID)
+            attempts += write.attempts
+            return write
+        } catch let error as GitHubError {
+            attempts += error.attempts
+            throw error
+        } catch {
+            attempts += 1
+            throw error
         }
     }
 }
@@ -156,8 +175,8 @@ public struct RepositoryOutcome: Sendable {
                 + "fix the token, then run again with --resume", counts: false)
     }
 
-    static func dryRun(_ repository: RepositoryName, attempts: Int) -> RepositoryOutcome {
-        RepositoryOutcome(repository: repository, status: .dryRun, httpStatus: nil, secretUpdatedAt: nil, attempts: attempts, failure: nil)
+    static func dryRun(_ repository: RepositoryName) -> RepositoryOutcome {
+        RepositoryOutcome(repository: repository, status: .dryRun, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: nil)
     }
 }
 

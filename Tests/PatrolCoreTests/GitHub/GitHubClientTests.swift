@@ -4,10 +4,10 @@ import Testing
 
 @Suite("GitHub client")
 struct GitHubClientTests {
-    let repository = try! RepositoryName(parsing: "garrick0/c3-shared")
+    let repository = try! RepositoryName(parsing: "garrick0/c3-shared", defaultOwner: "garrick0")
 
-    func client(_ answers: [HTTPResponse]) -> (GitHubClient, ScriptedTransport) {
-        let transport = ScriptedTransport(answers)
+    func client(_ answers: [HTTPResponse]) -> (GitHubClient, CannedTransport) {
+        let transport = CannedTransport(answers)
         let token = Token(bytes: Array(TestTokens.classic().utf8))
         return (GitHubClient(transport: transport, base: .gitHubDotCom, credential: token), transport)
     }

@@ -6,7 +6,7 @@ import Testing
 struct LedgerStoreTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-ledger-\(UUID().uuidString)").path
     var path: String { folder + "/ledger.json" }
-    let repository = try! RepositoryName(parsing: "garrick0/c3-shared")
+    let repository = try! RepositoryName(parsing: "garrick0/c3-shared", defaultOwner: "garrick0")
 
     @Test("a change is on disk, mode 0600, and reads back equal; the file holds the fingerprint, never the token")
     func roundTrip() async throws {

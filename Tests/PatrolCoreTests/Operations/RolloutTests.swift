@@ -206,7 +206,8 @@ struct RolloutTests {
         let run = await fleet.run(["rollout", "--json"], environment: ["PAT_TOKEN": token])
         #expect(run.code == 0, "\(run.output)")
         #expect(fleet.delivered()["garrick0/c3-shared"] == .some(token))
-        #expect(run.stdout.contains(#""attempts": 4"#) || run.stdout.contains(#""attempts": 3"#))
+        // Two 502s, then 201: three uploads sent for that repository.
+        #expect(run.stdout.contains(#""attempts": 3"#))
     }
 
     @Test("a key rotated between GET and PUT: one fresh key, one retry, delivered")

@@ -3,7 +3,7 @@ import Synchronization
 
 /// A transport that answers from a script and records what it was asked — for the pure tests of the
 /// GitHub client. Anything that talks to a server is tested against the simulator instead.
-final class ScriptedTransport: HTTPTransport {
+final class CannedTransport: HTTPTransport {
     private let state: Mutex<(answers: [HTTPResponse], sent: [HTTPRequest])>
 
     init(_ answers: [HTTPResponse]) { state = Mutex((answers, [])) }
