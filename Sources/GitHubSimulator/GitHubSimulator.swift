@@ -131,6 +131,12 @@ public final class GitHubSimulator: Sendable {
         state.withLock { $0.repositories[fullName.lowercased()]?.rotateAfterNextKeyFetch = true }
     }
 
+    /// Answers the repository's next secret upload with 201/204 but keeps nothing: a lost write, which
+    /// only reading the secret back can reveal.
+    public func loseNextWrite(to fullName: String) {
+        state.withLock { $0.repositories[fullName.lowercased()]?.loseNextWrite = true }
+    }
+
     /// Sets the default permission tokens have on a repository.
     public func setPermission(_ permission: Permission, on fullName: String) {
         state.withLock { $0.repositories[fullName.lowercased()]?.permission = permission }

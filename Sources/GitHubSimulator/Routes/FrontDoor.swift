@@ -120,6 +120,7 @@ extension SimulatorState {
         if response.body != nil {
             headers.append(("content-type", "application/json; charset=utf-8"))
         }
+        headers.append(("date", SimulatorTime.httpDate(now)))
         headers.append(("x-github-request-id", makeRequestID()))
         headers.append(("x-github-media-type", "github.v3; format=json"))
         headers.append(("x-github-api-version-selected", "2022-11-28"))

@@ -104,6 +104,10 @@ enum SecretRoutes {
         }
 
         let stored = name.uppercased()
+        if repository.loseNextWrite {
+            state.repositories[key]!.loseNextWrite = false
+            return repository.secrets[stored] == nil ? .json(201, [String: String]()) : .noContent()
+        }
         if var existing = repository.secrets[stored] {
             existing.plaintextBytes = plaintext
             existing.updatedAt = context.now

@@ -13,6 +13,8 @@ struct RepositoryRecord: Sendable {
     var secrets: [String: StoredSecret] = [:]
     /// When set, the next public-key fetch is answered and then the key pair rotates (a key changing between GET and PUT).
     var rotateAfterNextKeyFetch = false
+    /// Answer the next secret upload as a success without storing it: a write GitHub lost.
+    var loseNextWrite = false
 
     /// Replaces the key pair and `key_id`; the old `key_id` stops being accepted.
     mutating func rotateKey(keyID: String) {

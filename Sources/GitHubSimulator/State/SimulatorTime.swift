@@ -11,6 +11,18 @@ enum SimulatorTime {
         return "\(parts.date)T\(parts.time)Z"
     }
 
+    /// The HTTP `Date` header: `Wed, 25 Nov 2026 10:00:00 GMT`.
+    static func httpDate(_ date: Date) -> String {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var broken = tm()
+        gmtime_r(&seconds, &broken)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        let parts = components(of: date, offsetSeconds: 0)
+        let day = broken.tm_mday < 10 ? "0\(broken.tm_mday)" : "\(broken.tm_mday)"
+        return "\(days[Int(broken.tm_wday)]), \(day) \(months[Int(broken.tm_mon)]) \(broken.tm_year + 1900) \(parts.time) GMT"
+    }
+
     /// The `github-authentication-token-expiration` value in the requested shape.
     static func expirationHeader(_ date: Date, format: ExpirationFormat) -> String {
         switch format {

@@ -221,3 +221,25 @@ struct RolloutTests {
         #expect(fleet.simulator.requests.filter { $0.path == "/repos/garrick0/c3-parsing/actions/secrets/public-key" }.count == 2)
     }
 }
+
+@Suite("rollout verification")
+struct RolloutVerificationTests {
+    @Test("an upload GitHub acknowledged but did not keep is caught by the read-back and reported failed")
+    func lostWrite() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        _ = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
+        // A minute later a new token goes out; one repository's write is acknowledged but lost.
+        fleet.simulator.advanceClock(by: 60)
+        let next = fleet.mint()
+        fleet.simulator.loseNextWrite(to: "garrick0/c3-cli")
+        let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": next])
+        #expect(run.code == 1)
+        let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("garrick0/c3-cli") })
+        #expect(line.contains("the write did not take"))
+        #expect(fleet.delivered()["garrick0/c3-cli"] == .some(token))
+        let ledger = await (try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")).snapshot
+        #expect(ledger.repositories["garrick0/c3-cli"]?.fingerprint == Token(bytes: Array(token.utf8)).fingerprint)
+        #expect(ledger.repositories["garrick0/c3-web"]?.fingerprint == Token(bytes: Array(next.utf8)).fingerprint)
+    }
+}
