@@ -42,13 +42,15 @@ enum DemoCommand {
         console.result("")
         console.result(console.paint("2. proof", .bold) + ": what each repository's \(config.secret) decrypts to, inside the simulator")
         var proven = 0
+        let width = config.repositories.map(\.fullName.count).max() ?? 0
         for repository in config.repositories {
             let stored = simulator.secret(config.secret, in: repository.fullName)
             let matches = stored.map { Token(bytes: Array($0.plaintext.utf8)).isSame(as: token) } ?? false
             if matches { proven += 1 }
             let detail = matches ? "decrypts to the token \(token.fingerprint.short)"
                 : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
-            console.result("   \(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(repository.fullName)  \(detail)")
+            let name = repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+            console.result("   \(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(name)  \(detail)")
         }
         let allProven = proven == config.repositories.count && report.exitCode == .success
         console.result("")

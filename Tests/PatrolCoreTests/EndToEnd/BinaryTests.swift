@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import PatrolCore
+
+/// The built executable, run as a user runs it.
+@Suite("patrol binary, end to end")
+struct BinaryTests {
+    @Test("--version and help")
+    func versionAndHelp() throws {
+        let version = try PatrolBinary.run(["--version"])
+        #expect(version.code == 0)
+        #expect(version.stdout == "patrol \(Patrol.version)\n")
+        let help = try PatrolBinary.run(["help", "rollout"])
+        #expect(help.code == 0)
+        #expect(help.stdout.contains("--dry-run") && help.stdout.contains("--concurrency"))
+    }
+
+    @Test("--token VALUE: exit 2, the reason and the alternatives, the value never echoed")
+    func tokenRefused() throws {
+        let token = TestTokens.classic()
+        let result = try PatrolBinary.run(["rollout", "--token", token])
+        #expect(result.code == 2)
+        #expect(!(result.stdout + result.stderr).contains(token))
+        #expect(result.stderr.contains("--token-stdin") && result.stderr.contains("--token-file"))
+        #expect(result.stderr.contains("shell history"))
+    }
+
+    @Test("a config with an unknown key: exit 2, naming the file and the field")
+    func badConfig() throws {
+        let path = NSTemporaryDirectory() + "patrol-bad-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try #"{"owner": "garrick0", "secret": "PAT_TOKEN", "repositories": {"libraries": ["a"]}, "policy": {"warnDay": 3}}"#
+            .write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try PatrolBinary.run(["rollout", "--config", path], environment: ["PAT_TOKEN": TestTokens.classic()])
+        #expect(result.code == 2)
+        #expect(result.stderr.contains("\(path): policy.warnDay"))
+        #expect(result.stderr.contains("warnDays"))
+    }
+
+    @Test("patrol demo: nine repositories verified from inside the simulator, exit 0")
+    func demo() throws {
+        let result = try PatrolBinary.run(["demo", "--latency-ms", "5"])
+        #expect(result.code == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("9/9 repositories verified: every secret decrypts to the token"))
+        #expect(result.stdout.components(separatedBy: "decrypts to the token sha256:").count - 1 == 9)
+    }
+
+    @Test("patrol simulator serves; patrol rollout --token-stdin delivers to it; SIGTERM stops it cleanly")
+    func simulatorAndRollout() throws {
+        let folder = NSTemporaryDirectory() + "patrol-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/fleet.json"
+        try #"{"owner": "garrick0", "secret": "PAT_TOKEN", "repositories": {"libraries": ["c3-shared", "c3-parsing"], "applications": ["c3-web"]}}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+
+        let server = try PatrolBinary.start(["simulator", "--config", config])
+        defer { if server.process.isRunning { server.process.terminate() } }
+        // The first two lines on stdout: GITHUB_API_URL=… and PAT_TOKEN=….
+        var printed = ""
+        while printed.components(separatedBy: "\n").count < 3 {
+            let chunk = server.stdout.fileHandleForReading.availableData
+            try #require(!chunk.isEmpty, "the simulator ended early")
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        let values = Dictionary(uniqueKeysWithValues: printed.split(separator: "\n").compactMap { line -> (String, String)? in
+            let parts = line.split(separator: "=", maxSplits: 1)
+            return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
+        })
+        let apiURL = try #require(values["GITHUB_API_URL"])
+        let token = try #require(values["PAT_TOKEN"])
+        #expect(apiURL.hasPrefix("http://127.0.0.1:"))
+
+        let rollout = try PatrolBinary.run(["rollout", "--config", config, "--token-stdin", "--json"],
+                                           environment: ["GITHUB_API_URL": apiURL], standardInput: token + "\n")
+        #expect(rollout.code == 0, "\(rollout.stderr)")
+        #expect(!(rollout.stdout + rollout.stderr).contains(token))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(rollout.stdout.utf8)) as? [String: Any])
+        #expect(document["summary"] as? [String: Int] == ["total": 3, "succeeded": 3, "failed": 0])
+        let ledger = try String(contentsOfFile: folder + "/ledger.json", encoding: .utf8)
+        #expect(!ledger.contains(token))
+
+        server.process.terminate()
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+    }
+}
