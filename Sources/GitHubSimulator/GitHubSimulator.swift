@@ -1,1 +1,293 @@
-internal import CSodium
+// # GitHubSimulator
+//
+// A stand-in for GitHub's REST API on a loopback port, for patrol's tests, `patrol demo`,
+// `patrol simulator` and the benchmark. It shares no code with PatrolCore, so that it checks patrol's
+// behaviour instead of agreeing with it.
+//
+// What it models:
+// - repositories, each with its own Curve25519 key pair and string `key_id`; rotating a key makes the old
+//   `key_id` stale;
+// - tokens (classic `ghp_` with a valid CRC-32 checksum and scopes, fine-grained `github_pat_` with
+//   per-repository permissions), expiry, revocation, and the headers GitHub sends for them
+//   (`x-oauth-scopes`, `github-authentication-token-expiration` in both of its formats);
+// - Actions secrets: every uploaded sealed box is opened with the repository's secret key and the plaintext
+//   kept, so tests assert the real value arrived; 201 on create, 204 on update, `created_at`/`updated_at`;
+// - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
+//   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
+//   limit (`x-ratelimit-*`, 5,000 an hour per login);
+// - faults on request: latency on every response, the next N responses failing with a status, the next N
+//   connections dropped without an answer;
+// - a request log and counters (by route, connections, peak concurrency, uploads).
+//
+// What it does not model (yet): contents, workflows, runs, dispatches, issues, credential revocation,
+// organization/environment/Dependabot secrets, secondary rate limits, ETag/304, SSO, GitHub Enterprise,
+// HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
+
+import Foundation
+import Synchronization
+
+/// A GitHub REST API simulator serving on 127.0.0.1.
+public final class GitHubSimulator: Sendable {
+    private let state: Mutex<SimulatorState>
+    private let server = Mutex<HTTPServer?>(nil)
+
+    /// A simulator that delays every response by `latency` and draws its random values from `seed`.
+    public init(latency: Duration = .zero, seed: UInt64 = .random(in: .min ... .max)) {
+        state = Mutex(SimulatorState(seed: seed, latency: latency))
+    }
+
+    deinit {
+        // The last reference may be dropped on one of the server's own threads, which cannot join itself.
+        server.withLock { $0 }?.stop(wait: false)
+    }
+
+    // MARK: Server
+
+    /// Starts serving on 127.0.0.1:`port` (0 picks a free port) and returns the API base URL.
+    @discardableResult
+    public func start(port: UInt16 = 0) throws(SimulatorError) -> String {
+        let server = HTTPServer(
+            handler: { [weak self] request in self?.handle(request) ?? .drop },
+            onAccept: { [weak self] in self?.state.withLock { $0.counters.connectionsAccepted += 1 } }
+        )
+        try self.server.withLock { current throws(SimulatorError) in
+            guard current == nil else { throw .alreadyStarted }
+            current = server
+        }
+        do {
+            let bound = try server.start(port: port)
+            let url = "http://127.0.0.1:\(bound)"
+            state.withLock { $0.apiURL = url }
+            return url
+        } catch {
+            self.server.withLock { $0 = nil }
+            throw error
+        }
+    }
+
+    /// The API base URL, `http://127.0.0.1:PORT`; empty before `start`.
+    public var apiURL: String {
+        state.withLock { $0.apiURL }
+    }
+
+    /// Closes the listener and every connection and waits for the server's threads. Safe to call twice.
+    public func stop() {
+        let running = server.withLock { current in
+            defer { current = nil }
+            return current
+        }
+        running?.stop()
+    }
+
+    private func handle(_ request: ServerRequest) -> ServerReply {
+        let (reply, latency) = state.withLock { state in
+            state.inFlight += 1
+            state.counters.peakConcurrency = max(state.counters.peakConcurrency, state.inFlight)
+            return (state.answer(request), state.latency)
+        }
+        if latency > .zero {
+            let parts = latency.components
+            Thread.sleep(forTimeInterval: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+        }
+        state.withLock { $0.inFlight -= 1 }
+        return reply
+    }
+
+    // MARK: Repositories
+
+    /// Adds `owner/name` with a fresh key pair; `permission` is what every token has there unless overridden.
+    @discardableResult
+    public func addRepository(_ fullName: String, permission: Permission = .admin) -> SimulatedRepository {
+        let keyPair = SimulatorCrypto.makeKeyPair()
+        return state.withLock { state in
+            let record = RepositoryRecord(
+                fullName: fullName, id: state.makeRepositoryID(), keyPair: keyPair,
+                keyID: state.makeKeyID(), permission: permission
+            )
+            state.repositories[fullName.lowercased()] = record
+            return SimulatedRepository(record)
+        }
+    }
+
+    /// Removes a repository and its secrets; later requests for it answer 404.
+    public func removeRepository(_ fullName: String) {
+        _ = state.withLock { $0.repositories.removeValue(forKey: fullName.lowercased()) }
+    }
+
+    /// Gives the repository a new key pair and `key_id`; uploads sealed for the old key are refused (422).
+    @discardableResult
+    public func rotatePublicKey(of fullName: String) -> SimulatedRepository? {
+        state.withLock { state in
+            let key = fullName.lowercased()
+            guard state.repositories[key] != nil else { return nil }
+            state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
+            return SimulatedRepository(state.repositories[key]!)
+        }
+    }
+
+    /// Answers the repository's next public-key fetch, then rotates the key: the upload that follows is
+    /// sealed for a key that is already stale.
+    public func rotatePublicKeyAfterNextFetch(of fullName: String) {
+        state.withLock { $0.repositories[fullName.lowercased()]?.rotateAfterNextKeyFetch = true }
+    }
+
+    /// Sets the default permission tokens have on a repository.
+    public func setPermission(_ permission: Permission, on fullName: String) {
+        state.withLock { $0.repositories[fullName.lowercased()]?.permission = permission }
+    }
+
+    /// Sets one token's permission on a repository, overriding the repository's default.
+    public func setPermission(_ permission: Permission, on fullName: String, for token: String) {
+        state.withLock { $0.tokens[token]?.permissions[fullName.lowercased()] = permission }
+    }
+
+    /// A repository as it stands now, or `nil` when there is none by that name.
+    public func repository(_ fullName: String) -> SimulatedRepository? {
+        state.withLock { $0.repositories[fullName.lowercased()].map(SimulatedRepository.init) }
+    }
+
+    /// Every repository's full name, sorted.
+    public var repositoryNames: [String] {
+        state.withLock { $0.repositories.values.map(\.fullName).sorted() }
+    }
+
+    // MARK: Tokens
+
+    /// Mints a fresh token of `kind` for `login`; pass `expiresAt: nil` for a token that never expires.
+    public func mintToken(
+        login: String = "garrick0",
+        kind: TokenKind = .classic,
+        scopes: [String] = ["repo", "workflow"],
+        expiresAt: Date? = Date().addingTimeInterval(90 * 86_400),
+        accountType: String = "User",
+        expirationFormat: ExpirationFormat = .utc
+    ) -> String {
+        state.withLock { state in
+            var token: String
+            repeat {
+                token = kind == .classic
+                    ? TokenMinter.classic(using: &state.random) : TokenMinter.fineGrained(using: &state.random)
+            } while state.tokens[token] != nil
+            state.tokens[token] = TokenRecord(
+                token: token, login: login, userID: state.userID(for: login), kind: kind,
+                scopes: kind == .classic ? scopes : [], expiresAt: expiresAt, accountType: accountType,
+                expirationFormat: expirationFormat
+            )
+            return token
+        }
+    }
+
+    /// Revokes a token: from now on it gets 401 "Bad credentials".
+    public func revokeToken(_ token: String) {
+        state.withLock { $0.tokens[token]?.revoked = true }
+    }
+
+    /// Changes a token's expiry (`nil`: never expires).
+    public func setExpiry(_ expiresAt: Date?, for token: String) {
+        state.withLock { $0.tokens[token]?.expiresAt = expiresAt }
+    }
+
+    /// Changes how the expiry header is written for a token.
+    public func setExpirationFormat(_ format: ExpirationFormat, for token: String) {
+        state.withLock { $0.tokens[token]?.expirationFormat = format }
+    }
+
+    // MARK: Secrets
+
+    /// The secret as stored (value decrypted), or `nil`. Names are case-insensitive, as on GitHub.
+    public func secret(_ name: String, in repository: String) -> StoredSecret? {
+        state.withLock { $0.repositories[repository.lowercased()]?.secrets[name.uppercased()] }
+    }
+
+    /// Every secret of a repository, sorted by name.
+    public func secrets(in repository: String) -> [StoredSecret] {
+        state.withLock { state in
+            (state.repositories[repository.lowercased()]?.secrets.values).map { $0.sorted { $0.name < $1.name } } ?? []
+        }
+    }
+
+    // MARK: Time, latency and faults
+
+    /// The simulator's clock: the wall clock plus whatever `advanceClock` added.
+    public var now: Date {
+        state.withLock { $0.now }
+    }
+
+    /// Moves the simulator's clock forward (token expiry, rate-limit windows, timestamps).
+    public func advanceClock(by seconds: TimeInterval) {
+        state.withLock { $0.clockOffset += seconds }
+    }
+
+    /// Delays every later response by `latency`.
+    public func setLatency(_ latency: Duration) {
+        state.withLock { $0.latency = latency }
+    }
+
+    /// Sets the primary rate limit per login per hour (GitHub's is 5,000).
+    public func setRateLimit(_ limit: Int) {
+        state.withLock { $0.rateLimit = limit }
+    }
+
+    /// The next `count` requests (whose path starts with `pathPrefix`, if given) answer `status` with a
+    /// GitHub-like JSON body.
+    public func failNext(_ count: Int, status: Int = 502, matching pathPrefix: String? = nil) {
+        guard count > 0 else { return }
+        state.withLock { $0.faults.append(Fault(kind: .fail(status: status), remaining: count, pathPrefix: pathPrefix)) }
+    }
+
+    /// Makes a random fraction `rate` (0...1) of later requests answer `status`, drawn from the simulator's seed;
+    /// 0 turns it off.
+    public func setFaultRate(_ rate: Double, status: Int = 502) {
+        state.withLock { state in
+            state.faultRate = min(1, max(0, rate))
+            state.faultRateStatus = status
+        }
+    }
+
+    /// The next `count` requests (whose path starts with `pathPrefix`, if given) get their connection closed
+    /// without an answer.
+    public func dropNext(_ count: Int, matching pathPrefix: String? = nil) {
+        guard count > 0 else { return }
+        state.withLock { $0.faults.append(Fault(kind: .drop, remaining: count, pathPrefix: pathPrefix)) }
+    }
+
+    // MARK: Log and counters
+
+    /// Every request since start or the last `resetLog()`, oldest first.
+    public var requests: [LoggedRequest] {
+        state.withLock { $0.log }
+    }
+
+    /// Totals since start or the last `resetLog()`.
+    public var counters: Counters {
+        state.withLock { $0.counters }
+    }
+
+    /// Clears the request log and the counters.
+    public func resetLog() {
+        state.withLock { state in
+            state.log = []
+            state.counters = Counters()
+            state.counters.peakConcurrency = state.inFlight
+        }
+    }
+}
+
+/// A repository as the simulator holds it, for tests and the demo.
+public struct SimulatedRepository: Sendable, Equatable {
+    public let fullName: String
+    public let id: Int
+    /// The current `key_id`.
+    public let keyID: String
+    /// The current public key, standard base64.
+    public let publicKey: String
+    public let permission: Permission
+
+    init(_ record: RepositoryRecord) {
+        fullName = record.fullName
+        id = record.id
+        keyID = record.keyID
+        publicKey = SimulatorCrypto.encodeBase64(record.keyPair.publicKey)
+        permission = record.permission
+    }
+}

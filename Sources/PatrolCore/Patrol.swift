@@ -5,8 +5,58 @@ public enum Patrol {
     /// The version printed by `--version` and sent in `User-Agent`.
     public static let version = "0.1.0"
 
-    /// Runs one invocation and returns the process exit code.
+    /// Runs one invocation in this process and returns the exit code. Returns only after every thread
+    /// and server it started has stopped, so the caller may `exit` at once.
     public static func main(arguments: [String]) async -> Int32 {
-        0
+        ProcessHardening.disableCoreDumps()
+        let environment = ProcessInfo.processInfo.environment
+        let quick = Invocation.quickFlags(arguments)
+        let console = Console.process(quiet: quick.quiet, verbose: quick.verbose, noColor: quick.noColor, environment: environment)
+        return await run(arguments: arguments, context: Context(environment: environment, console: console, tokenInputs: .process))
+    }
+
+    /// Parses `arguments`, runs the command and maps every error to its exit code (spec §3.2).
+    public static func run(arguments: [String], context: Context) async -> Int32 {
+        let console = context.console
+        do {
+            let invocation = try Invocation.parse(arguments)
+            let code: ExitCode
+            switch invocation.command {
+            case .help(let topic):
+                console.result(HelpText.text(for: topic))
+                code = .success
+            case .version:
+                console.result("patrol \(version)")
+                code = .success
+            case .rollout:
+                code = try await RolloutCommand.run(invocation, context: context)
+            case .demo:
+                code = try await DemoCommand.run(invocation, context: context)
+            case .simulator:
+                code = try await SimulatorCommand.run(invocation, context: context)
+            case .rotate, .expiry, .doctor, .status:
+                console.error("patrol \(invocation.command.name): not available in this version yet; see `patrol help`")
+                code = .usage
+            }
+            return code.rawValue
+        } catch {
+            let code = ExitCode.for(error)
+            console.error("patrol: \(error)")
+            if let usage = error as? UsageError, let text = usage.usageHint { console.error(text) }
+            return code.rawValue
+        }
+    }
+}
+
+extension ExitCode {
+    /// The one place errors become exit codes: anything known before a request was sent is a usage,
+    /// configuration or input error (2); the rest means the operation failed (1).
+    static func `for`(_ error: any Error) -> ExitCode {
+        switch error {
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError:
+            return .usage
+        default:
+            return .failure
+        }
     }
 }

@@ -1,0 +1,35 @@
+# patrol — two commands set up a fresh Debian machine: `make demo` and `make test`.
+SWIFT    ?= swift
+PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
+# apt-get needs root; use sudo when we are not root and it exists.
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: setup build demo test interop-deps clean
+
+## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
+setup:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libsodium; then \
+		echo "make: installing $(PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
+	fi
+
+## build: compile patrol (debug)
+build: setup
+	$(SWIFT) build
+
+## demo: run rollout and the rest of the flow against the built-in GitHub simulator
+demo: build
+	$(SWIFT) run --skip-build patrol demo
+
+## interop-deps: PyNaCl, the independent implementation the interoperability test opens sealed boxes with
+interop-deps:
+	@python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl \
+		|| python3 -m pip install --quiet --break-system-packages pynacl
+
+## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl interoperability)
+test: build interop-deps
+	$(SWIFT) test
+
+clean:
+	rm -rf .build

@@ -1,0 +1,165 @@
+import Foundation
+
+/// What every request passes through before and after its endpoint: faults, `User-Agent`, API version,
+/// authentication, the primary rate limit, routing, and the headers GitHub puts on every response.
+extension SimulatorState {
+    /// API versions GitHub accepts in `X-GitHub-Api-Version`.
+    static let supportedAPIVersions: Set<String> = ["2022-11-28", "2026-03-10"]
+
+    /// Answers one request, logging and counting it.
+    mutating func answer(_ request: ServerRequest) -> ServerReply {
+        let now = self.now
+        let match = RouteTable.match(method: request.method, path: request.path)
+        counters.total += 1
+        counters.byRoute[match?.route.counterKey ?? "unknown", default: 0] += 1
+
+        if let kind = takeFault(for: request.path) {
+            switch kind {
+            case .drop:
+                record(request, status: 0, route: match?.route.counterKey, now: now, dropped: true)
+                return .drop
+            case .fail(let status):
+                let response = finish(GitHubResponse.error(status, HTTPStatus.reason(status)), token: nil, route: nil, now: now)
+                record(request, status: status, route: match?.route.counterKey, now: now, dropped: false)
+                return .respond(response)
+            }
+        }
+
+        let (response, token) = respond(to: request, match: match, now: now)
+        record(request, status: response.status, route: match?.route.counterKey, now: now, dropped: false)
+        return .respond(finish(response, token: token, route: match?.route, now: now))
+    }
+
+    /// The fault this request meets: a queued one first, else one drawn at the random fault rate.
+    private mutating func takeFault(for path: String) -> Fault.Kind? {
+        if let index = faults.firstIndex(where: { $0.matches(path) }) {
+            let kind = faults[index].kind
+            faults[index].remaining -= 1
+            if faults[index].remaining == 0 { faults.remove(at: index) }
+            return kind
+        }
+        if faultRate > 0, Double(random.next() >> 11) / Double(1 << 53) < faultRate {
+            return .fail(status: faultRateStatus)
+        }
+        return nil
+    }
+
+    private mutating func respond(
+        to request: ServerRequest, match: (route: Route, parameters: [String: String])?, now: Date
+    ) -> (GitHubResponse, TokenRecord?) {
+        guard let agent = request.header("User-Agent"), !agent.isEmpty else {
+            return (.error(
+                403,
+                "Request forbidden by administrative rules. Please make sure your request has a User-Agent header "
+                    + "(https://docs.github.com/en/rest/overview/resources-in-the-rest-api#user-agent-required). "
+                    + "Check https://developer.github.com for other possible causes."
+            ), nil)
+        }
+        if let version = request.header("X-GitHub-Api-Version"), !Self.supportedAPIVersions.contains(version) {
+            return (.error(400, "API version \(version) is not supported.",
+                           documentation: "https://docs.github.com/rest/overview/api-versions"), nil)
+        }
+
+        var token: TokenRecord?
+        if let authorization = request.header("Authorization") {
+            guard let presented = Self.credential(in: authorization),
+                  let record = tokens[presented], record.isValid(at: now)
+            else {
+                return (.error(401, "Bad credentials"), nil)
+            }
+            token = record
+        }
+
+        if let exceeded = spendRateLimit(login: token?.login, userID: token?.userID, now: now) {
+            return (exceeded, token)
+        }
+        guard let match else { return (.notFound, token) }
+        if match.route.requiresAuthentication, token == nil {
+            return (.error(401, "Requires authentication"), nil)
+        }
+        let host = request.header("Host").map { "http://\($0)" } ?? apiURL
+        let context = RouteContext(request: request, parameters: match.parameters, token: token, now: now, baseURL: host)
+        return (match.route.handle(&self, context), token)
+    }
+
+    /// The token in `Bearer X` or `token X`.
+    static func credential(in authorization: String) -> String? {
+        let parts = authorization.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2 else { return nil }
+        let scheme = parts[0].lowercased()
+        guard scheme == "bearer" || scheme == "token" else { return nil }
+        return parts[1].trimmingCharacters(in: .whitespaces)
+    }
+
+    private func bucketKey(_ login: String?) -> String {
+        login.map { "user:\($0.lowercased())" } ?? "anonymous"
+    }
+
+    private func limit(for login: String?) -> Int {
+        login == nil ? 60 : rateLimit
+    }
+
+    /// Counts one request against the caller's hourly window; the 403 GitHub sends when it is used up.
+    private mutating func spendRateLimit(login: String?, userID: Int?, now: Date) -> GitHubResponse? {
+        let key = bucketKey(login)
+        var window = rateLimits[key] ?? RateLimitWindow(used: 0, resetAt: now.addingTimeInterval(3600))
+        if now >= window.resetAt { window = RateLimitWindow(used: 0, resetAt: now.addingTimeInterval(3600)) }
+        defer { rateLimits[key] = window }
+        guard window.used < limit(for: login) else {
+            let who = userID.map { "for user ID \($0)" } ?? "for 127.0.0.1"
+            return .error(403, "API rate limit exceeded \(who).",
+                          documentation: "https://docs.github.com/rest/overview/resources-in-the-rest-api#rate-limiting")
+        }
+        window.used += 1
+        return nil
+    }
+
+    /// Adds the headers GitHub sends on every response and turns the result into bytes for the server.
+    private mutating func finish(_ response: GitHubResponse, token: TokenRecord?, route: Route?, now: Date) -> ServerResponse {
+        var headers: [(name: String, value: String)] = []
+        if response.body != nil {
+            headers.append(("content-type", "application/json; charset=utf-8"))
+        }
+        headers.append(("x-github-request-id", makeRequestID()))
+        headers.append(("x-github-media-type", "github.v3; format=json"))
+        headers.append(("x-github-api-version-selected", "2022-11-28"))
+        let key = bucketKey(token?.login)
+        let window = rateLimits[key] ?? RateLimitWindow(used: 0, resetAt: now.addingTimeInterval(3600))
+        let limit = limit(for: token?.login)
+        headers.append(("x-ratelimit-limit", String(limit)))
+        headers.append(("x-ratelimit-remaining", String(max(0, limit - window.used))))
+        headers.append(("x-ratelimit-used", String(window.used)))
+        headers.append(("x-ratelimit-reset", String(Int(window.resetAt.timeIntervalSince1970))))
+        headers.append(("x-ratelimit-resource", "core"))
+        if let token {
+            if token.kind == .classic {
+                headers.append(("x-oauth-scopes", token.scopes.joined(separator: ", ")))
+                headers.append(("x-accepted-oauth-scopes", route?.acceptedScopes ?? ""))
+            }
+            if let expiresAt = token.expiresAt {
+                headers.append((
+                    "github-authentication-token-expiration",
+                    SimulatorTime.expirationHeader(expiresAt, format: token.expirationFormat)
+                ))
+            }
+        }
+        headers.append(contentsOf: response.headers)
+        return ServerResponse(status: response.status, headers: headers, body: response.body ?? [])
+    }
+
+    private mutating func record(_ request: ServerRequest, status: Int, route: String?, now: Date, dropped: Bool) {
+        log.append(LoggedRequest(
+            method: request.method,
+            path: request.target,
+            status: status,
+            route: route,
+            authorization: request.header("Authorization"),
+            userAgent: request.header("User-Agent"),
+            accept: request.header("Accept"),
+            apiVersion: request.header("X-GitHub-Api-Version"),
+            ifNoneMatch: request.header("If-None-Match"),
+            time: now,
+            dropped: dropped
+        ))
+    }
+}

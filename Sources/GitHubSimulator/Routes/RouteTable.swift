@@ -1,0 +1,29 @@
+import Foundation
+
+/// Every endpoint the simulator serves, first match wins, so literal paths come before parameters.
+///
+/// To add an endpoint, write its handler in a file of its concern and list it here.
+enum RouteTable {
+    static let routes: [Route] = [
+        Route("GET", "/user", counted: "GET /user", handle: UserRoutes.authenticatedUser),
+        Route("GET", "/repos/{owner}/{repo}/actions/secrets/public-key", counted: "GET public-key",
+              acceptedScopes: "repo", handle: SecretRoutes.publicKey),
+        Route("GET", "/repos/{owner}/{repo}/actions/secrets", counted: "GET secrets",
+              acceptedScopes: "repo", handle: SecretRoutes.list),
+        Route("GET", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "GET secret",
+              acceptedScopes: "repo", handle: SecretRoutes.get),
+        Route("PUT", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "PUT secret",
+              acceptedScopes: "repo", handle: SecretRoutes.put),
+        Route("DELETE", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "DELETE secret",
+              acceptedScopes: "repo", handle: SecretRoutes.delete),
+    ]
+
+    /// The route for a method and path, with its parameters. `HEAD` is served as `GET`.
+    static func match(method: String, path: String) -> (route: Route, parameters: [String: String])? {
+        let effective = method == "HEAD" ? "GET" : method
+        for route in routes where route.method == effective {
+            if let parameters = route.match(path: path) { return (route, parameters) }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,14 @@
+import Foundation
+
+/// `GET /user`.
+enum UserRoutes {
+    static func authenticatedUser(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
+        guard let token = context.token else { return .error(401, "Requires authentication") }
+        return .json(200, [
+            "login": token.login,
+            "id": token.userID,
+            "type": token.accountType,
+            "html_url": "https://github.com/\(token.login)",
+        ])
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// Everything the simulator remembers, guarded by one `Mutex` in `GitHubSimulator`.
+struct SimulatorState: Sendable {
+    var random: SplitMix64
+    /// Repositories keyed by lower-cased `owner/name` (GitHub's names are case-insensitive).
+    var repositories: [String: RepositoryRecord] = [:]
+    var tokens: [String: TokenRecord] = [:]
+    var userIDs: [String: Int] = [:]
+    var log: [LoggedRequest] = []
+    var counters = Counters()
+    var inFlight = 0
+    var faults: [Fault] = []
+    /// The fraction of requests that fail at random with `faultRateStatus`.
+    var faultRate = 0.0
+    var faultRateStatus = 502
+    var latency: Duration
+    /// Added to the wall clock, so tests can move time forward (token expiry, rate-limit windows).
+    var clockOffset: TimeInterval = 0
+    var rateLimits: [String: RateLimitWindow] = [:]
+    /// Primary rate limit per login per hour.
+    var rateLimit = 5000
+    /// The base URL the server answers on, for `link` headers when a request carries no `Host`.
+    var apiURL = ""
+    private var nextRepositoryID = 700_000_001
+
+    init(seed: UInt64, latency: Duration) {
+        random = SplitMix64(seed: seed)
+        self.latency = latency
+    }
+
+    /// The simulator's clock.
+    var now: Date { Date().addingTimeInterval(clockOffset) }
+
+    /// A `key_id` like GitHub's: a long decimal number, as a string.
+    mutating func makeKeyID() -> String {
+        let first = String(1 + random.next() % 9)
+        let rest = (0..<17).map { _ in String(random.next() % 10) }.joined()
+        return first + rest
+    }
+
+    /// An `x-github-request-id` like GitHub's: five hex groups.
+    mutating func makeRequestID() -> String {
+        let widths = [4, 5, 6, 6, 8]
+        return widths.map { width in
+            let value = random.next() & ((UInt64(1) << (4 * UInt64(width))) - 1)
+            let hex = String(value, radix: 16, uppercase: true)
+            return String(repeating: "0", count: width - hex.count) + hex
+        }.joined(separator: ":")
+    }
+
+    mutating func makeRepositoryID() -> Int {
+        defer { nextRepositoryID += 1 }
+        return nextRepositoryID
+    }
+
+    /// The numeric id of `login`, assigned on first sight and stable after.
+    mutating func userID(for login: String) -> Int {
+        if let id = userIDs[login.lowercased()] { return id }
+        let id = 1_000_001 + userIDs.count
+        userIDs[login.lowercased()] = id
+        return id
+    }
+}
+
+/// One login's primary rate-limit window.
+struct RateLimitWindow: Sendable {
+    var used: Int
+    var resetAt: Date
+}

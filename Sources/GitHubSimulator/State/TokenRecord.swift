@@ -1,0 +1,36 @@
+import Foundation
+
+/// Everything the simulator knows about one minted token.
+struct TokenRecord: Sendable {
+    let token: String
+    let login: String
+    let userID: Int
+    let kind: TokenKind
+    let scopes: [String]
+    var expiresAt: Date?
+    let accountType: String
+    var revoked = false
+    var expirationFormat: ExpirationFormat
+    /// Per-repository permission (keyed by lower-cased full name), overriding the repository's default.
+    var permissions: [String: Permission] = [:]
+
+    /// Whether GitHub would accept the token at `now`.
+    func isValid(at now: Date) -> Bool {
+        guard !revoked else { return false }
+        if let expiresAt, expiresAt <= now { return false }
+        return true
+    }
+
+    /// Whether a classic token holds `scope`, directly or through a broader one
+    /// (`repo` ⊃ `public_repo`, `repo:status`, …; `admin:x` ⊃ `write:x` ⊃ `read:x`).
+    func hasScope(_ scope: String) -> Bool {
+        if scopes.contains(scope) { return true }
+        if scope.hasPrefix("repo:") || scope == "public_repo" || scope == "repo_deployment" {
+            return scopes.contains("repo")
+        }
+        for (narrow, broad) in [("read:", "write:"), ("read:", "admin:"), ("write:", "admin:")] where scope.hasPrefix(narrow) {
+            if scopes.contains(broad + scope.dropFirst(narrow.count)) { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,92 @@
+/// The commands patrol knows, in the order its help lists them.
+public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, CustomStringConvertible {
+    case rollout, rotate, expiry, doctor, status, demo, simulator, help, version
+
+    public var description: String { rawValue }
+
+    /// The command's static data: abstract, discussion and option groups, from which help is generated.
+    public var configuration: CommandConfiguration {
+        switch self {
+        case .rollout:
+            CommandConfiguration(
+                abstract: "seal the token and upload it to every repository of the fleet",
+                discussion: """
+                    Checks the token first (format, GET /user, scopes, expiry) and uploads nothing if that fails. \
+                    Then, per repository: fetch the Actions public key, seal, upload, read the secret back. \
+                    Exits 0 only if every selected repository succeeded.
+                    """,
+                groups: [.rollout, .token, .global])
+        case .rotate:
+            CommandConfiguration(
+                abstract: "replace the token everywhere with a new one",
+                discussion: """
+                    Checks the new token, refuses the one already current (unless --force), rolls it out, and on \
+                    full success marks it current and the old one retired. --revoke-old revokes the old token \
+                    only after a fully successful rollout.
+                    """,
+                groups: [.rollout, .rotate, .token, .global])
+        case .expiry:
+            CommandConfiguration(
+                abstract: "report how long the token has left; exit 3 (warning) or 4 (critical/expired)",
+                discussion: """
+                    Reads the expiry from the ledger, or from GitHub with --live. Exits 3 inside warnDays and 4 \
+                    inside criticalDays, when expired, or when GitHub rejects the token.
+                    """,
+                groups: [.expiry, .token, .global])
+        case .doctor:
+            CommandConfiguration(
+                abstract: "run the credential, scope and dispatch checks of the troubleshooting guide",
+                discussion: """
+                    Each check passes, warns, fails or is skipped, with a fix for anything that did not pass. \
+                    Exits 1 if any check failed.
+                    """,
+                groups: [.doctor, .token, .global])
+        case .status:
+            CommandConfiguration(
+                abstract: "show, per repository, whether the secret is there, since when, which token it holds",
+                discussion: "States: current, stale, drifted, missing, no-access.",
+                groups: [.status, .token, .global])
+        case .demo:
+            CommandConfiguration(
+                abstract: "run the whole flow against the built-in GitHub simulator",
+                discussion: """
+                    doctor, rollout, status, rotate, expiry and doctor again against a simulator on a loopback \
+                    port, with throw-away tokens. No network, no credentials.
+                    """,
+                groups: [.demo, .global])
+        case .simulator:
+            CommandConfiguration(
+                abstract: "serve the GitHub simulator on a local port",
+                discussion: "Prints the API URL and a usable token to stdout, then serves until interrupted.",
+                groups: [.simulator, .global])
+        case .help:
+            CommandConfiguration(
+                abstract: "show help for patrol or for one command",
+                discussion: "patrol help [command] is the same as patrol [command] --help.",
+                groups: [.global])
+        case .version:
+            CommandConfiguration(abstract: "print patrol's version", discussion: "", groups: [.global])
+        }
+    }
+
+    /// The argument that names the help topic's command in `help [command]`.
+    var takesTopic: Bool { self == .help }
+}
+
+/// What a command is, as data: the source of its help text and of the options it accepts.
+public struct CommandConfiguration: Sendable {
+    /// One line, lower case, as the command list shows it.
+    public let abstract: String
+    /// A short paragraph for the command's own help.
+    public let discussion: String
+    /// The option groups it accepts, in the order its help lists them.
+    public let groups: [OptionGroup]
+
+    /// Every option the command accepts.
+    public var options: [OptionSpec] { groups.flatMap(\.options) }
+
+    /// The spec of `name` if this command accepts it.
+    public func option(named name: String) -> OptionSpec? {
+        options.first { $0.name == name || $0.alias == name }
+    }
+}

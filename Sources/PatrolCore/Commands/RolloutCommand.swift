@@ -1,0 +1,84 @@
+import Foundation
+
+/// `patrol rollout`: preflight, then seal, upload and verify for every repository of the fleet.
+enum RolloutCommand {
+    static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.config, environment: context.environment))
+        let base = try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL)
+        let repositories = try config.selecting(invocation.rollout.repos)
+        let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token
+        let auth = try invocation.token.authEnv.map { try TokenSource.resolveAuth(envName: $0, inputs: context.tokenInputs).token }
+        context.console.redact([token] + (auth.map { [$0] } ?? []))
+        _ = try TokenFormat.check(token)
+        let ledger = try LedgerStore(path: config.ledgerPath, secret: config.secret)
+
+        let transport = context.makeTransport { line in context.console.trace(line) }
+        defer { transport.shutdown() }
+        let client = GitHubClient(transport: RetryingTransport(wrapping: transport), base: base, credential: auth ?? token)
+        let report = try await perform(RolloutPlan(
+            command: "rollout", config: config, repositories: repositories, token: token, client: client,
+            ledger: ledger, options: invocation.rollout), console: context.console)
+        print(report, json: invocation.global.json, console: context.console)
+        return report.exitCode
+    }
+
+    /// What one rollout needs; shared by `rollout`, `rotate` and `demo`.
+    struct RolloutPlan {
+        let command: String
+        let config: FleetConfig
+        let repositories: [RepositoryName]
+        let token: Token
+        let client: GitHubClient
+        let ledger: LedgerStore
+        let options: RolloutOptions
+    }
+
+    /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
+    static func perform(_ plan: RolloutPlan, console: Console) async throws -> RolloutReport {
+        let startedAt = Date()
+        let facts = try await Preflight(policy: plan.config.policy).check(plan.token, client: plan.client)
+        for warning in facts.warnings { console.error("warning: \(warning)") }
+        console.note("token \(plan.token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
+                     + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
+        let options = plan.options
+        if !options.dryRun {
+            try await plan.ledger.update { ledger in
+                ledger.noteToken(plan.token.fingerprint, login: facts.user.login, kind: facts.kind,
+                                 scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
+            }
+        }
+        var rollout = Rollout(client: plan.client, token: plan.token, secret: plan.config.secret,
+                              repositories: plan.repositories, ledger: plan.ledger)
+        rollout.dryRun = options.dryRun
+        rollout.resume = options.resume
+        rollout.concurrency = options.concurrency
+        let total = plan.repositories.count
+        rollout.progress = { done in console.progress("\(plan.command) \(done)/\(total) …") }
+        console.progress("\(plan.command) 0/\(total) …")
+        let outcomes = await rollout.run()
+        let report = RolloutReport(command: plan.command, secret: plan.config.secret, fingerprint: plan.token.fingerprint,
+                                   login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes)
+        if !options.dryRun {
+            try await plan.ledger.update { ledger in
+                ledger.history.append(RunRecord(command: plan.command, startedAt: startedAt, finishedAt: Date(),
+                                                fingerprint: plan.token.fingerprint, succeeded: report.succeeded, failed: report.failed))
+                // The token becomes current once the whole fleet holds it (a first rollout, or a finished one).
+                if plan.config.repositories.allSatisfy({ ledger.holds($0, plan.token.fingerprint) }) {
+                    ledger.makeCurrent(plan.token.fingerprint)
+                }
+            }
+        }
+        return report
+    }
+
+    static func print(_ report: RolloutReport, json: Bool, console: Console) {
+        if json {
+            console.result(report.json.text)
+        } else {
+            for line in report.lines(console: console) { console.result(line) }
+            if report.failed > 0 {
+                console.error("fix what the failed lines say, then run `patrol \(report.command) --resume` to finish; repositories that already hold the token are skipped")
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+
+/// The GitHub REST calls patrol makes, each returning a typed answer or throwing ``GitHubError``,
+/// ``UnexpectedResponseError`` or ``TransportError``.
+public struct GitHubClient: Sendable {
+    let transport: any HTTPTransport
+    let base: APIBase
+    /// The token that authenticates the calls (by default the token being rolled out).
+    let credential: Token
+    /// The time source for reading expiry headers; injected so tests can move it.
+    let now: @Sendable () -> Date
+
+    public init(transport: any HTTPTransport, base: APIBase, credential: Token, now: @escaping @Sendable () -> Date = Date.init) {
+        self.transport = transport
+        self.base = base
+        self.credential = credential
+        self.now = now
+    }
+
+    /// The same client authenticated with another token.
+    public func authenticated(with token: Token) -> GitHubClient {
+        GitHubClient(transport: transport, base: base, credential: token, now: now)
+    }
+
+    // MARK: - Calls
+
+    /// `GET /user`: who the token belongs to, its scopes and its expiry.
+    public func authenticatedUser() async throws -> AuthenticatedUser {
+        let (response, request) = try await send(.get, "/user", expecting: [200])
+        let body: UserBody = try decode(response, request)
+        return AuthenticatedUser(
+            login: body.login,
+            id: body.id,
+            accountType: body.type ?? "User",
+            scopes: response.headers["x-oauth-scopes"].map(Self.scopeList),
+            expiry: TokenExpiry.parse(header: response.headers["github-authentication-token-expiration"], now: now()),
+            rateLimitRemaining: response.headers["x-ratelimit-remaining"].flatMap { Int($0) }
+        )
+    }
+
+    /// `GET /repos/{owner}/{repo}/actions/secrets/public-key`.
+    public func publicKey(of repository: RepositoryName) async throws -> PublicKey {
+        let (response, request) = try await send(.get, "/repos/\(repository.fullName)/actions/secrets/public-key", expecting: [200])
+        let body: PublicKeyBody = try decode(response, request)
+        return PublicKey(keyID: body.key_id, key: body.key, etag: response.headers["etag"],
+                         serverDate: response.headers["date"].flatMap(HTTPDate.parse), attempts: response.attempts)
+    }
+
+    /// `PUT /repos/{owner}/{repo}/actions/secrets/{name}` with a sealed value.
+    public func putSecret(_ name: String, in repository: RepositoryName, encryptedValue: String, keyID: String) async throws -> SecretWrite {
+        let body = try JSONEncoder().encode(["encrypted_value": encryptedValue, "key_id": keyID])
+        let (response, _) = try await send(.put, "/repos/\(repository.fullName)/actions/secrets/\(name)", body: Array(body), expecting: [201, 204])
+        return SecretWrite(created: response.status == 201, httpStatus: response.status, attempts: response.attempts)
+    }
+
+    /// `GET /repos/{owner}/{repo}/actions/secrets/{name}`: the secret's dates, or nil when it is not set.
+    public func secret(_ name: String, in repository: RepositoryName) async throws -> SecretMetadata? {
+        let (response, request) = try await send(.get, "/repos/\(repository.fullName)/actions/secrets/\(name)", expecting: [200, 404])
+        if response.status == 404 { return nil }
+        let body: SecretBody = try decode(response, request)
+        guard let created = ISO8601.parse(body.created_at), let updated = ISO8601.parse(body.updated_at) else {
+            throw UnexpectedResponseError(request: request, problem: "created_at/updated_at are not ISO 8601 dates",
+                                          requestID: response.headers["x-github-request-id"])
+        }
+        return SecretMetadata(name: body.name, createdAt: created, updatedAt: updated)
+    }
+
+    // MARK: - Plumbing
+
+    /// Sends one request and throws ``GitHubError`` unless the status is one of `expecting`.
+    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, expecting: Set<Int>) async throws -> (HTTPResponse, String) {
+        let label = "\(method.rawValue) \(path)"
+        var headers = HTTPHeaders()
+        if body != nil { headers.set("Content-Type", "application/json") }
+        let request = HTTPRequest(method: method, url: base.url(path), headers: headers, bearer: credential, body: body)
+        let response = try await transport.send(request)
+        guard expecting.contains(response.status) else { throw GitHubError(request: label, response: response) }
+        return (response, label)
+    }
+
+    func decode<T: Decodable>(_ response: HTTPResponse, _ request: String) throws -> T {
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch {
+            throw UnexpectedResponseError(request: request, problem: Self.describe(error),
+                                          requestID: response.headers["x-github-request-id"])
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "\"\(key.stringValue)\" is missing"
+        case DecodingError.typeMismatch(let type, let context):
+            return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) is not a \(type)"
+        case DecodingError.valueNotFound(_, let context): return "\(context.codingPath.map(\.stringValue).joined(separator: ".")) is null"
+        default: return "not JSON"
+        }
+    }
+
+    /// `repo, workflow` → `["repo", "workflow"]`; an empty header is an empty list.
+    static func scopeList(_ header: String) -> [String] {
+        header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    private struct UserBody: Decodable { let login: String; let id: Int?; let type: String? }
+    private struct PublicKeyBody: Decodable { let key_id: String; let key: String }
+    private struct SecretBody: Decodable { let name: String; let created_at: String; let updated_at: String }
+}
+
+/// The account behind a token, as `GET /user` describes it.
+public struct AuthenticatedUser: Sendable, Equatable {
+    public let login: String
+    public let id: Int?
+    /// `User` or `Bot`.
+    public let accountType: String
+    /// `X-OAuth-Scopes` for classic tokens; nil when GitHub sent no such header (fine-grained tokens).
+    public let scopes: [String]?
+    public let expiry: TokenExpiry
+    public let rateLimitRemaining: Int?
+}
+
+/// A repository's Actions public key.
+public struct PublicKey: Sendable, Equatable {
+    public let keyID: String
+    /// Standard base64 of 32 bytes.
+    public let key: String
+    public let etag: String?
+    /// GitHub's clock when it answered (the `Date` header): the write that follows is verified against it.
+    public let serverDate: Date?
+    public let attempts: Int
+}
+
+/// The result of a `PUT` of a secret.
+public struct SecretWrite: Sendable, Equatable {
+    /// 201 (created) rather than 204 (updated).
+    public let created: Bool
+    public let httpStatus: Int
+    public let attempts: Int
+}
+
+/// A secret's metadata; GitHub never returns the value.
+public struct SecretMetadata: Sendable, Equatable {
+    public let name: String
+    public let createdAt: Date
+    public let updatedAt: Date
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// patrol's memory of which token each repository holds — GitHub never returns a secret's value.
+/// Holds fingerprints only, never a token; safe to commit.
+///
+/// This is the domain model. Its on-disk shape is ``LedgerFileV1``, decoded by ``LedgerStore``,
+/// which reads the version first so a later version can migrate.
+public struct Ledger: Sendable, Equatable {
+    /// The secret name the fleet uses (`PAT_TOKEN`).
+    public var secret: String
+    public var tokens: [TokenRecord] = []
+    /// Keyed by `owner/name`.
+    public var repositories: [String: RepositoryRecord] = [:]
+    public var history: [RunRecord] = []
+
+    public init(secret: String) { self.secret = secret }
+
+    /// The token marked current, if any.
+    public var currentToken: TokenRecord? { tokens.first { $0.state == .current } }
+
+    /// Records a token seen in a preflight: adds it, or refreshes what GitHub said of it.
+    public mutating func noteToken(_ fingerprint: Fingerprint, login: String, kind: TokenKind, scopes: [String]?, expiresAt: Date?, at now: Date) {
+        if let index = tokens.firstIndex(where: { $0.fingerprint == fingerprint }) {
+            tokens[index].login = login
+            tokens[index].scopes = scopes
+            tokens[index].expiresAt = expiresAt
+            tokens[index].lastSeen = now
+        } else {
+            tokens.append(TokenRecord(fingerprint: fingerprint, login: login, kind: kind, scopes: scopes,
+                                      expiresAt: expiresAt, firstSeen: now, lastSeen: now, state: .pending))
+        }
+    }
+
+    /// Marks `fingerprint` current and any other current token retired.
+    public mutating func makeCurrent(_ fingerprint: Fingerprint) {
+        for index in tokens.indices {
+            if tokens[index].fingerprint == fingerprint {
+                tokens[index].state = .current
+            } else if tokens[index].state == .current {
+                tokens[index].state = .retired
+            }
+        }
+    }
+
+    /// Records a verified upload to one repository.
+    public mutating func noteUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?, uploadedAt: Date, secretUpdatedAt: Date) {
+        repositories[repository.fullName] = RepositoryRecord(fingerprint: fingerprint, keyID: keyID, keyETag: etag,
+                                                             uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt)
+    }
+
+    /// True when the ledger says `repository` already holds the token with `fingerprint`.
+    public func holds(_ repository: RepositoryName, _ fingerprint: Fingerprint) -> Bool {
+        repositories[repository.fullName]?.fingerprint == fingerprint
+    }
+}
+
+/// What patrol knows of one token.
+public struct TokenRecord: Sendable, Equatable, Codable {
+    public var fingerprint: Fingerprint
+    public var login: String
+    public var kind: TokenKind
+    public var scopes: [String]?
+    public var expiresAt: Date?
+    public var firstSeen: Date
+    public var lastSeen: Date
+    public var state: State
+
+    public enum State: String, Sendable, Codable {
+        /// Seen by a preflight, not yet held by the whole fleet.
+        case pending
+        /// The token the fleet holds.
+        case current
+        /// Replaced by a rotation.
+        case retired
+    }
+}
+
+/// What patrol last wrote to one repository.
+public struct RepositoryRecord: Sendable, Equatable, Codable {
+    /// The token the repository holds, by fingerprint.
+    public var fingerprint: Fingerprint?
+    /// The public key the value was sealed with.
+    public var keyID: String?
+    public var keyETag: String?
+    public var uploadedAt: Date?
+    /// The secret's `updated_at` read right after the upload.
+    public var secretUpdatedAt: Date?
+}
+
+/// One run of a command that changed something.
+public struct RunRecord: Sendable, Equatable, Codable {
+    public var command: String
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var fingerprint: Fingerprint?
+    public var succeeded: Int
+    public var failed: Int
+}

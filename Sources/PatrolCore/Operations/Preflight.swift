@@ -1,0 +1,79 @@
+import Foundation
+
+/// The checks a token passes before anything is uploaded (spec §3.3 step 1). A failure here uploads nothing.
+public struct Preflight: Sendable {
+    /// What the preflight learnt about the token.
+    public struct Facts: Sendable {
+        public let kind: TokenKind
+        public let user: AuthenticatedUser
+        /// The expiry patrol trusts; nil when the token never expires or the header was suspect.
+        public let expiresAt: Date?
+        /// Things worth saying that do not stop the run.
+        public let warnings: [String]
+    }
+
+    let policy: TokenPolicy
+
+    public init(policy: TokenPolicy) { self.policy = policy }
+
+    /// Checks the format offline, then asks GitHub who the token is (`GET /user`, the one request a rejected token costs).
+    public func check(_ token: Token, client: GitHubClient) async throws -> Facts {
+        let kind = try TokenFormat.check(token)
+        let user: AuthenticatedUser
+        do {
+            user = try await client.authenticated(with: token).authenticatedUser()
+        } catch let error as GitHubError where error.isBadCredentials {
+            throw PreflightError.rejected(error)
+        }
+        var warnings: [String] = []
+        if let scopes = user.scopes, kind == .classic || !scopes.isEmpty {
+            let missing = Scopes.missing(policy.requiredScopes, granted: scopes)
+            guard missing.isEmpty else { throw PreflightError.missingScopes(missing, granted: scopes) }
+        } else {
+            warnings.append("this \(kind.rawValue) token reports no scopes; its permissions are checked by each repository's upload (Secrets: read and write)")
+        }
+        let expiresAt: Date?
+        switch user.expiry {
+        case .at(let date):
+            expiresAt = date
+        case .none:
+            guard policy.allowNoExpiration else { throw PreflightError.noExpiration(rotationDays: policy.rotationDays) }
+            expiresAt = nil
+            warnings.append("the token never expires; the policy allows it, but a \(policy.rotationDays)-day expiry is safer")
+        case .suspect(let date, let reason):
+            expiresAt = nil
+            warnings.append("GitHub reported an expiry of \(ISO8601.format(date)), which is not credible (\(reason)); it was not recorded")
+        case .unreadable(let raw):
+            expiresAt = nil
+            warnings.append("GitHub's expiry header could not be read (\(raw)); it was not recorded")
+        }
+        return Facts(kind: kind, user: user, expiresAt: expiresAt, warnings: warnings)
+    }
+}
+
+/// Why a token did not pass the preflight.
+public enum PreflightError: Error, Equatable, CustomStringConvertible {
+    /// GitHub answered 401 to `GET /user`.
+    case rejected(GitHubError)
+    /// A classic token lacks scopes the policy requires.
+    case missingScopes([String], granted: [String])
+    /// The token never expires and `policy.allowNoExpiration` is false.
+    case noExpiration(rotationDays: Int)
+
+    public var description: String {
+        switch self {
+        case .rejected(let error):
+            return "GitHub rejected the token (401 \"\(error.message)\"\(error.requestID.map { ", request id \($0)" } ?? "")): "
+                + "it is expired, revoked or mistyped. Nothing was uploaded. Make a new token or copy it again; "
+                + "patrol stops at the first rejection because GitHub locks an account out after repeated bad credentials"
+        case .missingScopes(let missing, let granted):
+            let has = granted.isEmpty ? "no scopes" : "only " + granted.joined(separator: ", ")
+            return "the token lacks the scope\(missing.count == 1 ? "" : "s") \(missing.joined(separator: ", ")) "
+                + "(it has \(has)). Nothing was uploaded. Make a token with the policy's scopes "
+                + "(policy.requiredScopes in the config); the repositories' workflows need them to dispatch"
+        case .noExpiration(let days):
+            return "the token never expires, and the policy does not allow that (policy.allowNoExpiration). "
+                + "Nothing was uploaded. Make a token that expires in \(days) days, or set allowNoExpiration to true"
+        }
+    }
+}

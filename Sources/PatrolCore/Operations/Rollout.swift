@@ -1,0 +1,178 @@
+import Foundation
+import Synchronization
+
+/// Seals one token with each repository's public key, uploads it, and verifies each write
+/// (spec §3.3 step 2). Repositories run concurrently, at most `concurrency` at a time; one repository's
+/// failure never stops the others, but a 401 stops the run.
+public struct Rollout: Sendable {
+    public let client: GitHubClient
+    public let token: Token
+    public let secret: String
+    public let repositories: [RepositoryName]
+    public let ledger: LedgerStore
+    public var dryRun = false
+    /// Skip repositories that, per the ledger, already hold this token.
+    public var resume = false
+    public var concurrency = 8
+    /// Called after each repository finishes, with the count done so far.
+    public var progress: @Sendable (Int) -> Void = { _ in }
+    public var now: @Sendable () -> Date = Date.init
+
+    public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
+        self.client = client
+        self.token = token
+        self.secret = secret
+        self.repositories = repositories
+        self.ledger = ledger
+    }
+
+    /// Runs every repository and returns their outcomes in the fleet's order.
+    public func run() async -> [RepositoryOutcome] {
+        let held = await ledger.snapshot
+        let stop = Mutex<GitHubError?>(nil)
+        var outcomes = [RepositoryOutcome?](repeating: nil, count: repositories.count)
+        await withTaskGroup(of: (Int, RepositoryOutcome).self) { group in
+            var next = 0
+            var done = 0
+            func startNext() {
+                guard next < repositories.count else { return }
+                let index = next, repository = repositories[index]
+                next += 1
+                group.addTask {
+                    if resume && held.holds(repository, token.fingerprint) {
+                        return (index, .skipped(repository, reason: "already holds this token (--resume)", counts: true))
+                    }
+                    if let rejection = stop.withLock({ $0 }) {
+                        return (index, .notAttempted(repository, because: rejection))
+                    }
+                    let outcome = await deliver(to: repository)
+                    if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials {
+                        stop.withLock { if $0 == nil { $0 = error } }
+                    }
+                    return (index, outcome)
+                }
+            }
+            for _ in 0..<max(1, min(concurrency, repositories.count)) { startNext() }
+            for await (index, outcome) in group {
+                outcomes[index] = outcome
+                done += 1
+                progress(done)
+                startNext()
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// GET key → seal → PUT → GET to verify → ledger, for one repository.
+    func deliver(to repository: RepositoryName) async -> RepositoryOutcome {
+        var attempts = 0
+        do {
+            var key = try await client.publicKey(of: repository)
+            attempts += key.attempts
+            var sealed = try SealedBox.seal(token, publicKey: key.key)
+            if dryRun { return .dryRun(repository, attempts: attempts) }
+            let write: SecretWrite
+            do {
+                write = try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: key.keyID)
+            } catch let error as GitHubError where error.status == 422 {
+                // A 422 here is most often a key rotated between our GET and PUT: fetch it again once and retry once.
+                attempts += 1
+                key = try await client.publicKey(of: repository)
+                sealed = try SealedBox.seal(token, publicKey: key.key)
+                write = try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: key.keyID)
+            }
+            attempts += write.attempts
+            let uploadedAt = now()
+            guard let metadata = try await client.secret(secret, in: repository) else {
+                throw VerificationError.absent(repository: repository, secret: secret, httpStatus: write.httpStatus)
+            }
+            // GitHub's updated_at and Date header both have second precision and come from GitHub's clock,
+            // so a write made after the key was fetched has updated_at ≥ the key's Date. Without a Date
+            // header, compare with our own clock and allow for skew.
+            let earliest = key.serverDate.map { $0.addingTimeInterval(-2) } ?? uploadedAt.addingTimeInterval(-300)
+            guard metadata.updatedAt >= earliest else {
+                throw VerificationError.notUpdated(repository: repository, secret: secret, updatedAt: metadata.updatedAt, httpStatus: write.httpStatus)
+            }
+            try await ledger.update { ledger in
+                ledger.noteUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
+                                  uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt)
+            }
+            return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
+                                     httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+        } catch {
+            return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
+                                     secretUpdatedAt: nil, attempts: max(attempts, 1), failure: .failed(error))
+        }
+    }
+}
+
+/// What happened to one repository.
+public struct RepositoryOutcome: Sendable {
+    public enum Status: String, Sendable {
+        case created, updated, failed, skipped
+        case dryRun = "dry-run"
+    }
+
+    /// Why a repository did not succeed.
+    public enum Failure: Sendable {
+        /// The attempt failed with this error.
+        case failed(any Error)
+        /// Not attempted, or skipped, for this reason. `counts` is true when the skip is a success (already done).
+        case skipped(String, counts: Bool)
+
+        public var message: String {
+            switch self {
+            case .failed(let error): return "\(error)"
+            case .skipped(let reason, _): return reason
+            }
+        }
+    }
+
+    public let repository: RepositoryName
+    public let status: Status
+    public let httpStatus: Int?
+    public let secretUpdatedAt: Date?
+    public let attempts: Int
+    public let failure: Failure?
+
+    /// True when the repository ended where the user wanted it.
+    public var succeeded: Bool {
+        switch status {
+        case .created, .updated, .dryRun: return true
+        case .failed: return false
+        case .skipped:
+            if case .skipped(_, let counts) = failure { return counts }
+            return false
+        }
+    }
+
+    static func skipped(_ repository: RepositoryName, reason: String, counts: Bool) -> RepositoryOutcome {
+        RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0,
+                          failure: .skipped(reason, counts: counts))
+    }
+
+    static func notAttempted(_ repository: RepositoryName, because rejection: GitHubError) -> RepositoryOutcome {
+        skipped(repository, reason: "not attempted: the run stopped when GitHub rejected the credential (401 \"\(rejection.message)\"); "
+                + "fix the token, then run again with --resume", counts: false)
+    }
+
+    static func dryRun(_ repository: RepositoryName, attempts: Int) -> RepositoryOutcome {
+        RepositoryOutcome(repository: repository, status: .dryRun, httpStatus: nil, secretUpdatedAt: nil, attempts: attempts, failure: nil)
+    }
+}
+
+/// An upload GitHub accepted that the read-back did not confirm.
+public enum VerificationError: Error, CustomStringConvertible {
+    case absent(repository: RepositoryName, secret: String, httpStatus: Int)
+    case notUpdated(repository: RepositoryName, secret: String, updatedAt: Date, httpStatus: Int)
+
+    public var description: String {
+        switch self {
+        case .absent(_, let secret, let status):
+            return "GitHub accepted the upload (\(status)) but then reported no secret \(secret); run again with --resume"
+        case .notUpdated(_, let secret, let updatedAt, let status):
+            return "GitHub accepted the upload (\(status)) but \(secret)'s updated_at is still \(ISO8601.format(updatedAt)); "
+                + "the write did not take — run again with --resume"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Synchronization
+
+/// Where patrol writes: results to stdout, progress and diagnostics to stderr. Every line passes
+/// through the ``Redactor`` first, so a token can never be printed, whatever a message contains.
+public final class Console: Sendable {
+    /// Writes raw text to a stream; injected so commands run in tests without a process.
+    public typealias Sink = @Sendable (String) -> Void
+
+    private let stdout: Sink
+    private let stderr: Sink
+    /// Show a live progress line (stderr is a terminal and not --quiet/--json).
+    public let showsProgress: Bool
+    public let quiet: Bool
+    public let verbose: Bool
+    public let color: Bool
+    private let state = Mutex(State())
+
+    private struct State {
+        var redactor = Redactor(tokens: [])
+        var progressShown = false
+    }
+
+    public init(stdout: @escaping Sink, stderr: @escaping Sink, stderrIsTerminal: Bool = false,
+                quiet: Bool = false, verbose: Bool = false, color: Bool = false) {
+        self.stdout = stdout
+        self.stderr = stderr
+        self.showsProgress = stderrIsTerminal && !quiet
+        self.quiet = quiet
+        self.verbose = verbose
+        self.color = color
+    }
+
+    /// The process's own streams.
+    public static func process(quiet: Bool, verbose: Bool, noColor: Bool, environment: [String: String]) -> Console {
+        let stdoutHandle = FileHandle.standardOutput, stderrHandle = FileHandle.standardError
+        let colorAllowed = !noColor && environment["NO_COLOR"] == nil && isatty(1) == 1 && environment["TERM"] != "dumb"
+        return Console(stdout: { stdoutHandle.write(Data($0.utf8)) },
+                       stderr: { stderrHandle.write(Data($0.utf8)) },
+                       stderrIsTerminal: isatty(2) == 1, quiet: quiet, verbose: verbose, color: colorAllowed)
+    }
+
+    /// From now on, mask these tokens wherever they appear.
+    public func redact(_ tokens: [Token]) {
+        state.withLock { $0.redactor = Redactor(tokens: tokens) }
+    }
+
+    /// A result line on stdout.
+    public func result(_ line: String) { emit(line, to: stdout) }
+
+    /// A result line on stdout that skips the redactor. Only `patrol simulator` uses it, to print the
+    /// throw-away token its simulator accepts; nothing else may.
+    public func unredactedResult(_ line: String) { stdout(line + "\n") }
+
+    /// A diagnostic on stderr, kept even with --quiet (errors and warnings).
+    public func error(_ line: String) { emit(line, to: stderr) }
+
+    /// Narration on stderr, dropped with --quiet.
+    public func note(_ line: String) { if !quiet { emit(line, to: stderr) } }
+
+    /// A request line for --verbose.
+    public func trace(_ line: String) { if verbose { emit(line, to: stderr) } }
+
+    /// Replaces the live progress line (only on a terminal).
+    public func progress(_ line: String) {
+        guard showsProgress else { return }
+        let text = state.withLock { state in
+            state.progressShown = true
+            return state.redactor.redact(line)
+        }
+        stderr("\r\u{1B}[2K" + text)
+    }
+
+    /// Paints `text` in an ANSI colour when colour is on.
+    public func paint(_ text: String, _ colour: Colour) -> String {
+        color ? "\u{1B}[\(colour.rawValue)m\(text)\u{1B}[0m" : text
+    }
+
+    public enum Colour: Int, Sendable { case red = 31, green = 32, yellow = 33, dim = 2, bold = 1 }
+
+    private func emit(_ line: String, to sink: Sink) {
+        let (text, clear) = state.withLock { state in
+            defer { state.progressShown = false }
+            return (state.redactor.redact(line), state.progressShown)
+        }
+        if clear { stderr("\r\u{1B}[2K") }
+        sink(text + "\n")
+    }
+}

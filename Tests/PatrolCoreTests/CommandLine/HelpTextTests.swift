@@ -1,0 +1,124 @@
+import Testing
+@testable import PatrolCore
+
+@Suite("Help text")
+struct HelpTextTests {
+    @Test("the tool's help lists every command, the global options and every exit code")
+    func tool() {
+        let text = HelpText.tool()
+        let flowing = Self.flow(text)
+        for command in CommandName.allCases {
+            #expect(text.contains("\n  \(command.rawValue)"))
+            #expect(flowing.contains(command.configuration.abstract))
+        }
+        for option in OptionGroup.global.options {
+            #expect(text.contains(option.synopsis))
+        }
+        for code in ExitCode.allCases {
+            #expect(text.contains("  \(code.rawValue)    \(code.meaning)"))
+        }
+        #expect(text.contains(HelpText.version))
+        #expect(text.hasSuffix("\(ExitCode.critical.meaning)\n"))
+    }
+
+    /// The text with every run of spaces and line breaks as one space, so wrapped lines compare whole.
+    static func flow(_ text: String) -> String {
+        text.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+    }
+
+    @Test("each command's help shows its usage, abstract, every option with its default", arguments: CommandName.allCases)
+    func command(_ command: CommandName) {
+        let text = HelpText.command(command)
+        #expect(text.contains("USAGE: patrol \(command.rawValue)"))
+        #expect(Self.flow(text).contains(command.configuration.abstract))
+        for option in command.configuration.options {
+            #expect(text.contains(option.synopsis))
+            if let defaultValue = option.defaultValue {
+                #expect(Self.flow(text).contains("(default: \(defaultValue))"))
+            }
+        }
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= HelpText.width })
+    }
+
+    @Test("every option of §3 is in some command's help")
+    func specOptions() {
+        let all = CommandName.allCases.map(HelpText.command).joined()
+        let spec = ["--config PATH", "--api-url URL", "--json", "--quiet", "--verbose", "--no-color",
+                    "--token-stdin", "--token-env NAME", "--token-file PATH", "--auth-env NAME",
+                    "--repos a,b", "--dry-run", "--resume", "--concurrency N", "--write-rate R", "--write-burst B",
+                    "--force", "--revoke-old", "--old-token-env NAME", "--old-token-file PATH",
+                    "--live", "--warn-days N", "--critical-days N", "--format FORMAT", "--open-issue", "--webhook-env NAME",
+                    "--send-test-event", "--event-type TYPE", "--wait SECONDS", "--latency-ms N",
+                    "--port P", "--fault-rate F", "--seed S", "-h, --help", "--version"]
+        for option in spec {
+            #expect(all.contains(option), "\(option)")
+        }
+    }
+
+    @Test("every declared option is parsed by the commands that list it")
+    func declaredOptionsParse() throws {
+        for command in CommandName.allCases where command != .help && command != .version {
+            for option in command.configuration.options where option.name != "--help" && option.name != "--version" {
+                var arguments = [command.rawValue, option.name]
+                if option.takesValue { arguments.append(Self.sampleValue(option.name)) }
+                if option.name == "--revoke-old" { arguments += ["--old-token-env", "OLD"] }
+                #expect(throws: Never.self, "\(arguments)") { try Invocation.parse(arguments) }
+            }
+        }
+    }
+
+    private static func sampleValue(_ option: String) -> String {
+        switch option {
+        case "--format": "json"
+        case "--write-rate", "--fault-rate": "0.5"
+        case "--token-env", "--auth-env", "--old-token-env", "--webhook-env": "NAME"
+        default: "1"
+        }
+    }
+
+    @Test("a usage error prints the message, the command's usage and where to read more")
+    func usageError() {
+        let text = HelpText.usageError(.missingValue(option: "--concurrency", command: .rollout))
+        #expect(text.hasPrefix("error: --concurrency needs a value (N)"))
+        #expect(text.contains("USAGE: patrol rollout [--repos a,b]"))
+        #expect(text.contains("See 'patrol help rollout'"))
+        #expect(HelpText.usageError(.missingCommand).contains("USAGE: patrol <command> [<options>]"))
+    }
+
+    @Test("help for a topic is that command's help")
+    func topic() {
+        #expect(HelpText.help(topic: .expiry) == HelpText.command(.expiry))
+        #expect(HelpText.help(topic: nil) == HelpText.tool())
+        #expect(HelpText.version == "patrol \(Patrol.version)")
+    }
+}
+
+@Suite("Suggestions")
+struct SuggestionTests {
+    @Test("edit distance counts insertions, deletions, substitutions and transpositions")
+    func distance() {
+        #expect(Suggestion.editDistance("rollout", "rollout") == 0)
+        #expect(Suggestion.editDistance("rolout", "rollout") == 1)
+        #expect(Suggestion.editDistance("worfklow", "workflow") == 1)
+        #expect(Suggestion.editDistance("abc", "xyz") == 3)
+        #expect(Suggestion.editDistance("", "abc") == 3)
+    }
+
+    @Test("only plausible typos are suggested")
+    func closest() {
+        #expect(Suggestion.closest(to: "warnDay", among: ["warnDays", "criticalDays"]) == "warnDays")
+        #expect(Suggestion.closest(to: "sim", among: ["simulator", "status"]) == "simulator")
+        #expect(Suggestion.closest(to: "deploy", among: ["rollout", "rotate"]) == nil)
+        #expect(Suggestion.closest(to: "", among: ["a"]) == nil)
+    }
+}
+
+@Suite("Exit codes")
+struct ExitCodeTests {
+    @Test("the codes of §3.2")
+    func codes() {
+        #expect(ExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4])
+        #expect(ExitCode.usage.rawValue == 2)
+        #expect(ExitCode.critical.rawValue == 4)
+    }
+}

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+@testable import PatrolCore
+
+@Suite("Ledger store")
+struct LedgerStoreTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-ledger-\(UUID().uuidString)").path
+    var path: String { folder + "/ledger.json" }
+    let repository = try! RepositoryName(parsing: "garrick0/c3-shared")
+
+    @Test("a change is on disk, mode 0600, and reads back equal; the file holds the fingerprint, never the token")
+    func roundTrip() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let raw = TestTokens.classic()
+        let token = Token(bytes: Array(raw.utf8))
+        let store = try LedgerStore(path: path, secret: "PAT_TOKEN")
+        try await store.update { ledger in
+            ledger.noteToken(token.fingerprint, login: "garrick0", kind: .classic, scopes: ["repo"], expiresAt: nil, at: Date())
+            ledger.noteUpload(repository, fingerprint: token.fingerprint, keyID: "1", etag: nil, uploadedAt: Date(), secretUpdatedAt: Date())
+            ledger.makeCurrent(token.fingerprint)
+        }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(token.fingerprint.value))
+        #expect(!text.contains(raw))
+        #expect(text.contains(#""version" : 1"#))
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let reopened = try LedgerStore(path: path, secret: "PAT_TOKEN")
+        #expect(await reopened.snapshot == (await store.snapshot))
+        #expect(await reopened.snapshot.currentToken?.fingerprint == token.fingerprint)
+        #expect(await reopened.snapshot.holds(repository, token.fingerprint))
+    }
+
+    @Test("a ledger that does not parse is an error and is left byte for byte as it was", arguments: [
+        "", "{", "not json at all", #"{"secret": "PAT_TOKEN"}"#, #"{"version": 1, "secret": "PAT_TOKEN", "tokens": 3}"#,
+    ])
+    func unreadable(content: String) throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try content.write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: LedgerError.self) { try LedgerStore(path: path, secret: "PAT_TOKEN") }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
+    }
+
+    @Test("a newer version is refused with advice to upgrade")
+    func newerVersion() throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try #"{"version": 2}"#.write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: LedgerError.unsupportedVersion(path: path, version: 2)) { try LedgerStore(path: path, secret: "PAT_TOKEN") }
+    }
+
+    @Test("no file yet is an empty ledger, and nothing is written until something changes")
+    func empty() async throws {
+        let store = try LedgerStore(path: path, secret: "PAT_TOKEN")
+        #expect(await store.snapshot == Ledger(secret: "PAT_TOKEN"))
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}

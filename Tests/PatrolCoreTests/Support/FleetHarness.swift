@@ -1,0 +1,74 @@
+import Foundation
+import GitHubSimulator
+import Synchronization
+@testable import PatrolCore
+
+/// The c3 fleet in a running simulator, a config file pointing at it, and a way to run patrol's
+/// commands in-process with captured output. Each test makes its own; nothing is shared.
+final class FleetHarness: Sendable {
+    static let owner = "garrick0"
+    static let libraries = ["c3-shared", "c3-parsing", "c3-compliance", "c3-projection", "c3-discovery", "c3-wiring"]
+    static let applications = ["c3-cli", "c3-bff", "c3-web"]
+    static var fleet: [String] { (libraries + applications).map { "\(owner)/\($0)" } }
+
+    let simulator: GitHubSimulator
+    let apiURL: String
+    let folder: String
+    var configPath: String { folder + "/fleet.json" }
+    var ledgerPath: String { folder + "/ledger.json" }
+
+    /// Starts the simulator with the nine repositories and the platform repository, and writes the config.
+    init(latency: Duration = .zero, policy: String = "") throws {
+        simulator = GitHubSimulator(latency: latency, seed: 42)
+        apiURL = try simulator.start()
+        for name in Self.fleet + ["\(Self.owner)/c3-platform"] { simulator.addRepository(name) }
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-test-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
+        let config = """
+            {
+              "owner": "\(Self.owner)",
+              "secret": "PAT_TOKEN",
+              "repositories": {"libraries": [\(quoted(Self.libraries))], "applications": [\(quoted(Self.applications))]},
+              "apiURL": "\(apiURL)"\(policy.isEmpty ? "" : ",\n  \"policy\": \(policy)")
+            }
+            """
+        try config.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    deinit {
+        simulator.stop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// A valid token for the fleet's owner with the required scopes, expiring in 90 days.
+    func mint(scopes: [String] = ["repo", "workflow"], expiresAt: Date? = Date().addingTimeInterval(90 * 86_400)) -> String {
+        simulator.mintToken(login: Self.owner, scopes: scopes, expiresAt: expiresAt)
+    }
+
+    /// What one in-process run of patrol printed and returned.
+    struct Run {
+        let code: Int32
+        let stdout: String
+        let stderr: String
+        var output: String { stdout + stderr }
+    }
+
+    /// Runs `patrol <arguments> --config <this config>` with `environment` as the process environment.
+    func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "") async -> Run {
+        let out = Mutex(""), err = Mutex("")
+        let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
+        let context = Context(environment: environment, console: console,
+                              tokenInputs: TokenInputs(environment: environment, standardInput: standardInput))
+        let code = await Patrol.run(arguments: arguments + ["--config", configPath], context: context)
+        return Run(code: code, stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
+    }
+
+    /// The plaintext each fleet repository's PAT_TOKEN decrypts to inside the simulator (nil when unset).
+    func delivered() -> [String: String?] {
+        Dictionary(uniqueKeysWithValues: Self.fleet.map { ($0, simulator.secret("PAT_TOKEN", in: $0)?.plaintext) })
+    }
+
+    /// Number of secret uploads the simulator received.
+    var uploads: Int { simulator.requests.filter { $0.method == "PUT" }.count }
+}
