@@ -331,3 +331,5 @@ private struct TransferLoop {
         (ContinuousClock.now - start).milliseconds
     }
 }
+
+extension CurlTransport: ClosableTransport {}

@@ -3,7 +3,7 @@ import Testing
 @testable import PatrolCore
 
 /// A transport that plays back scripted outcomes and counts what it was sent.
-final class ScriptedTransport: HTTPTransport {
+final class OutcomeScript: HTTPTransport {
     enum Outcome: Sendable {
         case status(Int)
         case failure(TransportError.Kind)
@@ -46,14 +46,14 @@ final class CountingGate: RequestGate {
 struct RetryingTransportTests {
     let recorder = SleepRecorder()
 
-    func retrying(_ base: ScriptedTransport, gate: any RequestGate = OpenGate()) -> RetryingTransport {
+    func retrying(_ base: OutcomeScript, gate: any RequestGate = OpenGate()) -> RetryingTransport {
         RetryingTransport(base, gate: gate, sleep: { [recorder] in recorder.sleep($0) }, random: { $0.upperBound })
     }
 
     let get = HTTPRequest(method: .get, url: "https://api.github.com/user")
 
     @Test func a5xxThenSuccessTakesTwoAttempts() async throws {
-        let base = ScriptedTransport([.status(502), .status(200)])
+        let base = OutcomeScript([.status(502), .status(200)])
         let gate = CountingGate()
         let response = try await retrying(base, gate: gate).send(get)
         #expect(response.status == 200)
@@ -65,7 +65,7 @@ struct RetryingTransportTests {
     }
 
     @Test func aPOSTIsNeverResentAfterA5xx() async throws {
-        let base = ScriptedTransport([.status(500), .status(201)])
+        let base = OutcomeScript([.status(500), .status(201)])
         let response = try await retrying(base).send(HTTPRequest(method: .post, url: "https://api.github.com/x", body: []))
         #expect(response.status == 500)
         #expect(response.attempts == 1)
@@ -74,14 +74,14 @@ struct RetryingTransportTests {
 
     @Test(arguments: [401, 404, 422, 403])
     func clientErrorsAreNotRetried(status: Int) async throws {
-        let base = ScriptedTransport([.status(status), .status(200)])
+        let base = OutcomeScript([.status(status), .status(200)])
         let response = try await retrying(base).send(get)
         #expect(response.status == status)
         #expect(base.sendCount == 1)
     }
 
     @Test func givesUpAfterFiveAttemptsWithTheLastResponse() async throws {
-        let base = ScriptedTransport([.status(500), .status(502), .status(503), .status(500), .status(504), .status(200)])
+        let base = OutcomeScript([.status(500), .status(502), .status(503), .status(500), .status(504), .status(200)])
         let response = try await retrying(base).send(HTTPRequest(method: .put, url: "https://api.github.com/x", body: []))
         #expect(response.status == 504)
         #expect(response.attempts == 5)
@@ -90,7 +90,7 @@ struct RetryingTransportTests {
     }
 
     @Test func givesUpAfterFiveConnectionErrorsWithTheLastError() async throws {
-        let base = ScriptedTransport([.failure(.connect), .failure(.connect), .failure(.timeout), .failure(.connect), .failure(.connectionLost)])
+        let base = OutcomeScript([.failure(.connect), .failure(.connect), .failure(.timeout), .failure(.connect), .failure(.connectionLost)])
         await #expect(throws: TransportError(kind: .connectionLost, detail: "scripted", method: "GET", url: get.url)) {
             try await retrying(base).send(get)
         }
@@ -98,7 +98,7 @@ struct RetryingTransportTests {
     }
 
     @Test func aConnectionErrorOnGETIsRetried() async throws {
-        let base = ScriptedTransport([.failure(.connect), .status(200)])
+        let base = OutcomeScript([.failure(.connect), .status(200)])
         let response = try await retrying(base).send(get)
         #expect(response.status == 200)
         #expect(response.attempts == 2)
@@ -106,7 +106,7 @@ struct RetryingTransportTests {
 
     @Test(arguments: [TransportError.Kind.tooLarge, .cancelled, .tls, .invalidRequest])
     func permanentFailuresAreNotRetried(kind: TransportError.Kind) async throws {
-        let base = ScriptedTransport([.failure(kind), .status(200)])
+        let base = OutcomeScript([.failure(kind), .status(200)])
         await #expect(throws: TransportError.self) { try await retrying(base).send(get) }
         #expect(base.sendCount == 1)
     }

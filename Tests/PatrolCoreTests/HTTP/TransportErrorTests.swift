@@ -1,0 +1,41 @@
+import Testing
+@testable import PatrolCore
+
+@Suite("TransportError")
+struct TransportErrorTests {
+    func error(_ kind: TransportError.Kind, detail: String = "Failed to connect", code: Int = 7) -> TransportError {
+        TransportError(kind: kind, curlCode: code, curlMessage: "Couldn't connect to server", detail: detail,
+                       method: "PUT", url: "https://ghe.example.com:8443/api/v3/repos/o/r/actions/secrets/PAT_TOKEN")
+    }
+
+    @Test func connectNamesTheHostAndWhatToCheck() {
+        let text = error(.connect).description
+        #expect(text == "could not connect to ghe.example.com: Failed to connect (curl error 7) — check the network or --api-url")
+    }
+
+    @Test func anEmptyErrorBufferFallsBackToCurlsMessage() {
+        #expect(error(.connect, detail: "").detail == "Couldn't connect to server")
+    }
+
+    @Test(arguments: [
+        (TransportError.Kind.timeout, "timed out"),
+        (.tls, "never turns verification off"),
+        (.connectionLost, "broke during PUT"),
+        (.tooLarge, "too large"),
+        (.cancelled, "was cancelled"),
+        (.invalidRequest, "cannot be sent"),
+        (.other, "failed"),
+    ])
+    func everyKindSaysWhatHappened(kind: TransportError.Kind, phrase: String) {
+        #expect(error(kind).description.contains(phrase))
+    }
+
+    @Test func onlyNetworkFailuresAreTransientAndOnlyConnectNeverReachedTheServer() {
+        let transient = [TransportError.Kind.connect, .timeout, .connectionLost, .other].map { error($0).isTransient }
+        let permanent = [TransportError.Kind.tls, .tooLarge, .cancelled, .invalidRequest].map { error($0).isTransient }
+        #expect(transient.allSatisfy { $0 })
+        #expect(permanent.allSatisfy { !$0 })
+        #expect(error(.connect).neverReachedServer)
+        #expect(!error(.timeout).neverReachedServer)
+    }
+}
