@@ -37,5 +37,3 @@ extension TokenOptions {
         TokenSourceOptions(stdin: fromStandardInput, env: environmentVariable, file: filePath)
     }
 }
-
-extension CurlTransport: ClosableTransport {}
