@@ -10,8 +10,14 @@ public enum ISO8601 {
         return formatter.date(from: text)
     }
 
+    /// `2027-02-23T12:00:00Z`: UTC, whole seconds (a fraction is dropped, never rounded up).
     public static func format(_ date: Date) -> String {
-        ISO8601DateFormatter().string(from: date)
+        let components = TokenExpiry.gregorianUTC.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
+            components.year ?? 0, components.month ?? 0, components.day ?? 0,
+            components.hour ?? 0, components.minute ?? 0, components.second ?? 0
+        )
     }
 }
 

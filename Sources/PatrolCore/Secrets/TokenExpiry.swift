@@ -52,22 +52,12 @@ public enum TokenExpiry: Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .none: "the token does not expire"
-        case .at(let date): "the token expires at \(Self.iso8601(date))"
+        case .at(let date): "the token expires at \(ISO8601.format(date))"
         case .suspect(let date, let reason):
-            "GitHub reported an expiry of \(Self.iso8601(date)), which patrol does not trust: \(reason); check the token's expiry in GitHub's settings"
+            "GitHub reported an expiry of \(ISO8601.format(date)), which patrol does not trust: \(reason); check the token's expiry in GitHub's settings"
         case .unreadable(let value):
             "GitHub sent an expiry patrol cannot read (\"\(value)\"); check the token's expiry in GitHub's settings and report the value"
         }
-    }
-
-    /// `2027-02-23T12:00:00Z`: UTC, whole seconds, as patrol writes dates in JSON.
-    public static func iso8601(_ date: Date) -> String {
-        let components = gregorianUTC.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02dZ",
-            components.year ?? 0, components.month ?? 0, components.day ?? 0,
-            components.hour ?? 0, components.minute ?? 0, components.second ?? 0
-        )
     }
 
     /// A Gregorian calendar in UTC with the POSIX locale, so the user's settings change no date.

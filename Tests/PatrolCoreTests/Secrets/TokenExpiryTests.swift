@@ -11,7 +11,7 @@ struct TokenExpiryTests {
     func utcShape() {
         let expiry = TokenExpiry.parse(header: "2023-01-31 23:00:00 UTC", now: now)
         #expect(expiry == .at(Date(timeIntervalSince1970: 1_675_206_000)))
-        #expect(expiry.date.map(TokenExpiry.iso8601) == "2023-01-31T23:00:00Z")
+        #expect(expiry.date.map(ISO8601.format) == "2023-01-31T23:00:00Z")
     }
 
     @Test("the offset shape parses to the same absolute moment", arguments: [
@@ -23,7 +23,7 @@ struct TokenExpiryTests {
     ])
     func offsetShape(header: String, expected: String) throws {
         let date = try #require(TokenExpiry.parse(header: header, now: now).date)
-        #expect(TokenExpiry.iso8601(date) == expected)
+        #expect(ISO8601.format(date) == expected)
         #expect(TokenExpiry.parse(header: header, now: now) == .at(date))
     }
 
@@ -59,7 +59,7 @@ struct TokenExpiryTests {
 
     @Test("ISO-8601 output is UTC with whole seconds")
     func iso8601() {
-        #expect(TokenExpiry.iso8601(Date(timeIntervalSince1970: 1_803_124_800.75)) == "2027-02-20T12:00:00Z")
-        #expect(TokenExpiry.iso8601(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(ISO8601.format(Date(timeIntervalSince1970: 1_803_124_800.75)) == "2027-02-20T12:00:00Z")
+        #expect(ISO8601.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
     }
 }
