@@ -44,7 +44,7 @@ public enum Patrol {
             if let usage = error as? UsageError {
                 console.error(HelpText.usageError(usage))
             } else {
-                console.error("patrol: \(error)")
+                console.error("error: \(error)")
             }
             return ExitCode.for(error).rawValue
         }
