@@ -70,10 +70,14 @@ extension SimulatorState {
             token = record
         }
 
-        if let exceeded = spendRateLimit(login: token?.login, userID: token?.userID, now: now) {
+        // GitHub does not count `GET /rate_limit` against the primary limit.
+        if request.path != "/rate_limit", let exceeded = spendRateLimit(login: token?.login, userID: token?.userID, now: now) {
             return (exceeded, token)
         }
         guard let match else { return (.notFound, token) }
+        if let blocked = singleSignOnBlock(path: request.path, token: token) {
+            return (blocked, token)
+        }
         if match.route.requiresAuthentication, token == nil {
             return (.error(401, "Requires authentication"), nil)
         }
@@ -91,11 +95,11 @@ extension SimulatorState {
         return parts[1].trimmingCharacters(in: .whitespaces)
     }
 
-    private func bucketKey(_ login: String?) -> String {
+    func bucketKey(_ login: String?) -> String {
         login.map { "user:\($0.lowercased())" } ?? "anonymous"
     }
 
-    private func limit(for login: String?) -> Int {
+    func limit(for login: String?) -> Int {
         login == nil ? 60 : rateLimit
     }
 

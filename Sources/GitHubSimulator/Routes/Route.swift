@@ -7,6 +7,8 @@ struct Route: Sendable {
     enum Segment: Sendable, Equatable {
         case literal(String)
         case parameter(String)
+        /// `{name+}`: the rest of the path, slashes included (a file path in `contents/{path+}`); last only.
+        case rest(String)
     }
 
     let method: String
@@ -25,8 +27,9 @@ struct Route: Sendable {
     ) {
         self.method = method
         segments = pattern.split(separator: "/").map { part in
-            part.hasPrefix("{") && part.hasSuffix("}")
-                ? .parameter(String(part.dropFirst().dropLast())) : .literal(String(part))
+            guard part.hasPrefix("{"), part.hasSuffix("}") else { return .literal(String(part)) }
+            let name = part.dropFirst().dropLast()
+            return name.hasSuffix("+") ? .rest(String(name.dropLast())) : .parameter(String(name))
         }
         self.counterKey = counterKey
         self.requiresAuthentication = requiresAuthentication
@@ -36,7 +39,10 @@ struct Route: Sendable {
 
     /// The path parameters when `path` (no query) fits this route's pattern.
     func match(path: String) -> [String: String]? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        var parts = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        if case .rest = segments.last, parts.count >= segments.count {
+            parts = Array(parts.prefix(segments.count - 1)) + [parts.dropFirst(segments.count - 1).joined(separator: "/")]
+        }
         guard parts.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
@@ -44,7 +50,7 @@ struct Route: Sendable {
             switch segment {
             case .literal(let literal):
                 guard literal == decoded else { return nil }
-            case .parameter(let name):
+            case .parameter(let name), .rest(let name):
                 guard !decoded.isEmpty else { return nil }
                 parameters[name] = decoded
             }

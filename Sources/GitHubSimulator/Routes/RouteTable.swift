@@ -16,6 +16,16 @@ enum RouteTable {
               acceptedScopes: "repo", handle: SecretRoutes.put),
         Route("DELETE", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "DELETE secret",
               acceptedScopes: "repo", handle: SecretRoutes.delete),
+        Route("GET", "/rate_limit", counted: "GET rate_limit", handle: RateLimitRoutes.rateLimit),
+        Route("GET", "/repos/{owner}/{repo}", counted: "GET repository", acceptedScopes: "repo", handle: RepositoryRoutes.repository),
+        Route("GET", "/repos/{owner}/{repo}/contents/{path+}", counted: "GET contents",
+              acceptedScopes: "repo", handle: ContentRoutes.contents),
+        Route("GET", "/repos/{owner}/{repo}/actions/workflows/{workflow}", counted: "GET workflow",
+              acceptedScopes: "repo", handle: WorkflowRoutes.workflow),
+        Route("GET", "/repos/{owner}/{repo}/actions/workflows/{workflow}/runs", counted: "GET workflow runs",
+              acceptedScopes: "repo", handle: WorkflowRoutes.runs),
+        Route("POST", "/repos/{owner}/{repo}/dispatches", counted: "POST dispatches",
+              acceptedScopes: "repo", handle: DispatchRoutes.dispatch),
     ]
 
     /// The route for a method and path, with its parameters. `HEAD` is served as `GET`.

@@ -22,6 +22,12 @@ struct SimulatorState: Sendable {
     var rateLimit = 5000
     /// The base URL the server answers on, for `link` headers when a request carries no `Host`.
     var apiURL = ""
+    /// Files, workflows, runs and dispatches, keyed like `repositories` (see `ActionsRecord`).
+    var actions: [String: ActionsRecord] = [:]
+    /// Organizations (lower-cased) whose resources need a SAML SSO-authorized token.
+    var ssoOrganizations: Set<String> = []
+    /// Tokens authorized for SAML SSO in every organization that requires it.
+    var ssoAuthorizedTokens: Set<String> = []
     private var nextRepositoryID = 700_000_001
 
     init(seed: UInt64, latency: Duration) {

@@ -13,6 +13,9 @@ struct TokenRecord: Sendable {
     var expirationFormat: ExpirationFormat
     /// Per-repository permission (keyed by lower-cased full name), overriding the repository's default.
     var permissions: [String: Permission] = [:]
+    /// Fine-grained tokens: per repository, the permission of each area other than Secrets
+    /// (`contents`, `actions`, `metadata`); an area not listed falls back to `permissions`.
+    var areaPermissions: [String: [String: Permission]] = [:]
 
     /// Whether GitHub would accept the token at `now`.
     func isValid(at now: Date) -> Bool {

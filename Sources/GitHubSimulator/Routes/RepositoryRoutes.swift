@@ -1,0 +1,46 @@
+import Foundation
+
+/// `GET /repos/{owner}/{repo}`.
+enum RepositoryRoutes {
+    static func repository(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
+        switch ContentAccess.check(state, context, area: .metadata, need: .read) {
+        case .failure(let error):
+            return error.response
+        case .success(let key):
+            let record = state.repositories[key]!
+            let token = context.token!
+            // `permissions` is the account's role, whatever kind of token asks.
+            let role = token.kind == .classic ? (token.permissions[key] ?? record.permission) : record.permission
+            let parts = record.fullName.split(separator: "/").map(String.init)
+            return .json(200, [
+                "id": record.id,
+                "name": parts.last ?? record.fullName,
+                "full_name": record.fullName,
+                "owner": ["login": parts.first ?? ""],
+                "private": true,
+                "visibility": "private",
+                "archived": false,
+                "default_branch": state.actions[key]?.defaultBranch ?? ActionsRecord().defaultBranch,
+                "html_url": "https://github.com/\(record.fullName)",
+                "permissions": [
+                    "admin": role >= .admin, "maintain": role >= .admin, "push": role >= .write,
+                    "triage": role >= .write, "pull": role >= .read,
+                ],
+            ])
+        }
+    }
+}
+
+/// `GET /rate_limit`: the caller's primary quota; free of charge, as on GitHub.
+enum RateLimitRoutes {
+    static func rateLimit(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
+        let key = state.bucketKey(context.token?.login)
+        let window = state.rateLimits[key] ?? RateLimitWindow(used: 0, resetAt: context.now.addingTimeInterval(3600))
+        let limit = state.limit(for: context.token?.login)
+        let core: [String: Any] = [
+            "limit": limit, "used": window.used, "remaining": max(0, limit - window.used),
+            "reset": Int(window.resetAt.timeIntervalSince1970), "resource": "core",
+        ]
+        return .json(200, ["resources": ["core": core], "rate": core])
+    }
+}
