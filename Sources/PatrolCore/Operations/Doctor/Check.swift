@@ -1,0 +1,127 @@
+import Foundation
+import Synchronization
+
+/// One result of `patrol doctor`: a stable id, a status, the repository it concerns (if any), a one-line
+/// detail, and a fix whenever it did not pass.
+public struct DoctorCheck: Sendable, Equatable {
+    public let id: String
+    public let status: CheckStatus
+    public let repository: RepositoryName?
+    public let detail: String
+    /// The command to run, the setting to change or the page to open; nil when the check passed.
+    public let fix: String?
+
+    public init(id: String, status: CheckStatus, repository: RepositoryName? = nil, detail: String, fix: String? = nil) {
+        self.id = id
+        self.status = status
+        self.repository = repository
+        self.detail = detail
+        self.fix = fix
+    }
+
+    /// The group the check is printed under.
+    public var group: CheckGroup { CheckGroup.of(id) }
+}
+
+/// `pass`, `warn`, `fail` or `skip` — the words of the `--json` document.
+public enum CheckStatus: String, Sendable, Equatable, CaseIterable {
+    case pass, warn, fail, skip
+}
+
+/// How the text report groups checks.
+public enum CheckGroup: String, Sendable, CaseIterable {
+    case token, repositories, platform, dispatch
+
+    static func of(_ id: String) -> CheckGroup {
+        if id.hasPrefix("token.") || id == "ratelimit" { return .token }
+        if id.hasPrefix("repo.") || id.hasPrefix("secret.") { return .repositories }
+        if id.hasPrefix("platform.") { return .platform }
+        return .dispatch
+    }
+}
+
+/// The ids of every check, in report order (spec §3.6); scripts key on them.
+public enum CheckID {
+    public static let tokenFormat = "token.format", tokenValid = "token.valid", tokenScopes = "token.scopes"
+    public static let tokenExpiry = "token.expiry", tokenOwner = "token.owner", tokenSSO = "token.sso", rateLimit = "ratelimit"
+    public static let repoAccess = "repo.access", secretPresent = "secret.present", secretCurrent = "secret.current"
+    public static let platformAccess = "platform.access", platformHandler = "platform.handler"
+    public static let platformHandlerState = "platform.handler.state", platformHandlerTypes = "platform.handler.types"
+    public static let platformEvents = "platform.events", dispatchTarget = "dispatch.target", dispatchLive = "dispatch.live"
+
+    /// Checks about the token as a whole.
+    static let token = [tokenFormat, tokenValid, tokenScopes, tokenExpiry, tokenOwner, tokenSSO, rateLimit]
+    /// Checks run once per fleet repository.
+    static let perRepository = [repoAccess, secretPresent, secretCurrent]
+    /// Checks of the platform repository.
+    static let platform = [platformAccess, platformHandler, platformHandlerState, platformHandlerTypes, platformEvents]
+}
+
+/// The results as they come in, from concurrent tasks, keyed by check and repository. A check that never
+/// recorded a result is reported as skipped with the reason the run stopped (see ``Doctor``).
+final class CheckBook: Sendable {
+    private let results = Mutex<[String: DoctorCheck]>([:])
+
+    static func key(_ id: String, _ repository: RepositoryName?) -> String { id + "|" + (repository?.key ?? "") }
+
+    func record(_ check: DoctorCheck) {
+        results.withLock { $0[Self.key(check.id, check.repository)] = check }
+    }
+
+    func pass(_ id: String, _ repository: RepositoryName?, _ detail: String) {
+        record(DoctorCheck(id: id, status: .pass, repository: repository, detail: detail))
+    }
+
+    func warn(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
+        record(DoctorCheck(id: id, status: .warn, repository: repository, detail: detail, fix: fix))
+    }
+
+    func fail(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
+        record(DoctorCheck(id: id, status: .fail, repository: repository, detail: detail, fix: fix))
+    }
+
+    /// A fleet-wide check (no repository) passed.
+    func pass(_ id: String, _ detail: String) { pass(id, nil, detail) }
+    func warn(_ id: String, _ detail: String, fix: String) { warn(id, nil, detail, fix: fix) }
+    func fail(_ id: String, _ detail: String, fix: String) { fail(id, nil, detail, fix: fix) }
+
+    /// Skips `ids` (for `repository`) because another check did not pass; `fix` says what to do first.
+    func skip(_ ids: [String], _ repository: RepositoryName? = nil, because reason: String, fix: String) {
+        for id in ids where result(id, repository) == nil {
+            record(DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix))
+        }
+    }
+
+    func result(_ id: String, _ repository: RepositoryName?) -> DoctorCheck? {
+        results.withLock { $0[Self.key(id, repository)] }
+    }
+
+    /// Every planned check in order; those without a result are skipped for `reason`.
+    func ordered(_ planned: [(String, RepositoryName?)], unrecorded reason: String, fix: String) -> [DoctorCheck] {
+        planned.map { id, repository in
+            result(id, repository) ?? DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix)
+        }
+    }
+}
+
+/// What stops every remote check: GitHub's first 401. GitHub locks an account out after repeated bad
+/// credentials, so after one, doctor sends nothing more.
+final class Lockout: Sendable {
+    private let state = Mutex<GitHubError?>(nil)
+
+    var error: GitHubError? { state.withLock { $0 } }
+
+    /// Runs `body` unless a 401 was already seen; a 401 from `body` locks every later call out.
+    /// Returns nil when locked out (before or by this call, whose caller records the failure itself).
+    func call<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error>? {
+        if error != nil { return nil }
+        do {
+            return .success(try await body())
+        } catch let failure as GitHubError where failure.isBadCredentials {
+            state.withLock { if $0 == nil { $0 = failure } }
+            return .failure(failure)
+        } catch {
+            return .failure(error)
+        }
+    }
+}

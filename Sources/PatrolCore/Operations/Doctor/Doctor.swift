@@ -1,0 +1,184 @@
+import Foundation
+import Synchronization
+
+/// `patrol doctor`'s checks (spec §3.6), run against GitHub with the token under test. The seed guide's
+/// troubleshooting section, done for real: every check has a stable id, a status, a one-line detail and,
+/// unless it passed, a fix. Checks that depend on a failed one are skipped with the reason; a 401 stops
+/// every remote check (GitHub locks an account out after repeated bad credentials).
+public struct Doctor: Sendable {
+    /// Time for `dispatch.live`'s wait; injected so tests do not sleep.
+    public struct Timing: Sendable {
+        public var now: @Sendable () -> Date
+        public var sleep: @Sendable (Duration) async -> Void
+
+        public init(now: @escaping @Sendable () -> Date, sleep: @escaping @Sendable (Duration) async -> Void) {
+            self.now = now
+            self.sleep = sleep
+        }
+
+        /// The wall clock and `Task.sleep`.
+        public static let live = Timing(now: Date.init, sleep: { try? await Task.sleep(for: $0) })
+    }
+
+    public let config: FleetConfig
+    /// The fleet repositories to check (`--repos`, or all).
+    public let repositories: [RepositoryName]
+    /// The token under test; every request is made with it.
+    public let token: Token
+    public let client: GitHubClient
+    /// What patrol remembers of its uploads (an empty ledger when there is none yet).
+    public let ledger: Ledger
+    public let options: DoctorOptions
+    public var timing: Timing = .live
+    /// Makes the `patrol_probe` value of the test event.
+    public var makeNonce: @Sendable () -> String = { String(UInt64.random(in: .min ... .max), radix: 16) }
+    /// Repositories checked at once.
+    public var concurrency = 8
+
+    public init(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient, ledger: Ledger, options: DoctorOptions) {
+        self.config = config
+        self.repositories = repositories
+        self.token = token
+        self.client = client.authenticated(with: token)
+        self.ledger = ledger
+        self.options = options
+    }
+
+    /// Runs every check that applies and returns the report; never throws — a failure is a check's result.
+    public func run() async -> DoctorReport {
+        let run = DoctorRun(doctor: self)
+        await run.execute()
+        let stop = run.lockout.error.map { error in
+            ("GitHub answered 401 \"\(error.message)\" to \(error.request); patrol sends nothing more after a 401 (GitHub locks an account out after repeated bad credentials)",
+             "fix the token first (see token.valid), then run `patrol doctor` again")
+        } ?? ("not run", "run `patrol doctor` again")
+        return DoctorReport(checks: run.book.ordered(plan, unrecorded: stop.0, fix: stop.1))
+    }
+
+    /// Every check of this run, in report order.
+    var plan: [(String, RepositoryName?)] {
+        var planned: [(String, RepositoryName?)] = CheckID.token.map { ($0, nil) }
+        for repository in repositories { planned += CheckID.perRepository.map { ($0, repository) } }
+        planned += CheckID.platform.map { ($0, nil) }
+        planned += repositories.map { (CheckID.dispatchTarget, $0) }
+        if options.sendTestEvent { planned.append((CheckID.dispatchLive, nil)) }
+        return planned
+    }
+}
+
+/// One run of the checks: the doctor's inputs plus the results and what the checks tell each other.
+struct DoctorRun: Sendable {
+    let doctor: Doctor
+    let book = CheckBook()
+    let lockout = Lockout()
+    let notes = Notes()
+
+    var config: FleetConfig { doctor.config }
+    var client: GitHubClient { doctor.client }
+    var token: Token { doctor.token }
+    var platform: RepositoryName { config.platform.repository }
+
+    /// Things one check learns that another reports.
+    final class Notes: Sendable {
+        struct State {
+            /// Organization → the SSO authorization URL GitHub gave.
+            var sso: [String: String] = [:]
+            /// Fine-grained permissions found missing, for `token.scopes`.
+            var missingPermissions: [String] = []
+            var probedRepositories = 0
+        }
+        let state = Mutex(State())
+    }
+
+    func execute() async {
+        guard let kind = checkFormat() else {
+            for (id, repository) in doctor.plan {
+                book.skip([id], repository, because: "token.format failed: the token is damaged, so nothing was sent to GitHub",
+                          fix: "fix token.format first")
+            }
+            return
+        }
+        guard let user = await checkUser() else { return }
+        let canSeeRepositories = checkScopes(user: user, kind: kind)
+        checkExpiry(user: user)
+        checkOwner(user: user)
+        await checkRateLimit()
+        guard canSeeRepositories else {
+            let reason = "token.scopes failed: without the `repo` scope GitHub hides private repositories"
+            for (id, repository) in doctor.plan where book.result(id, repository) == nil && id != CheckID.tokenSSO {
+                book.skip([id], repository, because: reason, fix: "fix token.scopes first")
+            }
+            book.skip([CheckID.tokenSSO], because: reason, fix: "fix token.scopes first")
+            return
+        }
+
+        async let platformReady = checkPlatform(kind: kind, login: user.login)
+        await withTaskGroup(of: Void.self) { group in
+            var pending = doctor.repositories[...]
+            for _ in 0..<max(1, doctor.concurrency) {
+                guard let repository = pending.popFirst() else { break }
+                group.addTask { await checkRepositoryAndDispatch(repository, kind: kind, login: user.login) }
+            }
+            for await _ in group {
+                if let repository = pending.popFirst() {
+                    group.addTask { await checkRepositoryAndDispatch(repository, kind: kind, login: user.login) }
+                }
+            }
+        }
+        let platform = await platformReady
+        checkSSO()
+        if kind == .fineGrained { checkFineGrainedScopes() }
+        var probeRun: Int?
+        if doctor.options.sendTestEvent, let platform {
+            probeRun = await checkLive(platform)
+        }
+        if let platform { await checkEvents(platform, probeRun: probeRun) }
+    }
+
+    private func checkRepositoryAndDispatch(_ repository: RepositoryName, kind: TokenKind, login: String) async {
+        guard let info = await checkRepository(repository, kind: kind, login: login) else { return }
+        await checkDispatchTarget(repository, info: info)
+    }
+
+    // MARK: Shared wording
+
+    /// The page that makes a classic token with the policy's scopes and description (spec §3.4).
+    var newTokenPage: String {
+        let host = client.base.isLoopback ? "github.com" : client.base.webHost
+        let description = config.tokenDescription.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? config.tokenDescription
+        return "https://\(host)/settings/tokens/new?scopes=\(config.policy.requiredScopes.joined(separator: ","))&description=\(description)"
+    }
+
+    /// The settings page listing the account's tokens.
+    var tokensPage: String {
+        "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/tokens"
+    }
+
+    /// A repository's page on the web host.
+    func webPage(_ repository: RepositoryName, _ path: String = "") -> String {
+        "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/\(repository.fullName)\(path)"
+    }
+
+    /// How to make a new token and put it everywhere.
+    var replaceToken: String {
+        "make a new token at \(newTokenPage) (expiring in \(config.policy.rotationDays) days), then run `patrol rotate` to put it in every repository"
+    }
+
+    /// `name` for the config's owner, `owner/name` otherwise, for commands the user types.
+    func short(_ repository: RepositoryName) -> String { config.displayName(repository) }
+
+    /// A one-line description of an error that is not a check's own finding.
+    static func describe(_ error: any Error) -> String {
+        if let github = error as? GitHubError {
+            return "\(github.request) answered \(github.status) \"\(github.message)\""
+                + (github.acceptedPermissions.map { " (GitHub asks for the permission \($0))" } ?? "")
+        }
+        return "\(error)"
+    }
+
+    /// The fix for an error that is not a check's own finding.
+    static func fix(for error: any Error) -> String {
+        if let github = error as? GitHubError, let advice = github.advice { return advice }
+        return "check the network and the API URL, then run `patrol doctor` again"
+    }
+}

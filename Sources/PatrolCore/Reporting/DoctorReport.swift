@@ -1,0 +1,81 @@
+import Foundation
+
+/// The result of `patrol doctor`: every check in order, as grouped text or as the spec's JSON (§3.6).
+public struct DoctorReport: Sendable {
+    public let checks: [DoctorCheck]
+
+    public init(checks: [DoctorCheck]) { self.checks = checks }
+
+    /// How many checks ended with `status`.
+    public func count(_ status: CheckStatus) -> Int { checks.filter { $0.status == status }.count }
+
+    /// Exit 1 when any check failed, else 0.
+    public var exitCode: ExitCode { count(.fail) > 0 ? .failure : .success }
+
+    /// The check `id` (for `repository`), if it ran.
+    public func check(_ id: String, _ repository: RepositoryName? = nil) -> DoctorCheck? {
+        checks.first { $0.id == id && $0.repository == repository }
+    }
+
+    /// `{"command": "doctor", "checks": [{"id", "status", "repository", "detail", "fix"}], "summary": {…}}`.
+    public var json: JSONValue {
+        .object([
+            ("command", "doctor"),
+            ("checks", .array(checks.map { check in
+                .object([
+                    ("id", .string(check.id)),
+                    ("status", .string(check.status.rawValue)),
+                    ("repository", .optional(check.repository?.fullName)),
+                    ("detail", .string(check.detail)),
+                    ("fix", .optional(check.fix)),
+                ])
+            })),
+            ("summary", .object(CheckStatus.allCases.map { ($0.rawValue, .number(Double(count($0)))) })),
+        ])
+    }
+
+    /// Grouped lines: token, repositories (per repository), platform, dispatch; each check that did not pass
+    /// followed by its fix; then a summary line.
+    public func lines(console: Console) -> [String] {
+        let width = checks.map(\.id.count).max() ?? 0
+        let nameWidth = checks.compactMap { $0.repository?.fullName.count }.max() ?? 0
+        var lines: [String] = []
+        for group in CheckGroup.allCases {
+            let members = checks.filter { $0.group == group }
+            guard !members.isEmpty else { continue }
+            lines.append(console.paint(group.rawValue, .bold))
+            var currentRepository: RepositoryName?
+            for check in members {
+                var indent = "  "
+                var detail = check.detail
+                if group == .repositories, let repository = check.repository {
+                    if repository != currentRepository {
+                        lines.append("  " + repository.fullName)
+                        currentRepository = repository
+                    }
+                    indent = "    "
+                } else if let repository = check.repository {
+                    detail = repository.fullName.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + detail
+                }
+                let id = check.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                lines.append("\(indent)\(mark(check.status, console)) \(id)  \(detail)")
+                if let fix = check.fix, check.status != .pass {
+                    lines.append(indent + "  " + String(repeating: " ", count: width) + "  " + console.paint("fix: " + fix, .dim))
+                }
+            }
+        }
+        let summary = "doctor: \(count(.pass)) passed, \(count(.warn)) warning\(count(.warn) == 1 ? "" : "s"), "
+            + "\(count(.fail)) failed, \(count(.skip)) skipped"
+        lines.append(console.paint(summary, count(.fail) > 0 ? .red : count(.warn) > 0 ? .yellow : .green))
+        return lines
+    }
+
+    private func mark(_ status: CheckStatus, _ console: Console) -> String {
+        switch status {
+        case .pass: console.paint("✓", .green)
+        case .warn: console.paint("!", .yellow)
+        case .fail: console.paint("✗", .red)
+        case .skip: console.paint("·", .dim)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import GitHubSimulator
+import Testing
+@testable import PatrolCore
+
+@Suite("doctor against the simulator")
+struct DoctorTests {
+    @Test("a fleet wired as the guide describes: doctor --send-test-event is all green, exit 0, and the probe arrived")
+    func allGreen() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        try await fleet.rolledOut(token)
+        let run = await fleet.run(["doctor", "--send-test-event", "--wait", "5"], environment: ["PAT_TOKEN": token])
+        #expect(run.code == 0, "\(run.output)")
+        #expect(run.stdout.contains("doctor: 49 passed, 0 warnings, 0 failed, 0 skipped"), "\(run.stdout)")
+        #expect(!run.output.contains(token))
+        let dispatch = try #require(fleet.simulator.dispatches(to: FleetHarness.platform).last)
+        #expect(dispatch.eventType == "dependency_updated")
+        #expect(dispatch.payloadStrings["version"] == "0.0.0-patrol-probe")
+        #expect(dispatch.payloadStrings["repo"] == FleetHarness.platform)
+        #expect(dispatch.payloadStrings["patrol_probe"]?.isEmpty == false)
+        #expect(dispatch.startedRuns.count == 1)
+    }
+
+    @Test("--json is the spec's document: command, checks with id/status/repository/detail/fix, summary")
+    func json() async throws {
+        let fleet = try FleetHarness()
+        fleet.wire()
+        let run = await fleet.run(["doctor", "--json", "--repos", "c3-web"], environment: ["PAT_TOKEN": fleet.mint()])
+        #expect(run.code == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(document["command"] as? String == "doctor")
+        let checks = try #require(document["checks"] as? [[String: Any]])
+        #expect(checks.allSatisfy { Set($0.keys) == ["id", "status", "repository", "detail", "fix"] })
+        let missing = try #require(checks.first { $0["id"] as? String == "secret.present" })
+        #expect(missing["status"] as? String == "fail")
+        #expect(missing["repository"] as? String == "garrick0/c3-web")
+        #expect((missing["fix"] as? String)?.contains("patrol rollout --repos c3-web") == true)
+        let format = try #require(checks.first { $0["id"] as? String == "token.format" })
+        #expect(format["fix"] is NSNull && format["repository"] is NSNull)
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary == ["pass": checks.count - 3, "warn": 1, "fail": 1, "skip": 1])
+    }
+
+    @Test("before the rollout every secret.present fails with its rollout command; secret.current is skipped")
+    func beforeRollout() async throws {
+        let fleet = try FleetHarness()
+        fleet.wire()
+        let report = try await fleet.doctor(fleet.mint())
+        #expect(report.exitCode == .failure)
+        #expect(report.ids(.fail) == Set(FleetHarness.fleet.map { "secret.present@\($0)" }))
+        #expect(report.ids(.skip) == Set(FleetHarness.fleet.map { "secret.current@\($0)" }))
+        let web = try #require(report.check("secret.present", try fleet.repository("c3-web")))
+        #expect(web.fix == "run `patrol rollout --repos c3-web`")
+    }
+
+    @Test("a truncated token is caught offline: token.format fails, everything else is skipped, no request sent")
+    func truncated() async throws {
+        let fleet = try FleetHarness()
+        let report = try await fleet.doctor(TestTokens.truncated(fleet.mint()))
+        #expect(report.ids(.fail) == ["token.format"])
+        #expect(report.count(.skip) == report.checks.count - 1)
+        #expect(report.checks.filter { $0.status == .skip }.allSatisfy { $0.detail.contains("token.format failed") })
+        #expect(fleet.simulator.requests.isEmpty)
+    }
+
+    @Test("after a 401 nothing more is sent: token.valid fails, every remote check is skipped with the lockout reason")
+    func lockout() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        try await fleet.rolledOut(token)
+        fleet.simulator.revokeToken(token)
+        fleet.simulator.resetLog()
+        let report = try await fleet.doctor(token, options: { var o = DoctorOptions(); o.sendTestEvent = true; return o }())
+        #expect(report.ids(.fail) == ["token.valid"])
+        #expect(report.ids(.pass) == ["token.format"])
+        let skipped = report.checks.filter { $0.status == .skip }
+        #expect(skipped.count == report.checks.count - 2)
+        #expect(skipped.allSatisfy { $0.detail.contains("401") && $0.detail.contains("locks an account out") })
+        #expect(fleet.simulator.requests.map(\.path) == ["/user"])
+        #expect(report.check("token.valid")?.fix?.contains("settings/tokens/new?scopes=repo,workflow") == true)
+    }
+}
