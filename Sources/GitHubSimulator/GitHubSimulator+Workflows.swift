@@ -78,7 +78,17 @@ extension GitHubSimulator {
         withActions(repository) { $0.dispatches }
     }
 
-    // MARK: Fine-grained permissions and SSO
+    // MARK: Tokens, secrets, fine-grained permissions and SSO
+
+    /// Changes a classic token's scopes, as editing the token on GitHub's settings page does.
+    public func setScopes(_ scopes: [String], for token: String) {
+        withState { $0.tokens[token]?.scopes = scopes }
+    }
+
+    /// Deletes a repository's secret, as `gh secret delete` does.
+    public func deleteSecret(_ name: String, in repository: String) {
+        withState { _ = $0.repositories[repository.lowercased()]?.secrets.removeValue(forKey: name.uppercased()) }
+    }
 
     /// Sets a fine-grained token's permissions on one repository, area by area (e.g. Secrets: read,
     /// Contents: write). Areas not named keep falling back to the token's Secrets permission there.

@@ -6,7 +6,7 @@ struct TokenRecord: Sendable {
     let login: String
     let userID: Int
     let kind: TokenKind
-    let scopes: [String]
+    var scopes: [String]
     var expiresAt: Date?
     let accountType: String
     var revoked = false
