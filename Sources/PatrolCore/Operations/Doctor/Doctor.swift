@@ -103,6 +103,12 @@ struct DoctorRun: Sendable {
         checkExpiry(user: user)
         checkOwner(user: user)
         await checkRateLimit()
+        if book.result(CheckID.rateLimit, nil)?.status == .fail {
+            for (id, repository) in doctor.plan {
+                book.skip([id], repository, because: "ratelimit failed: no requests left this hour", fix: "fix ratelimit first")
+            }
+            return
+        }
         guard canSeeRepositories else {
             let reason = "token.scopes failed: without the `repo` scope GitHub hides private repositories"
             for (id, repository) in doctor.plan where book.result(id, repository) == nil && id != CheckID.tokenSSO {
