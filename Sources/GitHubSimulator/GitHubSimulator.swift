@@ -15,12 +15,18 @@
 // - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
 //   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
 //   limit (`x-ratelimit-*`, 5,000 an hour per login);
+// - repositories as `GET /repos/{o}/{r}` shows them (default branch, the caller's permissions), files per
+//   branch (contents as base64 with line breaks), workflows with a state, runs filtered by event, and
+//   dispatches that start a run only when an active workflow on the default branch lists the type (read
+//   with its own line-based reading, `HandlerTriggers`) and that refuse payloads over GitHub's limits;
+//   fine-grained permissions per area (secrets, contents, actions) with `x-accepted-github-permissions`;
+//   SAML SSO (403 with `x-github-sso`); `GET /rate_limit`; the guide's workflow files (`GuideWorkflows`);
 // - faults on request: latency on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
 // - a request log and counters (by route, connections, peak concurrency, uploads).
 //
-// What it does not model (yet): contents, workflows, runs, dispatches, issues, credential revocation,
-// organization/environment/Dependabot secrets, secondary rate limits, ETag/304, SSO, GitHub Enterprise,
+// What it does not model (yet): issues, credential revocation,
+// organization/environment/Dependabot secrets, secondary rate limits, ETag/304, GitHub Enterprise,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation

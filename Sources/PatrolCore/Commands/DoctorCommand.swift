@@ -8,6 +8,9 @@ enum DoctorCommand {
         let repositories = try config.selecting(invocation.doctor.repositories)
         let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token
         context.console.redact([token])
+        if invocation.token.authEnvironmentVariable != nil {
+            context.console.note("note: doctor checks what the token itself may do, so it makes every request with it; --auth-env is not used")
+        }
         let ledger = try LedgerStore(path: config.ledgerPath, secret: config.secret)
 
         let transport = context.makeTransport { line in context.console.trace(line) }

@@ -34,7 +34,7 @@ public struct DoctorReport: Sendable {
         ])
     }
 
-    /// Grouped lines: token, repositories (per repository), platform, dispatch; each check that did not pass
+    /// Grouped lines: token, repositories (per repository), platform, dispatch; each warning and failure
     /// followed by its fix; then a summary line.
     public func lines(console: Console) -> [String] {
         let width = checks.map(\.id.count).max() ?? 0
@@ -44,6 +44,11 @@ public struct DoctorReport: Sendable {
             let members = checks.filter { $0.group == group }
             guard !members.isEmpty else { continue }
             lines.append(console.paint(group.rawValue, .bold))
+            // A group skipped wholesale for one reason (a 401, a damaged token) is one line, not forty.
+            if members.count > 1, members.allSatisfy({ $0.status == .skip && $0.detail == members[0].detail }) {
+                lines.append("  \(mark(.skip, console)) \(members.count) checks \(members[0].detail)")
+                continue
+            }
             var currentRepository: RepositoryName?
             for check in members {
                 var indent = "  "
@@ -59,7 +64,8 @@ public struct DoctorReport: Sendable {
                 }
                 let id = check.id.padding(toLength: width, withPad: " ", startingAt: 0)
                 lines.append("\(indent)\(mark(check.status, console)) \(id)  \(detail)")
-                if let fix = check.fix, check.status != .pass {
+                // A skip's fix is "fix the other check first", which its detail already says.
+                if let fix = check.fix, check.status == .warn || check.status == .fail {
                     lines.append(indent + "  " + String(repeating: " ", count: width) + "  " + console.paint("fix: " + fix, .dim))
                 }
             }
