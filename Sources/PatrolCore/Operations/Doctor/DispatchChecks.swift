@@ -18,6 +18,7 @@ extension DoctorRun {
                       fix: "add the guide's notification step (\(step)) to \(path) on \(branch)")
             return
         case .failure(let error):
+            noteMissingPermission(error, on: repository)
             book.fail(CheckID.dispatchTarget, repository, "cannot read \(path): \(Self.describe(error))", fix: Self.fix(for: error))
             return
         }

@@ -52,6 +52,7 @@ extension DoctorRun {
             book.skip(Array(later.dropFirst()), because: "platform.handler failed", fix: "fix platform.handler first")
             return nil
         case .failure(let error):
+            noteMissingPermission(error, on: platform)
             book.fail(CheckID.platformHandler, "cannot read \(handlerPath): \(Self.describe(error))", fix: Self.fix(for: error))
             book.skip(Array(later.dropFirst()), because: "platform.handler failed", fix: "fix platform.handler first")
             return nil

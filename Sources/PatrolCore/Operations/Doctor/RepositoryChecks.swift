@@ -57,6 +57,7 @@ extension DoctorRun {
         if case .failure(let error) = read {
             let wanted = (error as? GitHubError)?.acceptedPermissions ?? "secrets=read"
             notes.state.withLock { $0.missingPermissions.append("\(wanted) on \(repository.fullName)") }
+            notes.state.withLock { $0.probedRepositories += 1 }
             book.fail(CheckID.repoAccess, repository, "cannot read its Actions secrets: \(Self.describe(error))",
                       fix: "give the token Secrets: Read and write on \(repository.fullName) at \(permissionsPage)")
             return false

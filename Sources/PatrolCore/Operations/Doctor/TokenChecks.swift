@@ -64,7 +64,10 @@ extension DoctorRun {
     /// Fine-grained tokens: what the per-repository probes found (§5.3).
     func checkFineGrainedScopes() {
         let (missing, probed) = notes.state.withLock { ($0.missingPermissions, $0.probedRepositories) }
-        if missing.isEmpty {
+        if missing.isEmpty && probed == 0 {
+            book.skip([CheckID.tokenScopes], because: "no repository could be probed for the fine-grained token's permissions",
+                      fix: "fix the repository checks first")
+        } else if missing.isEmpty {
             book.pass(CheckID.tokenScopes, "fine-grained token, probed: Secrets read and write on \(probed) repositor\(probed == 1 ? "y" : "ies"), Contents read, and Contents write on \(platform.fullName)")
         } else {
             book.fail(CheckID.tokenScopes, "fine-grained token lacks: " + missing.joined(separator: "; "),
@@ -135,6 +138,12 @@ extension DoctorRun {
                       fix: organizations.map { "authorize the token for \($0) at \(blocked[$0]!) (the link lives one hour; or Settings → Tokens → Configure SSO)" }
                           .joined(separator: "; "))
         }
+    }
+
+    /// Records, for `token.scopes`, a permission a fine-grained token lacked (GitHub's `X-Accepted-GitHub-Permissions`).
+    func noteMissingPermission(_ error: any Error, on repository: RepositoryName) {
+        guard let wanted = (error as? GitHubError)?.acceptedPermissions else { return }
+        notes.state.withLock { $0.missingPermissions.append("\(wanted) on \(repository.fullName)") }
     }
 
     /// Records an SSO refusal and skips the checks that needed the repository.

@@ -59,6 +59,11 @@ struct DoctorCheckTests {
         #expect(report.check("token.scopes")?.detail.contains("contents=write on garrick0/c3-platform") == true)
         #expect(report.check("platform.access")?.detail.contains("contents=write") == true)
         #expect(report.check("dispatch.live")?.status == .skip)
+
+        fleet.simulator.setFineGrainedPermissions([.contents: .none], on: "garrick0/c3-cli", for: token)
+        let unreadable = try await fleet.doctor(token, repositories: ["c3-cli"])
+        #expect(unreadable.check("dispatch.target", try fleet.repository("c3-cli"))?.detail.contains("contents=read") == true)
+        #expect(unreadable.check("token.scopes")?.detail.contains("contents=read on garrick0/c3-cli") == true)
     }
 
     @Test("token.sso: an organization enforcing SAML SSO gives the authorization URL; its checks are skipped")
