@@ -35,7 +35,9 @@ public enum Patrol {
                 code = try await DemoCommand.run(invocation, context: context)
             case .simulator:
                 code = try await SimulatorCommand.run(invocation, context: context)
-            case .rotate, .expiry, .doctor, .status:
+            case .status:
+                code = try await StatusCommand.run(invocation, context: context)
+            case .rotate, .expiry, .doctor:
                 console.error("patrol \(invocation.command): not available in this version yet; see `patrol help`")
                 code = .usage
             }

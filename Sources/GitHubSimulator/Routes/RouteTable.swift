@@ -6,6 +6,7 @@ import Foundation
 enum RouteTable {
     static let routes: [Route] = [
         Route("GET", "/user", counted: "GET /user", handle: UserRoutes.authenticatedUser),
+        Route("POST", "/credentials/revoke", counted: "POST revoke", requiresAuthentication: false, handle: CredentialRoutes.revoke),
         Route("GET", "/repos/{owner}/{repo}/actions/secrets/public-key", counted: "GET public-key",
               acceptedScopes: "repo", handle: SecretRoutes.publicKey),
         Route("GET", "/repos/{owner}/{repo}/actions/secrets", counted: "GET secrets",

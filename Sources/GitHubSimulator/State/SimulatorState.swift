@@ -22,6 +22,8 @@ struct SimulatorState: Sendable {
     var rateLimit = 5000
     /// The base URL the server answers on, for `link` headers when a request carries no `Host`.
     var apiURL = ""
+    /// Tokens revoked through `POST /credentials/revoke`.
+    var revocations = 0
     private var nextRepositoryID = 700_000_001
 
     init(seed: UInt64, latency: Duration) {
