@@ -37,7 +37,9 @@ public enum Patrol {
                 code = try await SimulatorCommand.run(invocation, context: context)
             case .status:
                 code = try await StatusCommand.run(invocation, context: context)
-            case .rotate, .expiry, .doctor:
+            case .rotate:
+                code = try await RotateCommand.run(invocation, context: context)
+            case .expiry, .doctor:
                 console.error("patrol \(invocation.command): not available in this version yet; see `patrol help`")
                 code = .usage
             }
@@ -58,7 +60,7 @@ extension ExitCode {
     /// configuration or input error (2); the rest means the operation failed (1).
     static func `for`(_ error: any Error) -> ExitCode {
         switch error {
-        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError:
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError:
             return .usage
         default:
             return .failure

@@ -31,6 +31,8 @@ enum RolloutCommand {
         let client: GitHubClient
         let ledger: LedgerStore
         let options: RolloutOptions
+        /// Runs after a passed preflight, before anything is uploaded (`rotate` warns of an account change here).
+        var afterPreflight: (@Sendable (Preflight.Facts) async throws -> Void)? = nil
     }
 
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
@@ -40,6 +42,7 @@ enum RolloutCommand {
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(plan.token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
                      + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
+        try await plan.afterPreflight?(facts)
         let options = plan.options
         if !options.dryRun {
             try await plan.ledger.update { ledger in

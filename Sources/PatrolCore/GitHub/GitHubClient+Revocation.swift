@@ -22,9 +22,9 @@ extension GitHubClient {
         var body = [UInt8]()
         // All the room up front: a growing array would free copies of the tokens without zeroing them.
         body.reserveCapacity(32 + tokens.reduce(0) { $0 + 2 * $1.count + 3 })
-        body.append(contentsOf: Array(#"{"credentials":["#.utf8))
+        body.append(contentsOf: Array("{\"credentials\":[\"".utf8))
         for (index, token) in tokens.enumerated() {
-            if index > 0 { body.append(contentsOf: Array(#"",""#.utf8)) }
+            if index > 0 { body.append(contentsOf: Array("\",\"".utf8)) }
             token.withUnsafeBytes { bytes in
                 for byte in bytes {
                     if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { body.append(UInt8(ascii: "\\")) }
@@ -32,7 +32,7 @@ extension GitHubClient {
                 }
             }
         }
-        body.append(contentsOf: Array(#""]}"#.utf8))
+        body.append(contentsOf: Array("\"]}".utf8))
         return body
     }
 }
