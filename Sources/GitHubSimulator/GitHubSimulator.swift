@@ -15,11 +15,12 @@
 // - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
 //   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
 //   limit (`x-ratelimit-*`, 5,000 an hour per login);
+// - `POST /credentials/revoke`, which refuses an authenticated call (403) as GitHub does;
 // - faults on request: latency on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
 // - a request log and counters (by route, connections, peak concurrency, uploads).
 //
-// What it does not model (yet): contents, workflows, runs, dispatches, issues, credential revocation,
+// What it does not model (yet): contents, workflows, runs, dispatches, issues,
 // organization/environment/Dependabot secrets, secondary rate limits, ETag/304, SSO, GitHub Enterprise,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 

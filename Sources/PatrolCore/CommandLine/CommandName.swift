@@ -44,7 +44,10 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
         case .status:
             CommandConfiguration(
                 abstract: "show, per repository, whether the secret is there, since when, which token it holds",
-                discussion: "States: current, stale, drifted, missing, no-access.",
+                discussion: """
+                    States: current, stale, drifted (written by someone else after patrol), missing, no-access. \
+                    Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
+                    """,
                 groups: [.status, .token, .global])
         case .demo:
             CommandConfiguration(
