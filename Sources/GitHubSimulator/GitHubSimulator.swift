@@ -28,7 +28,7 @@ import Synchronization
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {
-    private let state: Mutex<SimulatorState>
+    let state: Mutex<SimulatorState>
     private let server = Mutex<HTTPServer?>(nil)
 
     /// A simulator that delays every response by `latency` and draws its random values from `seed`.

@@ -35,7 +35,9 @@ public enum Patrol {
                 code = try await DemoCommand.run(invocation, context: context)
             case .simulator:
                 code = try await SimulatorCommand.run(invocation, context: context)
-            case .rotate, .expiry, .doctor, .status:
+            case .expiry:
+                code = try await ExpiryCommand.run(invocation, context: context)
+            case .rotate, .doctor, .status:
                 console.error("patrol \(invocation.command): not available in this version yet; see `patrol help`")
                 code = .usage
             }
@@ -57,6 +59,8 @@ extension ExitCode {
     static func `for`(_ error: any Error) -> ExitCode {
         switch error {
         case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError:
+            return .usage
+        case let webhook as WebhookError where webhook.isInputError:
             return .usage
         default:
             return .failure
