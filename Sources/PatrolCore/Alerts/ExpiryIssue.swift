@@ -74,8 +74,10 @@ public struct ExpiryIssue: Sendable {
             return [.opened(created.number)]
         }
         var actions: [Action] = []
-        if kept.title != title || kept.body != body {
-            try await client.updateIssue(kept.number, in: repository, title: title, body: body)
+        // An issue found by its marker alone gets the label back, so the next run finds it by label.
+        let labels = kept.labels.contains(Self.label) ? nil : kept.labels + [Self.label]
+        if kept.title != title || kept.body != body || labels != nil {
+            try await client.updateIssue(kept.number, in: repository, title: title, body: body, labels: labels)
             actions.append(.updated(kept.number))
         } else {
             actions.append(.unchanged(kept.number))

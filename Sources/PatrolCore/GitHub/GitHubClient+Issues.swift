@@ -23,8 +23,9 @@ extension GitHubClient {
     /// `PATCH /repos/{owner}/{repo}/issues/{number}`: changes only the fields given.
     @discardableResult
     public func updateIssue(_ number: Int, in repository: RepositoryName, title: String? = nil, body: String? = nil,
-                            close: Bool = false) async throws -> Issue {
-        let write = IssueWrite(title: title, body: body, state: close ? "closed" : nil, state_reason: close ? "completed" : nil)
+                            labels: [String]? = nil, close: Bool = false) async throws -> Issue {
+        let write = IssueWrite(title: title, body: body, labels: labels, state: close ? "closed" : nil,
+                               state_reason: close ? "completed" : nil)
         let payload = try JSONEncoder().encode(write)
         let (response, request) = try await send(.patch, "/repos/\(repository.fullName)/issues/\(number)", body: Array(payload), expecting: [200])
         let updated: IssueBody = try decode(response, request)

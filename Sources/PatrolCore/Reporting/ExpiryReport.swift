@@ -63,7 +63,7 @@ public struct ExpiryReport: Sendable, Equatable {
         case .noExpiration:
             return "\(secret) never expires"
         case .unknown:
-            return "\(secret): expiry unknown"
+            return "\(secret) expiry unknown"
         case .ok, .warning, .critical:
             if verdict.tooOld, status == .warning, daysLeft.map({ $0 > thresholds.warnDays }) ?? true {
                 return "\(secret) is \(ExpiryCheck.count(verdict.ageDays ?? 0, "day")) old (rotate every \(thresholds.rotationDays))"
@@ -110,8 +110,8 @@ public struct ExpiryReport: Sendable, Equatable {
         case .warning, .noExpiration, .unknown: .yellow
         case .critical, .expired: .red
         }
-        var lines = [console.paint("\(secret): \(status.rawValue) — \(headline)", colour),
-                     "  \(subject) (from the \(source == .live ? "GitHub API" : "ledger"))"]
+        var lines = [console.paint("\(status.rawValue): \(headline)", colour)]
+        if fingerprint != nil { lines.append("  \(subject) (from the \(source == .live ? "GitHub API" : "ledger"))") }
         lines += verdict.reasons.map { "  \($0)" }
         lines += notes.map { "  note: \($0)" }
         lines += repositoryLines.map { "  \($0)" }

@@ -37,7 +37,7 @@ struct ExpiryCommandTests {
         let fleet = try FleetHarness()
         let run = await fleet.run(["expiry"])
         #expect(run.code == 1)
-        #expect(run.stdout.contains("PAT_TOKEN: unknown"))
+        #expect(run.stdout.contains("unknown: PAT_TOKEN expiry unknown"))
         #expect(run.stdout.contains("there is no ledger at \(fleet.ledgerPath)"))
         #expect(run.stdout.contains("patrol rollout"))
         let json = try decode(await fleet.run(["expiry", "--json"]).stdout)
@@ -81,7 +81,7 @@ struct ExpiryCommandTests {
         fleet.simulator.advanceClock(by: 2 * 86_400)
         let run = await fleet.run(["expiry", "--live"], environment: ["PAT_TOKEN": token])
         #expect(run.code == 4, "\(run.output)")
-        #expect(run.stdout.contains("PAT_TOKEN: expired"))
+        #expect(run.stdout.contains("expired: PAT_TOKEN was rejected by GitHub"))
         #expect(run.stdout.contains("401"))
 
         let revoked = fleet.simulator.mintToken(login: FleetHarness.owner, expiresAt: inDays(60), expirationFormat: format)
@@ -96,7 +96,7 @@ struct ExpiryCommandTests {
         let token = fleet.simulator.mintToken(login: FleetHarness.owner, expiresAt: Date().addingTimeInterval(30))
         let run = await fleet.run(["expiry", "--live"], environment: ["PAT_TOKEN": token])
         #expect(run.code == 1, "\(run.output)")
-        #expect(run.stdout.contains("PAT_TOKEN: unknown"))
+        #expect(run.stdout.contains("unknown: PAT_TOKEN expiry unknown"))
         #expect(run.stdout.contains("within a minute"))
     }
 
@@ -119,7 +119,7 @@ struct ExpiryCommandTests {
         try await fleet.seedLedger(token: fleet.mint(), expiresAt: inDays(200), firstSeen: Date().addingTimeInterval(-100 * 86_400))
         let run = await fleet.run(["expiry"])
         #expect(run.code == 3, "\(run.output)")
-        #expect(run.stdout.contains("PAT_TOKEN: warning — PAT_TOKEN is 100 days old (rotate every 90)"))
+        #expect(run.stdout.contains("warning: PAT_TOKEN is 100 days old (rotate every 90)"))
         #expect(run.stdout.contains("more than the rotation period of 90 days"))
     }
 
