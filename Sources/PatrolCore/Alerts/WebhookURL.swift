@@ -20,6 +20,11 @@ public struct WebhookURL: Sendable {
         self.variable = variable
         value = raw
     }
+
+    /// `text` with the URL replaced by `$NAME`, for request traces and transport errors that quote URLs.
+    public func masked(_ text: String) -> String {
+        text.replacingOccurrences(of: value, with: "$" + variable)
+    }
 }
 
 /// Why the webhook alert could not be sent. The first two are found before any request (exit 2).

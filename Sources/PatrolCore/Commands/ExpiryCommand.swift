@@ -23,15 +23,19 @@ enum ExpiryCommand {
         let needsToken = options.live || (options.openIssue && auth == nil)
         let token = needsToken ? try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token : nil
         context.console.redact([token, auth].compactMap { $0 })
-        if let token, options.live { _ = try TokenFormat.check(token) }
+        if let token { _ = try TokenFormat.check(token) }
         let needsAPI = options.live || options.openIssue
         let base = needsAPI ? try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL) : nil
         let ledger = try LedgerStore(path: config.ledgerPath, secret: config.secret)
 
-        let transport = context.makeTransport { line in context.console.trace(line) }
-        defer { transport.shutdown() }
-        let retrying = RetryingTransport(transport)
-        let client = base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
+        // No transport at all for a plain ledger check: it sends nothing.
+        let transport = needsAPI || webhook != nil
+            ? context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) } : nil
+        defer { transport?.shutdown() }
+        let retrying = transport.map { RetryingTransport($0) }
+        let client = retrying.flatMap { retrying in
+            base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
+        }
         let live = options.live ? client.flatMap { client in token.map { ExpiryLookup.Live(token: $0, client: client) } } : nil
 
         let report = try await ExpiryLookup.report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: Date())
@@ -50,14 +54,15 @@ enum ExpiryCommand {
                 }
             }
         }
-        if let webhook {
+        if let webhook, let retrying {
             do {
                 let sent = try await ExpiryWebhook.send(report, to: webhook, transport: retrying)
                 context.console.note(sent ? "webhook \(webhook.variable): alert sent"
                                           : "webhook \(webhook.variable): nothing sent, the status is \(report.status.rawValue)")
             } catch {
                 channelFailed = true
-                context.console.error("error: \(error)")
+                let detail = error is WebhookError ? "\(error)" : "webhook \(webhook.variable): " + webhook.masked("\(error)")
+                context.console.error("error: \(detail)")
             }
         }
         // A failed channel must not hide itself behind an ok status; a warning or worse already fails the run.

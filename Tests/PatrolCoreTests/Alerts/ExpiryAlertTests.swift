@@ -144,6 +144,29 @@ struct ExpiryAlertTests {
         #expect(fleet.simulator.requests.isEmpty)
     }
 
+    @Test("a failing channel is reported without its URL; the status's exit code stays, and an ok run becomes 1")
+    func failingChannels() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        let url = fleet.simulator.webhookURL("expiry")
+        try await fleet.seedLedger(token: token, expiresAt: inDays(3))
+        fleet.simulator.failNext(1, status: 500, matching: "/hooks/")
+        let run = await fleet.run(["expiry", "--webhook-env", "ALERT_HOOK"], environment: ["ALERT_HOOK": url])
+        #expect(run.code == 4)
+        #expect(run.stderr.contains("error: the webhook in ALERT_HOOK answered 500"))
+        #expect(!run.output.contains(url))
+        let hook = try WebhookURL(variable: "ALERT_HOOK", environment: ["ALERT_HOOK": url])
+        #expect(hook.masked("→ POST \(url)") == "→ POST $ALERT_HOOK", "request traces name the variable, not the URL")
+        #expect(fleet.simulator.webhookPosts.isEmpty)
+
+        try await fleet.seedLedger(token: token, expiresAt: inDays(60))
+        fleet.simulator.removeRepository(FleetHarness.platform)
+        let ok = await fleet.run(["expiry", "--open-issue"], environment: ["PAT_TOKEN": token])
+        #expect(ok.code == 1, "\(ok.output)")
+        #expect(ok.stdout.hasPrefix("ok: "))
+        #expect(ok.stderr.contains("could not keep the expiry issue in garrick0/c3-platform") && ok.stderr.contains("404"))
+    }
+
     @Test("the shipped workflow runs the daily check with the token from secrets, through the environment")
     func shippedWorkflow() throws {
         let path = PatrolBinary.packageRoot + "/config/workflows/pat-expiry-check.yml"

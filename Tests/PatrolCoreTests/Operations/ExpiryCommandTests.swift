@@ -192,6 +192,26 @@ struct ExpiryCommandTests {
         #expect(await fleet.run(["expiry", "--json", "--format", "github"]).code == 2)
     }
 
+    @Test("in process (the demo's entry point): the report for a ledger and a live client, at an injected time")
+    func inProcess() async throws {
+        let fleet = try FleetHarness()
+        let config = try FleetConfig.load(path: fleet.configPath)
+        let expiresAt = inDays(10)
+        let token = fleet.simulator.mintToken(login: FleetHarness.owner, expiresAt: expiresAt)
+        try await fleet.seedLedger(token: token, expiresAt: expiresAt)
+        let fromLedger = try await ExpiryLookup.report(config: config, now: Date().addingTimeInterval(6 * 86_400))
+        #expect(fromLedger.status == .critical && fromLedger.daysLeft == 4 && fromLedger.source == .ledger)
+        #expect(fromLedger.repositories == FleetHarness.fleet)
+
+        let transport = CurlTransport()
+        defer { transport.shutdown() }
+        let secret = Token(bytes: Array(token.utf8))
+        let client = GitHubClient(transport: transport, base: try APIBase(fleet.apiURL), credential: secret)
+        let live = try await ExpiryLookup.report(config: config, live: .init(token: secret, client: client), warnDays: 11)
+        #expect(live.status == .warning && live.daysLeft == 10 && live.source == .live)
+        #expect(live.exitCode == .warning)
+    }
+
     // MARK: - Helpers
 
     func decode(_ text: String) throws -> [String: Any] {
