@@ -18,9 +18,11 @@
 // - `POST /credentials/revoke`, which refuses an authenticated call (403) as GitHub does;
 // - faults on request: latency on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
-// - a request log and counters (by route, connections, peak concurrency, uploads).
+// - a request log and counters (by route, connections, peak concurrency, uploads);
+// - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
+//   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
 //
-// What it does not model (yet): contents, workflows, runs, dispatches, issues,
+// What it does not model (yet): contents, workflows, runs, dispatches,
 // organization/environment/Dependabot secrets, secondary rate limits, ETag/304, SSO, GitHub Enterprise,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 

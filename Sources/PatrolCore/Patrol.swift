@@ -39,7 +39,9 @@ public enum Patrol {
                 code = try await StatusCommand.run(invocation, context: context)
             case .rotate:
                 code = try await RotateCommand.run(invocation, context: context)
-            case .expiry, .doctor:
+            case .expiry:
+                code = try await ExpiryCommand.run(invocation, context: context)
+            case .doctor:
                 console.error("patrol \(invocation.command): not available in this version yet; see `patrol help`")
                 code = .usage
             }
@@ -61,6 +63,8 @@ extension ExitCode {
     static func `for`(_ error: any Error) -> ExitCode {
         switch error {
         case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError:
+            return .usage
+        case let webhook as WebhookError where webhook.isInputError:
             return .usage
         default:
             return .failure

@@ -29,8 +29,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
             CommandConfiguration(
                 abstract: "report how long the token has left; exit 3 (warning) or 4 (critical/expired)",
                 discussion: """
-                    Reads the expiry from the ledger, or from GitHub with --live. Exits 3 inside warnDays and 4 \
-                    inside criticalDays, when expired, or when GitHub rejects the token.
+                    Reads the expiry from the ledger, or from GitHub with --live. Exits 3 inside warnDays, for a \
+                    token that never expires or is older than rotationDays; 4 inside criticalDays, when expired, or \
+                    when GitHub rejects the token; 1 when there is nothing to judge. See docs/expiry-alerts.md.
                     """,
                 groups: [.expiry, .token, .global])
         case .doctor:

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why the ledger could not be read or written. Each stops the command with exit 2 before anything is sent.
 public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
     /// The file exists but is not a ledger patrol can read. It is left untouched.
@@ -31,6 +33,9 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path) is a symbolic link; patrol replaces the ledger by rename and would break the link. "
                 + "Point the config's \"ledger\" at the file itself"
         case .locked(let path, let holder, let waited):
+            if let holder, holder.pid == getpid() {
+                return "\(path) is already open in this process (\(holder)); pass the open LedgerStore on instead of opening it again"
+            }
             let who = holder.map { "\($0)" } ?? "another patrol run"
             return "\(path) is locked by \(who); waited \(waited.components.seconds) s. "
                 + "Let that run finish, then try again (if that process is gone, the lock is already free: just run again)"

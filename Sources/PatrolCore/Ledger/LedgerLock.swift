@@ -40,8 +40,14 @@ final class LedgerLock: Sendable {
                 close(descriptor)
                 throw .writeFailed(path: path, problem: "cannot lock: \(String(cString: strerror(code)))")
             }
+            let current = holder(descriptor)
+            if current?.pid == getpid() {
+                // This process opened the ledger already: waiting cannot help, and two stores would overwrite each other.
+                close(descriptor)
+                throw .locked(path: ledgerPath, holder: current, waited: .zero)
+            }
             if !told {
-                onWait(holder(descriptor))
+                onWait(current)
                 told = true
             }
             guard ContinuousClock.now < deadline else {
