@@ -15,6 +15,7 @@
 // - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
 //   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
 //   limit (`x-ratelimit-*`, 5,000 an hour per login);
+// - `POST /credentials/revoke`, which refuses an authenticated call (403) as GitHub does;
 // - repositories as `GET /repos/{o}/{r}` shows them (default branch, the caller's permissions), files per
 //   branch (contents as base64 with line breaks), workflows with a state, runs filtered by event, and
 //   dispatches that start a run only when an active workflow on the default branch lists the type (read
@@ -23,17 +24,19 @@
 //   SAML SSO (403 with `x-github-sso`); `GET /rate_limit`; the guide's workflow files (`GuideWorkflows`);
 // - faults on request: latency on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
-// - a request log and counters (by route, connections, peak concurrency, uploads).
+// - a request log and counters (by route, connections, peak concurrency, uploads);
+// - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
+//   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
 //
-// What it does not model (yet): issues, credential revocation,
-// organization/environment/Dependabot secrets, secondary rate limits, ETag/304, GitHub Enterprise,
-// HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
+// What it does not model (yet): organization/environment/Dependabot secrets, secondary rate limits,
+// ETag/304, GitHub Enterprise, HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
 import Synchronization
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {
+    /// Internal, not private, so the façades in `GitHubSimulator+<Topic>.swift` files reach it.
     let state: Mutex<SimulatorState>
     private let server = Mutex<HTTPServer?>(nil)
 

@@ -11,14 +11,15 @@ enum DoctorCommand {
         if invocation.token.authEnvironmentVariable != nil {
             context.console.note("note: doctor checks what the token itself may do, so it makes every request with it; --auth-env is not used")
         }
-        let ledger = try LedgerStore(path: config.ledgerPath, secret: config.secret)
+        // Doctor only reads the ledger: no lock, no write.
+        let ledger = try LedgerStore.load(path: config.ledgerPath, secret: config.secret)
 
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }
         // Every check is about what the token under test may do, so it makes every request itself.
         let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: token)
         let report = await perform(config: config, repositories: repositories, token: token, client: client,
-                                   ledger: await ledger.snapshot, options: invocation.doctor, console: context.console)
+                                   ledger: ledger, options: invocation.doctor, console: context.console)
         print(report, json: invocation.global.json, console: context.console)
         return report.exitCode
     }

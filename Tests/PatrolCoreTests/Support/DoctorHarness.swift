@@ -5,7 +5,6 @@ import Testing
 @testable import PatrolCore
 
 extension FleetHarness {
-    static let platform = "\(owner)/c3-platform"
     static let handler = ".github/workflows/handle-events.yml"
 
     /// Plants the workflow files the setup guide describes.
@@ -34,8 +33,7 @@ extension FleetHarness {
         let held = Token(bytes: Array(token.utf8))
         let client = GitHubClient(transport: RetryingTransport(transport), base: try APIBase(apiURL), credential: held)
         let clock = Mutex(Date())
-        let stored = try LedgerStore(path: ledgerPath, secret: config.secret)
-        let snapshot = await stored.snapshot
+        let snapshot = try LedgerStore.load(path: ledgerPath, secret: config.secret)
         var doctor = Doctor(config: config, repositories: try config.selecting(repositories), token: held, client: client,
                             ledger: ledger ?? snapshot, options: options)
         doctor.timing = Doctor.Timing(now: { clock.withLock { $0 } },

@@ -87,7 +87,7 @@ struct DoctorCheckTests {
         let token = fleet.mint()
         try await fleet.rolledOut(token)
         let shared = try fleet.repository("c3-shared"), web = try fleet.repository("c3-web"), cli = try fleet.repository("c3-cli")
-        var ledger = await (try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")).snapshot
+        var ledger = try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         ledger.repositories[shared.fullName]?.fingerprint = Fingerprint("sha256:0123456789abcdef")
         ledger.repositories[web.fullName]?.secretUpdatedAt = Date().addingTimeInterval(-3600)
         ledger.repositories[cli.fullName] = nil
