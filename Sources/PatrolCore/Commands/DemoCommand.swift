@@ -2,7 +2,8 @@ import Foundation
 import GitHubSimulator
 
 /// `patrol demo`: the whole flow against the built-in GitHub simulator, with throw-away tokens:
-/// rollout → status → rotation to a second token → expiry. It ends by asking the simulator what every
+/// doctor (secrets missing) → rollout → status → rotation to a second token → expiry → doctor (all green,
+/// with a live test event). It ends by asking the simulator what every
 /// repository's secret decrypts to, and exits 0 only if each step succeeded and each secret is the current token.
 enum DemoCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
@@ -15,6 +16,11 @@ enum DemoCommand {
         for repository in config.repositories + [config.platform.repository] {
             simulator.addRepository(repository.fullName)
         }
+        simulator.wireFleetAsGuideDescribes(
+            owner: config.owner, libraries: config.libraries.map(\.fullName), applications: config.applications.map(\.fullName),
+            platform: config.platform.repository.fullName, eventTypes: config.platform.eventTypes, secret: config.secret,
+            handlerPath: config.platform.handlerWorkflow, libraryWorkflowPath: config.workflows.libraries,
+            applicationWorkflowPath: config.workflows.applications)
         let lifetime = Double(config.policy.rotationDays) * 86_400
         // Throw-away tokens that only this simulator accepts; the strings serve to ask it about them.
         let mint = { simulator.mintToken(login: config.owner, scopes: config.policy.requiredScopes, expiresAt: Date().addingTimeInterval(lifetime)) }
@@ -33,6 +39,14 @@ enum DemoCommand {
 
         console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
                        + "\(config.repositories.count) repositories of \(config.owner), latency \(latency) ms")
+
+        narrator.step("doctor", "the troubleshooting guide's checks on a fleet wired as the guide describes, before any secret is set")
+        let before = await DoctorCommand.perform(config: config, repositories: config.repositories, token: first, client: client,
+                                                 ledger: await ledger.snapshot, options: DoctorOptions(), console: console)
+        // Expected: exactly the nine secret.present checks fail, each with its fix.
+        let failedBefore = before.checks.filter { $0.status == .fail }
+        narrator.show(before.lines(console: console),
+                      passed: failedBefore.count == config.repositories.count && failedBefore.allSatisfy { $0.id == CheckID.secretPresent })
 
         narrator.step("rollout", "seal \(config.secret) with each repository's public key, upload, read back (token \(first.fingerprint.short))")
         let started = ContinuousClock.now
@@ -60,6 +74,15 @@ enum DemoCommand {
         let expiry = try await ExpiryLookup.report(config: config, ledger: ledger, live: nil,
                                                    thresholds: ExpiryThresholds(policy: config.policy), now: Date())
         narrator.show(expiry.lines(console: console), passed: expiry.exitCode == .success)
+
+        narrator.step("doctor", "every check again with the current token, and a live test event through the platform's handler")
+        var live = DoctorOptions()
+        live.sendTestEvent = true
+        live.waitSeconds = 10
+        let after = await DoctorCommand.perform(config: config, repositories: config.repositories, token: second,
+                                                client: client.authenticated(with: second), ledger: await ledger.snapshot,
+                                                options: live, console: console)
+        narrator.show(after.lines(console: console), passed: after.exitCode == .success && after.count(.pass) == after.checks.count)
 
         narrator.step("proof", "what each repository's \(config.secret) decrypts to, inside the simulator")
         let width = config.repositories.map(\.fullName.count).max() ?? 0

@@ -49,6 +49,10 @@ struct BinaryTests {
         #expect(result.stdout.contains("rotate: 9/9 repositories verified"))
         #expect(result.stdout.contains("is revoked"))
         #expect(result.stdout.contains("ok: PAT_TOKEN expires in"))
+        // Doctor before the rollout: the nine missing secrets fail, each with its fix; after: all green with a live event.
+        #expect(result.stdout.contains("doctor: 29 passed, 1 warning, 9 failed, 9 skipped"))
+        #expect(result.stdout.components(separatedBy: "fix: run `patrol rollout --repos").count - 1 == 9)
+        #expect(result.stdout.contains("doctor: 49 passed, 0 warnings, 0 failed, 0 skipped"))
     }
 
     @Test("patrol simulator serves; patrol rollout --token-stdin delivers to it; SIGTERM stops it cleanly")
