@@ -26,7 +26,7 @@ enum ExpiryCommand {
         if let token { _ = try TokenFormat.check(token) }
         let needsAPI = options.live || options.openIssue
         let base = needsAPI ? try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL) : nil
-        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol expiry", console: context.console)
+        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol expiry", console: context.console, environment: context.environment)
 
         // No transport at all for a plain ledger check: it sends nothing.
         let transport = needsAPI || webhook != nil

@@ -10,7 +10,7 @@ enum RolloutCommand {
         let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
         context.console.redact([token] + (auth.map { [$0] } ?? []))
         _ = try TokenFormat.check(token)
-        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console)
+        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
 
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }

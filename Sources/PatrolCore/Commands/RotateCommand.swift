@@ -32,7 +32,7 @@ enum RotateCommand {
             : nil
         console.redact([token] + [auth, old].compactMap { $0 })
         _ = try TokenFormat.check(token)
-        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console)
+        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
 
         let transport = context.makeTransport { line in console.trace(line) }
         defer { transport.shutdown() }

@@ -14,6 +14,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
     case symbolicLink(path: String)
     /// Another patrol run held the ledger's lock for all of `waited`.
     case locked(path: String, holder: LedgerLockHolder?, waited: Duration)
+    /// `PATROL_LOCK_WAIT` is not a whole number of seconds from 0 to 3600.
+    case invalidLockWait(String)
 
     public var description: String {
         switch self {
@@ -38,7 +40,10 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
             }
             let who = holder.map { "\($0)" } ?? "another patrol run"
             return "\(path) is locked by \(who); waited \(waited.components.seconds) s. "
-                + "Let that run finish, then try again (if that process is gone, the lock is already free: just run again)"
+                + "Let that run finish, then try again (if that process is gone, the lock is already free: just run again), "
+                + "or wait longer with PATROL_LOCK_WAIT=SECONDS"
+        case .invalidLockWait(let value):
+            return "PATROL_LOCK_WAIT is \"\(value)\"; give the seconds to wait for another run's ledger lock, a whole number from 0 to 3600"
         }
     }
 }

@@ -1,11 +1,20 @@
 extension LedgerStore {
+    /// How long a command waits for another run's lock unless `PATROL_LOCK_WAIT` says otherwise.
+    static let defaultLockWait = Duration.seconds(5)
+
     /// Opens the ledger for a command that writes it, telling the user on `console` when another run
-    /// holds the lock and what is odd about the file.
-    static func open(_ path: String, secret: String, command: String, console: Console) throws -> LedgerStore {
-        let store = try LedgerStore(path: path, secret: secret, command: command) { holder in
+    /// holds the lock and what is odd about the file. `PATROL_LOCK_WAIT` (seconds) sets how long to wait.
+    static func open(_ path: String, secret: String, command: String, console: Console, environment: [String: String]) throws -> LedgerStore {
+        let store = try LedgerStore(path: path, secret: secret, command: command, lockWait: try lockWait(environment)) { holder in
             console.note("waiting for the ledger: \(path) is locked by \(holder.map { "\($0)" } ?? "another patrol run")")
         }
         for warning in store.warnings { console.error("warning: \(warning)") }
         return store
+    }
+
+    static func lockWait(_ environment: [String: String]) throws(LedgerError) -> Duration {
+        guard let value = environment["PATROL_LOCK_WAIT"] else { return defaultLockWait }
+        guard let seconds = Int(value), (0...3600).contains(seconds) else { throw .invalidLockWait(value) }
+        return .seconds(seconds)
     }
 }

@@ -98,7 +98,8 @@ struct CrashSafetyTests {
         let first = fleet.mint(), second = fleet.mint()
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": first])
         try await Self.waitForLock(of: fleet, heldBy: running.process.processIdentifier)
-        let waiting = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": second])
+        // A generous wait: on a loaded machine the first run may take longer than the default 5 s.
+        let waiting = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": second, "PATROL_LOCK_WAIT": "120"])
         running.process.waitUntilExit()
         #expect(running.process.terminationStatus == 0)
         #expect(waiting.code == 0, "\(waiting.stderr)")
@@ -130,7 +131,7 @@ struct CrashSafetyTests {
 
     /// Waits until the lock file names `pid`: that process holds the ledger.
     static func waitForLock(of fleet: FleetHarness, heldBy pid: Int32) async throws {
-        for _ in 0..<200 {
+        for _ in 0..<1500 {
             if let text = try? String(contentsOfFile: fleet.ledgerPath + ".lock", encoding: .utf8), text.contains("\"pid\":\(pid)") { return }
             try await Task.sleep(for: .milliseconds(20))
         }

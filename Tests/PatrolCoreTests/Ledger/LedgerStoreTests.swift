@@ -57,3 +57,19 @@ struct LedgerStoreTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
+
+@Suite("Ledger lock wait")
+struct LedgerLockWaitTests {
+    @Test("PATROL_LOCK_WAIT sets the wait; absent is 5 s; anything but 0…3600 whole seconds is refused", arguments: [
+        ([String: String](), Duration.seconds(5) as Duration?), (["PATROL_LOCK_WAIT": "0"], .seconds(0)),
+        (["PATROL_LOCK_WAIT": "120"], .seconds(120)), (["PATROL_LOCK_WAIT": "-1"], nil),
+        (["PATROL_LOCK_WAIT": "3601"], nil), (["PATROL_LOCK_WAIT": "1.5"], nil), (["PATROL_LOCK_WAIT": ""], nil),
+    ])
+    func parse(environment: [String: String], expected: Duration?) {
+        if let expected {
+            #expect(try LedgerStore.lockWait(environment) == expected)
+        } else {
+            #expect(throws: LedgerError.invalidLockWait(environment["PATROL_LOCK_WAIT"]!)) { try LedgerStore.lockWait(environment) }
+        }
+    }
+}
