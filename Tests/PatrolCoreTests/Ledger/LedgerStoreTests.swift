@@ -65,7 +65,7 @@ struct LedgerLockWaitTests {
         (["PATROL_LOCK_WAIT": "120"], .seconds(120)), (["PATROL_LOCK_WAIT": "-1"], nil),
         (["PATROL_LOCK_WAIT": "3601"], nil), (["PATROL_LOCK_WAIT": "1.5"], nil), (["PATROL_LOCK_WAIT": ""], nil),
     ])
-    func parse(environment: [String: String], expected: Duration?) {
+    func parse(environment: [String: String], expected: Duration?) throws {
         if let expected {
             #expect(try LedgerStore.lockWait(environment) == expected)
         } else {
