@@ -14,13 +14,15 @@
 //   kept, so tests assert the real value arrived; 201 on create, 204 on update, `created_at`/`updated_at`;
 // - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
 //   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
-//   limit (`x-ratelimit-*`, 5,000 an hour per login);
-// - faults on request: latency on every response, the next N responses failing with a status, the next N
+//   limit (`x-ratelimit-*`, 5,000 an hour per login; a 304 costs none), and on request the secondary limits
+//   (points and writes per sliding window, requests at once; `SecondaryLimits`);
+// - `ETag` on public keys and 304 for a matching `If-None-Match`;
+// - faults on request: latency (with seeded jitter) on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
 // - a request log and counters (by route, connections, peak concurrency, uploads).
 //
 // What it does not model (yet): contents, workflows, runs, dispatches, issues, credential revocation,
-// organization/environment/Dependabot secrets, secondary rate limits, ETag/304, SSO, GitHub Enterprise,
+// organization/environment/Dependabot secrets, SSO, GitHub Enterprise,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
@@ -28,7 +30,7 @@ import Synchronization
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {
-    private let state: Mutex<SimulatorState>
+    let state: Mutex<SimulatorState>
     private let server = Mutex<HTTPServer?>(nil)
 
     /// A simulator that delays every response by `latency` and draws its random values from `seed`.
@@ -83,7 +85,7 @@ public final class GitHubSimulator: Sendable {
         let (reply, latency) = state.withLock { state in
             state.inFlight += 1
             state.counters.peakConcurrency = max(state.counters.peakConcurrency, state.inFlight)
-            return (state.answer(request), state.latency)
+            return (state.answer(request), state.latency + state.drawJitter())
         }
         if latency > .zero {
             let parts = latency.components
@@ -274,6 +276,7 @@ public final class GitHubSimulator: Sendable {
         state.withLock { state in
             state.log = []
             state.counters = Counters()
+            state.limitAnswers = []
             state.counters.peakConcurrency = state.inFlight
         }
     }
