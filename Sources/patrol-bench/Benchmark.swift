@@ -19,14 +19,19 @@ enum Benchmark {
         /// Rollouts of a fresh fleet to take the median of (small fleets vary with scheduling).
         let runs: Int
         let baseline: Bool
+        /// `--concurrency`, when not patrol's default of 8.
+        var concurrency: Int?
 
         /// The floor the write bucket sets: everything beyond the burst at `writeRate`.
         var floorSeconds: Double { Double(max(0, repositories - writeBurst)) / writeRate }
-        var name: String { "\(repositories) repos @ \(latencyMilliseconds) ms" }
+        var name: String {
+            "\(repositories) repos @ \(latencyMilliseconds) ms" + (concurrency.map { ", --concurrency \($0)" } ?? "")
+        }
     }
 
     static let scenarios = [
         Scenario(repositories: 9, latencyMilliseconds: 50, writeRate: timeScale, writeBurst: 10, runs: 5, baseline: true),
+        Scenario(repositories: 9, latencyMilliseconds: 50, writeRate: timeScale, writeBurst: 10, runs: 5, baseline: false, concurrency: 9),
         Scenario(repositories: 100, latencyMilliseconds: 50, writeRate: timeScale, writeBurst: 10, runs: 1, baseline: true),
         Scenario(repositories: 1_000, latencyMilliseconds: 20, writeRate: timeScale, writeBurst: 10, runs: 1, baseline: false),
     ]
@@ -45,6 +50,7 @@ enum Benchmark {
         var peakInFlight: Int
         var limitAnswers: Int
         var peakBytes: Int?
+        var peakAnonymousBytes: Int?
         var delivered: Int
         var exitStatus: Int32
     }
@@ -125,9 +131,10 @@ final class World {
 
     init(_ scenario: Benchmark.Scenario) throws {
         self.scenario = scenario
+        // Latency ± 5 %, uniform, so the mean is the scenario's latency.
         let latency = Duration.milliseconds(scenario.latencyMilliseconds)
         simulator = GitHubSimulator(latency: latency, seed: 2026)
-        simulator.setLatency(latency, jitter: latency / 10)
+        simulator.setLatency(latency * 0.95, jitter: latency / 10)
         simulator.setSecondaryLimits(Benchmark.limits)
         // A rollout and its re-run in one hour: 3 + 2 requests per repository (the 304s are free).
         simulator.setRateLimit(15_000)
@@ -152,12 +159,12 @@ final class World {
         names.filter { simulator.secret("PAT_TOKEN", in: "\(Benchmark.owner)/\($0)")?.plaintext == token }.count
     }
 
-    func figures(seconds: Double, peakBytes: Int?, exitStatus: Int32) -> Benchmark.Figures {
+    func figures(seconds: Double, peakBytes: Int?, peakAnonymousBytes: Int? = nil, exitStatus: Int32) -> Benchmark.Figures {
         let counters = simulator.counters
         return Benchmark.Figures(
             seconds: seconds, requests: counters.total, keyRequests: counters.byRoute["GET public-key"] ?? 0,
             notModified: counters.notModified, peakInFlight: counters.peakConcurrency,
-            limitAnswers: counters.secondaryLimitAnswers, peakBytes: peakBytes, delivered: delivered, exitStatus: exitStatus)
+            limitAnswers: counters.secondaryLimitAnswers, peakBytes: peakBytes, peakAnonymousBytes: peakAnonymousBytes, delivered: delivered, exitStatus: exitStatus)
     }
 
     /// `patrol rollout` as a child process.
@@ -165,11 +172,11 @@ final class World {
         let run = try ChildRun.run(patrol, [
             "rollout", "--config", folder + "/fleet.json", "--json", "--quiet",
             "--write-rate", String(scenario.writeRate), "--write-burst", String(scenario.writeBurst),
-        ], environment: ["PAT_TOKEN": token, "HOME": folder, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
+        ] + (scenario.concurrency.map { ["--concurrency", String($0)] } ?? []), environment: ["PAT_TOKEN": token, "HOME": folder, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
         if run.status != 0 {
             FileHandle.standardError.write(Data("patrol-bench: patrol rollout exited \(run.status): \(run.stderr.suffix(2000))\n".utf8))
         }
-        return figures(seconds: run.seconds, peakBytes: run.peakBytes, exitStatus: run.status)
+        return figures(seconds: run.seconds, peakBytes: run.peakBytes, peakAnonymousBytes: run.peakAnonymousBytes, exitStatus: run.status)
     }
 
     /// What a `gh secret set` loop does: one repository after another, a fresh client and a new connection

@@ -54,7 +54,7 @@ enum Report {
                      + "patrol process start (--version): \(ms(startup))")
         lines.append("")
         let header = ["scenario", "run", "write rate/burst", "wall", "floor", "req/repo", "keys/repo (304)", "peak in-flight", "limit answers",
-                      "peak RSS", "delivered"]
+                      "peak RSS (anonymous)", "delivered"]
         var rows: [[String]] = []
         for result in results {
             let s = result.scenario
@@ -62,7 +62,7 @@ enum Report {
             func row(_ run: String, _ f: Benchmark.Figures, rate: String, floor: String, preflight: Int) -> [String] {
                 [s.name, run, rate, seconds(f.seconds), floor, String(format: "%.2f", perRepository(f, s, preflight: preflight)),
                  String(format: "%.2f (%d)", Double(f.keyRequests) / Double(s.repositories), f.notModified), "\(f.peakInFlight)",
-                 "\(f.limitAnswers)", f.peakBytes.map { String(format: "%.1f MiB", Double($0) / mebibyte) } ?? "—",
+                 "\(f.limitAnswers)", f.peakBytes.map { String(format: "%.1f MiB (%.1f anon)", Double($0) / mebibyte, Double(f.peakAnonymousBytes ?? 0) / mebibyte) } ?? "—",
                  "\(f.delivered)/\(s.repositories)"]
             }
             rows.append(row("rollout", result.rollout, rate: rate, floor: seconds(s.floorSeconds), preflight: 1))
@@ -93,6 +93,7 @@ enum Report {
                 ("keyRequests", .number(Double(f.keyRequests))), ("notModified", .number(Double(f.notModified))),
                 ("peakInFlight", .number(Double(f.peakInFlight))), ("limitAnswers", .number(Double(f.limitAnswers))),
                 ("peakMemoryBytes", f.peakBytes.map { .number(Double($0)) } ?? .null),
+                ("peakAnonymousMemoryBytes", f.peakAnonymousBytes.map { .number(Double($0)) } ?? .null),
                 ("delivered", .number(Double(f.delivered))), ("exitStatus", .number(Double(f.exitStatus))),
             ])
         }
