@@ -17,11 +17,14 @@
 //   limit (`x-ratelimit-*`, 5,000 an hour per login; a 304 costs none), and on request the secondary limits
 //   (points and writes per sliding window, requests at once; `SecondaryLimits`);
 // - `ETag` on public keys and 304 for a matching `If-None-Match`;
+// - `POST /credentials/revoke`, which refuses an authenticated call (403) as GitHub does;
 // - faults on request: latency (with seeded jitter) on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
-// - a request log and counters (by route, connections, peak concurrency, uploads).
+// - a request log and counters (by route, connections, peak concurrency, uploads);
+// - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
+//   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
 //
-// What it does not model (yet): contents, workflows, runs, dispatches, issues, credential revocation,
+// What it does not model (yet): contents, workflows, runs, dispatches,
 // organization/environment/Dependabot secrets, SSO, GitHub Enterprise,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
@@ -30,6 +33,7 @@ import Synchronization
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {
+    /// Internal, not private, so the façades in `GitHubSimulator+<Topic>.swift` files reach it.
     let state: Mutex<SimulatorState>
     private let server = Mutex<HTTPServer?>(nil)
 

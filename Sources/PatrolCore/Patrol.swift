@@ -35,7 +35,13 @@ public enum Patrol {
                 code = try await DemoCommand.run(invocation, context: context)
             case .simulator:
                 code = try await SimulatorCommand.run(invocation, context: context)
-            case .rotate, .expiry, .doctor, .status:
+            case .status:
+                code = try await StatusCommand.run(invocation, context: context)
+            case .rotate:
+                code = try await RotateCommand.run(invocation, context: context)
+            case .expiry:
+                code = try await ExpiryCommand.run(invocation, context: context)
+            case .doctor:
                 console.error("patrol \(invocation.command): not available in this version yet; see `patrol help`")
                 code = .usage
             }
@@ -56,7 +62,9 @@ extension ExitCode {
     /// configuration or input error (2); the rest means the operation failed (1).
     static func `for`(_ error: any Error) -> ExitCode {
         switch error {
-        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError:
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError:
+            return .usage
+        case let webhook as WebhookError where webhook.isInputError:
             return .usage
         default:
             return .failure

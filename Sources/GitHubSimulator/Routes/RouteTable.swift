@@ -6,6 +6,7 @@ import Foundation
 enum RouteTable {
     static let routes: [Route] = [
         Route("GET", "/user", counted: "GET /user", handle: UserRoutes.authenticatedUser),
+        Route("POST", "/credentials/revoke", counted: "POST revoke", requiresAuthentication: false, handle: CredentialRoutes.revoke),
         Route("GET", "/repos/{owner}/{repo}/actions/secrets/public-key", counted: "GET public-key",
               acceptedScopes: "repo", handle: SecretRoutes.publicKey),
         Route("GET", "/repos/{owner}/{repo}/actions/secrets", counted: "GET secrets",
@@ -16,6 +17,15 @@ enum RouteTable {
               acceptedScopes: "repo", handle: SecretRoutes.put),
         Route("DELETE", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "DELETE secret",
               acceptedScopes: "repo", handle: SecretRoutes.delete),
+        Route("GET", "/repos/{owner}/{repo}/issues", counted: "GET issues", acceptedScopes: "repo", handle: IssueRoutes.list),
+        Route("POST", "/repos/{owner}/{repo}/issues", counted: "POST issue", acceptedScopes: "repo", handle: IssueRoutes.create),
+        Route("PATCH", "/repos/{owner}/{repo}/issues/{number}", counted: "PATCH issue",
+              acceptedScopes: "repo", handle: IssueRoutes.update),
+        Route("GET", "/repos/{owner}/{repo}/issues/{number}/comments", counted: "GET issue comments",
+              acceptedScopes: "repo", handle: IssueRoutes.comments),
+        Route("POST", "/repos/{owner}/{repo}/issues/{number}/comments", counted: "POST issue comment",
+              acceptedScopes: "repo", handle: IssueRoutes.comment),
+        Route("POST", "/hooks/{id}", counted: "POST hook", requiresAuthentication: false, handle: WebhookRoutes.receive),
     ]
 
     /// The route for a method and path, with its parameters. `HEAD` is served as `GET`.

@@ -27,6 +27,14 @@ struct SimulatorState: Sendable {
     var rateLimit = 5000
     /// The base URL the server answers on, for `link` headers when a request carries no `Host`.
     var apiURL = ""
+    /// Issues keyed by lower-cased repository full name, in number order.
+    var issues: [String: [SimulatedIssue]] = [:]
+    /// Comment ids are unique across the simulator, as on GitHub.
+    var nextCommentID = 1_000_000_001
+    /// What the webhook sink (`POST /hooks/…`) received, oldest first.
+    var webhookPosts: [WebhookPost] = []
+    /// Tokens revoked through `POST /credentials/revoke`.
+    var revocations = 0
     private var nextRepositoryID = 700_000_001
 
     init(seed: UInt64, latency: Duration) {

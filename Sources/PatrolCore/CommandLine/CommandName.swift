@@ -29,8 +29,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
             CommandConfiguration(
                 abstract: "report how long the token has left; exit 3 (warning) or 4 (critical/expired)",
                 discussion: """
-                    Reads the expiry from the ledger, or from GitHub with --live. Exits 3 inside warnDays and 4 \
-                    inside criticalDays, when expired, or when GitHub rejects the token.
+                    Reads the expiry from the ledger, or from GitHub with --live. Exits 3 inside warnDays, for a \
+                    token that never expires or is older than rotationDays; 4 inside criticalDays, when expired, or \
+                    when GitHub rejects the token; 1 when there is nothing to judge. See docs/expiry-alerts.md.
                     """,
                 groups: [.expiry, .token, .global])
         case .doctor:
@@ -44,7 +45,10 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
         case .status:
             CommandConfiguration(
                 abstract: "show, per repository, whether the secret is there, since when, which token it holds",
-                discussion: "States: current, stale, drifted, missing, no-access.",
+                discussion: """
+                    States: current, stale, drifted (written by someone else after patrol), missing, no-access. \
+                    Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
+                    """,
                 groups: [.status, .token, .global])
         case .demo:
             CommandConfiguration(

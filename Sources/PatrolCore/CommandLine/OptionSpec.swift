@@ -91,7 +91,7 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                            default: "policy.criticalDays"),
                 OptionSpec("--format", value: "FORMAT", "text, json, or github for workflow annotations", default: "text"),
                 OptionSpec("--open-issue", "keep one open issue about the expiry in the platform repository"),
-                OptionSpec("--webhook-env", value: "NAME", "also post the report to the webhook URL in variable NAME"),
+                OptionSpec("--webhook-env", value: "NAME", "at warning or worse, post {\"text\": …} to the webhook URL in variable NAME"),
             ]
         case .doctor:
             [

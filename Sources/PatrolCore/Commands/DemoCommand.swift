@@ -1,62 +1,112 @@
 import Foundation
 import GitHubSimulator
 
-/// `patrol demo`: the whole flow against the built-in GitHub simulator, with a throw-away token.
-/// Ends by asking the simulator what every repository's secret decrypts to; exits 0 only if each is the token.
+/// `patrol demo`: the whole flow against the built-in GitHub simulator, with throw-away tokens:
+/// rollout → status → rotation to a second token → expiry. It ends by asking the simulator what every
+/// repository's secret decrypts to, and exits 0 only if each step succeeded and each secret is the current token.
 enum DemoCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let console = context.console
         let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
-        let simulator = GitHubSimulator(latency: .milliseconds(invocation.demo.latencyMilliseconds))
+        let latency = invocation.demo.latencyMilliseconds
+        let simulator = GitHubSimulator(latency: .milliseconds(latency))
         let apiURL = try simulator.start()
         defer { simulator.stop() }
         for repository in config.repositories + [config.platform.repository] {
             simulator.addRepository(repository.fullName)
         }
-        let minted = simulator.mintToken(login: config.owner, scopes: config.policy.requiredScopes,
-                                         expiresAt: Date().addingTimeInterval(Double(config.policy.rotationDays) * 86_400))
-        let token = Token(bytes: Array(minted.utf8))
-        console.redact([token])
+        let lifetime = Double(config.policy.rotationDays) * 86_400
+        // Throw-away tokens that only this simulator accepts; the strings serve to ask it about them.
+        let mint = { simulator.mintToken(login: config.owner, scopes: config.policy.requiredScopes, expiresAt: Date().addingTimeInterval(lifetime)) }
+        let firstMinted = mint(), secondMinted = mint()
+        let first = Token(bytes: Array(firstMinted.utf8)), second = Token(bytes: Array(secondMinted.utf8))
+        console.redact([first, second])
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-demo-\(getpid())").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let ledger = try LedgerStore(path: folder + "/ledger.json", secret: config.secret)
-
-        console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
-                       + "\(config.repositories.count) repositories of \(config.owner), latency \(invocation.demo.latencyMilliseconds) ms, "
-                       + "a throw-away token \(token.fingerprint.short)")
-        console.result("")
-        console.result(console.paint("1. rollout", .bold) + ": seal \(config.secret) with each repository's public key, upload, verify")
-
+        let ledger = try LedgerStore(path: folder + "/ledger.json", secret: config.secret, command: "patrol demo")
+        let base = try APIBase(apiURL)
         let transport = context.makeTransport { line in console.trace(line) }
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(transport), base: try APIBase(apiURL), credential: token)
-        let started = ContinuousClock.now
-        let report = try await RolloutCommand.perform(.init(
-            command: "rollout", config: config, repositories: config.repositories, token: token, client: client,
-            ledger: ledger, options: RolloutOptions()), console: console)
-        let elapsed = ContinuousClock.now - started
-        for line in report.lines(console: console) { console.result("   " + line) }
-        console.result("   took \(elapsed.formatted(.units(allowed: [.milliseconds], width: .abbreviated)))")
+        let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: first)
+        let narrator = Narrator(console: console)
 
-        console.result("")
-        console.result(console.paint("2. proof", .bold) + ": what each repository's \(config.secret) decrypts to, inside the simulator")
-        var proven = 0
+        console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
+                       + "\(config.repositories.count) repositories of \(config.owner), latency \(latency) ms")
+
+        narrator.step("rollout", "seal \(config.secret) with each repository's public key, upload, read back (token \(first.fingerprint.short))")
+        let started = ContinuousClock.now
+        let rollout = try await RolloutCommand.perform(.init(
+            command: "rollout", config: config, repositories: config.repositories, token: first, client: client,
+            ledger: ledger, options: RolloutOptions()), console: console)
+        narrator.show(rollout.lines(console: console) + ["took \(milliseconds(ContinuousClock.now - started)) ms"], passed: rollout.exitCode == .success)
+
+        narrator.step("status", "where the secret is, since when, and which token it holds")
+        let status = try await StatusCommand.perform(config: config, repositories: config.repositories, client: client,
+                                                     ledger: await ledger.snapshot)
+        narrator.show(status.lines(console: console), passed: status.exitCode == .success)
+
+        narrator.step("rotate", "replace \(first.fingerprint.short) with a new token \(second.fingerprint.short) everywhere, then revoke the old one")
+        let rotation = try await RotateCommand.perform(.init(
+            rollout: .init(command: "rotate", config: config, repositories: config.repositories, token: second,
+                           client: client.authenticated(with: second), ledger: ledger, options: RolloutOptions()),
+            base: base, oldToken: first), console: console)
+        let revoked = simulator.isRevoked(firstMinted)
+        narrator.show(rotation.rollout.lines(console: console)
+                      + [revoked ? "the old token \(first.fingerprint.short) is revoked" : "the old token was NOT revoked"],
+                      passed: rotation.exitCode == .success && revoked)
+
+        narrator.step("expiry", "how long the current token has left, from the ledger")
+        let expiry = try await ExpiryLookup.report(config: config, ledger: ledger, live: nil,
+                                                   thresholds: ExpiryThresholds(policy: config.policy), now: Date())
+        narrator.show(expiry.lines(console: console), passed: expiry.exitCode == .success)
+
+        narrator.step("proof", "what each repository's \(config.secret) decrypts to, inside the simulator")
         let width = config.repositories.map(\.fullName.count).max() ?? 0
+        var proven = 0
+        var proof: [String] = []
         for repository in config.repositories {
             let stored = simulator.secret(config.secret, in: repository.fullName)
-            let matches = stored.map { Token(bytes: Array($0.plaintext.utf8)).isSame(as: token) } ?? false
+            let matches = stored.map { Token(bytes: $0.plaintextBytes).isSame(as: second) } ?? false
             if matches { proven += 1 }
-            let detail = matches ? "decrypts to the token \(token.fingerprint.short)"
+            let detail = matches ? "decrypts to the current token \(second.fingerprint.short)"
                 : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
             let name = repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
-            console.result("   \(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(name)  \(detail)")
+            proof.append("\(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(name)  \(detail)")
         }
-        let allProven = proven == config.repositories.count && report.exitCode == .success
-        console.result("")
+        narrator.show(proof, passed: proven == config.repositories.count)
+
+        let passed = narrator.failures.isEmpty
         let summary = "\(proven)/\(config.repositories.count) repositories verified"
-            + (allProven ? ": every secret decrypts to the token" : "; the demo failed")
-        console.result(console.paint(summary, allProven ? .green : .red))
-        return allProven ? .success : .failure
+            + (passed ? ": every secret decrypts to the current token" : "; the demo failed at: " + narrator.failures.joined(separator: ", "))
+        console.result("")
+        console.result(console.paint(summary, passed ? .green : .red))
+        return passed ? .success : .failure
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+    }
+}
+
+/// Numbers and prints the demo's steps and remembers which failed.
+private final class Narrator {
+    let console: Console
+    private var number = 0
+    private var current = ""
+    private(set) var failures: [String] = []
+
+    init(console: Console) { self.console = console }
+
+    func step(_ name: String, _ what: String) {
+        number += 1
+        current = name
+        console.result("")
+        console.result(console.paint("\(number). \(name)", .bold) + ": \(what)")
+    }
+
+    func show(_ lines: [String], passed: Bool) {
+        for line in lines { console.result("   " + line) }
+        if !passed { failures.append(current) }
     }
 }

@@ -10,7 +10,7 @@ enum RolloutCommand {
         let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
         context.console.redact([token] + (auth.map { [$0] } ?? []))
         _ = try TokenFormat.check(token)
-        let ledger = try LedgerStore(path: config.ledgerPath, secret: config.secret)
+        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console)
 
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }
@@ -32,6 +32,8 @@ enum RolloutCommand {
         let client: GitHubClient
         let ledger: LedgerStore
         let options: RolloutOptions
+        /// Runs after a passed preflight, before anything is uploaded (`rotate` warns of an account change here).
+        var afterPreflight: (@Sendable (Preflight.Facts) async throws -> Void)? = nil
     }
 
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
@@ -41,6 +43,7 @@ enum RolloutCommand {
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(plan.token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
                      + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
+        try await plan.afterPreflight?(facts)
         let options = plan.options
         if !options.dryRun {
             try await plan.ledger.update { ledger in

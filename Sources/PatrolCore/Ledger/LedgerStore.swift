@@ -1,67 +1,110 @@
 import Foundation
 
-/// Loads the ledger and writes every change through to disk at once, crash-safely:
-/// write to a temporary file, fsync, rename over the ledger, fsync the folder.
-/// A crash at any point leaves either the old or the new ledger, whole.
+/// Opens the ledger for writing and keeps it on disk, crash-safely.
+///
+/// - Opening takes the advisory lock (``LedgerLock``), reads the ledger (``LedgerMigration``), replays
+///   the journal a crashed run left (``LedgerJournal``) and folds it into the ledger.
+/// - ``recordUpload(_:fingerprint:keyID:etag:uploadedAt:secretUpdatedAt:)`` appends one journal line,
+///   fsynced, per verified upload.
+/// - ``update(_:)`` rewrites the whole ledger — temp file, fsync, rename, fsync the folder — and then
+///   removes the journal. A crash at any point leaves a ledger and a journal that load.
+///
+/// Readers that change nothing (`status`, `expiry` from the ledger) call ``load(path:secret:)`` instead,
+/// which takes no lock and writes nothing.
 public actor LedgerStore {
     public let path: String
+    /// Things worth telling the user about the file (it is readable by others), found when it was opened.
+    public nonisolated let warnings: [String]
     private var ledger: Ledger
+    /// Journal lines written since the ledger was last rewritten.
+    private var journalled = 0
+    /// Held for the store's life; released when the store goes away.
+    private let lock: LedgerLock
+    private var journalPath: String { LedgerJournal.path(for: path) }
 
-    /// Opens the ledger at `path`, or starts an empty one when there is no file yet.
-    /// A file that does not parse is an error and is never overwritten.
-    public init(path: String, secret: String) throws {
+    /// Locks, opens and (when a crashed run left a journal) compacts the ledger at `path`, or starts an
+    /// empty one when there is no file yet. A file that does not parse is an error and is never overwritten.
+    /// - Parameters:
+    ///   - command: who holds the lock, as a second run names it (`patrol rollout`).
+    ///   - lockWait: how long to wait for another run's lock before giving up with ``LedgerError/locked(path:holder:waited:)``.
+    ///   - onWait: told once, when the lock is held by another run and this one starts waiting.
+    public init(path: String, secret: String, command: String = "patrol", lockWait: Duration = .seconds(5),
+                onWait: (LedgerLockHolder?) -> Void = { _ in }) throws {
         self.path = path
-        self.ledger = try Self.read(path: path, secret: secret) ?? Ledger(secret: secret)
+        let warnings = try Self.checkFile(path)
+        lock = try LedgerLock.acquire(ledgerPath: path, command: command, wait: lockWait, onWait: onWait)
+        let journal = LedgerJournal.path(for: path)
+        var ledger = try Self.readFile(path: path, secret: secret) ?? Ledger(secret: secret)
+        let entries = try LedgerJournal.entries(at: journal)
+        for entry in entries { ledger.apply(entry) }
+        if FileManager.default.fileExists(atPath: journal) {
+            // A run crashed after journalling: fold what it recorded into the ledger now.
+            if !entries.isEmpty { ledger = try Self.write(ledger, to: path) }
+            try LedgerJournal.remove(at: journal)
+        }
+        self.ledger = ledger
+        self.warnings = warnings
+    }
+
+    /// The ledger at `path` with its journal replayed, without locking or writing; an empty ledger when
+    /// there is no file. For commands that only read.
+    public static func load(path: String, secret: String) throws -> Ledger {
+        _ = try checkFile(path)
+        var ledger = try readFile(path: path, secret: secret) ?? Ledger(secret: secret)
+        for entry in try LedgerJournal.entries(at: LedgerJournal.path(for: path)) { ledger.apply(entry) }
+        return ledger
     }
 
     /// The ledger as it stands.
     public var snapshot: Ledger { ledger }
 
-    /// Applies `change` and writes the result before returning.
+    /// Records a verified upload: one journal line, on disk before this returns.
+    public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
+                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
+        let entry = LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
+            fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
+            publicKey: publicKey))
+        ledger.apply(try LedgerJournal.append(entry, to: journalPath))
+        journalled += 1
+    }
+
+    /// Applies `change`, rewrites the ledger (folding in the journal) and removes the journal before returning.
     public func update(_ change: (inout Ledger) -> Void) throws {
         var next = ledger
         change(&next)
-        guard next != ledger else { return }
-        let data = try Self.write(next, to: path)
-        // Keep exactly what is on disk (dates at the file's second precision), so a reload compares equal.
-        ledger = (try? Self.decode(data))?.ledger ?? next
+        guard next != ledger || journalled > 0 else { return }
+        ledger = try Self.write(next, to: path)
+        try LedgerJournal.remove(at: journalPath)
+        journalled = 0
     }
 
     // MARK: - Reading
 
-    static func read(path: String, secret: String) throws -> Ledger? {
+    /// Refuses a symbolic link (a rename would replace the link, not its target) and returns a warning
+    /// when group or others can read the file. It holds no token, so that is a warning, not a refusal;
+    /// the next write makes it 0600.
+    static func checkFile(_ path: String) throws(LedgerError) -> [String] {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return [] }
+        if status.st_mode & S_IFMT == S_IFLNK { throw .symbolicLink(path: path) }
+        let mode = Int(status.st_mode & 0o777)
+        guard mode & 0o077 != 0 else { return [] }
+        return ["\(path) has mode \(String(mode, radix: 8)): others on this machine can read which tokens the fleet holds "
+                + "(fingerprints only, no token); patrol makes it 0600 at its next write, or run: chmod 600 \(path)"]
+    }
+
+    static func readFile(path: String, secret: String) throws -> Ledger? {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw LedgerError.unreadable(path: path, problem: "permission denied")
             }
             return nil
         }
-        let version: Int
-        do {
-            version = try JSONDecoder().decode(LedgerVersion.self, from: data).version
-        } catch {
-            throw LedgerError.unreadable(path: path, problem: data.isEmpty ? "the file is empty" : "not a patrol ledger: no \"version\"")
+        let ledger = try LedgerMigration.ledger(from: data, path: path)
+        guard ledger.secret == secret else {
+            throw LedgerError.otherSecret(path: path, ledgerSecret: ledger.secret, configSecret: secret)
         }
-        guard version == 1 else {
-            if version > 1 { throw LedgerError.unsupportedVersion(path: path, version: version) }
-            throw LedgerError.unreadable(path: path, problem: "unknown version \(version)")
-        }
-        let file: LedgerFileV1
-        do {
-            file = try decode(data)
-        } catch {
-            throw LedgerError.unreadable(path: path, problem: GitHubClient.describe(error))
-        }
-        guard file.secret == secret else {
-            throw LedgerError.otherSecret(path: path, ledgerSecret: file.secret, configSecret: secret)
-        }
-        return file.ledger
-    }
-
-    static func decode(_ data: Data) throws -> LedgerFileV1 {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(LedgerFileV1.self, from: data)
+        return ledger
     }
 
     // MARK: - Writing
@@ -73,12 +116,12 @@ public actor LedgerStore {
         return try encoder.encode(LedgerFileV1(ledger))
     }
 
-    /// Writes `ledger` durably and returns the bytes written.
-    @discardableResult
-    static func write(_ ledger: Ledger, to path: String) throws -> Data {
+    /// Writes `ledger` durably and returns it as it reads back (dates at the file's second precision),
+    /// so a reload compares equal.
+    static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
         let data: Data
         do { data = try encode(ledger) } catch { throw LedgerError.writeFailed(path: path, problem: "\(error)") }
-        let folder = (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent
+        let folder = DurableFile.folder(of: path)
         let temporary = "\(path).tmp-\(getpid())"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
@@ -89,7 +132,14 @@ public actor LedgerStore {
             unlink(temporary)
             throw LedgerError.writeFailed(path: path, problem: "\(error)")
         }
-        return data
+        return (try? LedgerMigration.decode(LedgerFileV1.self, from: data, path: path))?.ledger ?? ledger
+    }
+}
+
+extension Ledger {
+    /// Replays one journal entry.
+    mutating func apply(_ entry: LedgerJournal.Entry) {
+        repositories[entry.repository] = entry.record
     }
 }
 
@@ -101,12 +151,24 @@ enum DurableFile {
         var description: String { "\(operation): \(String(cString: strerror(code)))" }
     }
 
+    /// The folder holding `path` (`.` for a bare file name).
+    static func folder(of path: String) -> String {
+        let folder = (path as NSString).deletingLastPathComponent
+        return folder.isEmpty ? "." : folder
+    }
+
     /// Creates `path` (replacing a stale one) with `mode`, writes `data` and fsyncs it.
     static func write(_ data: Data, to path: String, mode: mode_t) throws {
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw Failure(operation: "open", code: errno) }
         defer { close(descriptor) }
+        try writeAll(data, to: descriptor)
+        guard fsync(descriptor) == 0 else { throw Failure(operation: "fsync", code: errno) }
+    }
+
+    /// Writes every byte of `data` to `descriptor`, resuming after short writes and interruptions.
+    static func writeAll(_ data: Data, to descriptor: Int32) throws {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {
@@ -119,7 +181,6 @@ enum DurableFile {
                 offset += written
             }
         }
-        guard fsync(descriptor) == 0 else { throw Failure(operation: "fsync", code: errno) }
     }
 
     /// fsyncs a folder so a rename inside it survives a crash.

@@ -105,10 +105,8 @@ public struct Rollout: Sendable {
             guard metadata.updatedAt >= earliest else {
                 throw VerificationError.notUpdated(repository: repository, secret: secret, updatedAt: metadata.updatedAt, httpStatus: write.httpStatus)
             }
-            try await ledger.update { ledger in
-                ledger.noteUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
-                                  uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
-            }
+            try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
+                                          uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
             return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
                                      httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
         } catch {

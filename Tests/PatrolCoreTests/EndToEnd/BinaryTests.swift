@@ -41,8 +41,14 @@ struct BinaryTests {
     func demo() throws {
         let result = try PatrolBinary.run(["demo", "--latency-ms", "5"])
         #expect(result.code == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("9/9 repositories verified: every secret decrypts to the token"))
-        #expect(result.stdout.components(separatedBy: "decrypts to the token sha256:").count - 1 == 9)
+        #expect(result.stdout.contains("9/9 repositories verified: every secret decrypts to the current token"))
+        #expect(result.stdout.components(separatedBy: "decrypts to the current token sha256:").count - 1 == 9)
+        // Each step ran and passed: rollout, status, rotation with revocation, expiry.
+        #expect(result.stdout.contains("rollout: 9/9 repositories verified"))
+        #expect(result.stdout.contains("status: 9/9 current"))
+        #expect(result.stdout.contains("rotate: 9/9 repositories verified"))
+        #expect(result.stdout.contains("is revoked"))
+        #expect(result.stdout.contains("ok: PAT_TOKEN expires in"))
     }
 
     @Test("patrol simulator serves; patrol rollout --token-stdin delivers to it; SIGTERM stops it cleanly")

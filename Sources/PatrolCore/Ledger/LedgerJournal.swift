@@ -1,0 +1,89 @@
+import Foundation
+
+/// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload, appended and fsynced
+/// before the rollout moves on. Appending a line is the cheap durable step per repository; the ledger
+/// itself is rewritten (and the journal removed) at the end of a run, or when a ledger is opened with a
+/// journal beside it because a run crashed.
+///
+/// Replaying an entry sets one repository's record, so replaying a journal twice — a crash between
+/// rewriting the ledger and removing the journal — gives the same ledger.
+enum LedgerJournal {
+    /// One verified upload.
+    struct Entry: Codable, Equatable {
+        var repository: String
+        var record: RepositoryRecord
+    }
+
+    /// The journal that belongs to `ledgerPath`.
+    static func path(for ledgerPath: String) -> String { ledgerPath + ".journal" }
+
+    /// Appends `entry` as one line, fsynced (and, for a new journal, its folder too) before returning.
+    /// Returns the entry as it reads back, dates at the file's precision.
+    static func append(_ entry: Entry, to path: String) throws(LedgerError) -> Entry {
+        let line: Data
+        let stored: Entry
+        do {
+            line = try encoder.encode(entry) + Data("\n".utf8)
+            stored = try decoder.decode(Entry.self, from: line)
+        } catch {
+            throw .writeFailed(path: path, problem: "\(error)")
+        }
+        let existed = FileManager.default.fileExists(atPath: path)
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else { throw .writeFailed(path: path, problem: "open: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        do {
+            try DurableFile.writeAll(line, to: descriptor)
+            guard fsync(descriptor) == 0 else { throw DurableFile.Failure(operation: "fsync", code: errno) }
+            if !existed { try DurableFile.syncFolder(DurableFile.folder(of: path)) }
+        } catch {
+            throw .writeFailed(path: path, problem: "\(error)")
+        }
+        return stored
+    }
+
+    /// The entries of the journal at `path`, oldest first; none when there is no journal.
+    /// A last line that does not decode is a write a crash cut short, and is ignored; any other line
+    /// that does not decode makes the journal unreadable (it is left untouched).
+    static func entries(at path: String) throws(LedgerError) -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            if FileManager.default.fileExists(atPath: path) { throw .unreadable(path: path, problem: "permission denied") }
+            return []
+        }
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        var entries: [Entry] = []
+        for (index, line) in lines.enumerated() where !line.isEmpty {
+            do {
+                entries.append(try decoder.decode(Entry.self, from: Data(line)))
+            } catch {
+                let isLast = lines[(index + 1)...].allSatisfy(\.isEmpty)
+                if isLast { break }
+                throw .unreadable(path: path, problem: "line \(index + 1) is not a journal entry")
+            }
+        }
+        return entries
+    }
+
+    /// Removes the journal once the ledger holds everything in it.
+    static func remove(at path: String) throws(LedgerError) {
+        guard unlink(path) == 0 || errno == ENOENT else {
+            throw .writeFailed(path: path, problem: "unlink: \(String(cString: strerror(errno)))")
+        }
+        do { try DurableFile.syncFolder(DurableFile.folder(of: path)) } catch {
+            throw .writeFailed(path: path, problem: "\(error)")
+        }
+    }
+
+    private static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+
+    private static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
+/// `<ledger>.lock`. The OS drops the lock when its holder exits, however it exits, so a lock file left
+/// by a dead process never blocks; the file's content only says who holds it, for the message.
+final class LedgerLock: Sendable {
+    /// The lock file's path, `<ledger>.lock`.
+    let path: String
+    private let descriptor: Int32
+
+    private init(path: String, descriptor: Int32) {
+        self.path = path
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        // Closing the last descriptor of the open file releases the flock.
+        close(descriptor)
+    }
+
+    /// The lock file that guards `ledgerPath`.
+    static func path(for ledgerPath: String) -> String { ledgerPath + ".lock" }
+
+    /// Takes the lock for `ledgerPath`, polling until `wait` has passed; `onWait` is told once who holds it.
+    /// Blocks the calling thread: a command opens its ledger once, before any concurrent work starts.
+    static func acquire(ledgerPath: String, command: String, wait: Duration,
+                        onWait: (LedgerLockHolder?) -> Void) throws(LedgerError) -> LedgerLock {
+        let path = Self.path(for: ledgerPath)
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw .writeFailed(path: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
+        }
+        let deadline = ContinuousClock.now + wait
+        var told = false
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            guard code == EWOULDBLOCK || code == EINTR else {
+                close(descriptor)
+                throw .writeFailed(path: path, problem: "cannot lock: \(String(cString: strerror(code)))")
+            }
+            let current = holder(descriptor)
+            if current?.pid == getpid() {
+                // This process opened the ledger already: waiting cannot help, and two stores would overwrite each other.
+                close(descriptor)
+                throw .locked(path: ledgerPath, holder: current, waited: .zero)
+            }
+            if !told {
+                onWait(current)
+                told = true
+            }
+            guard ContinuousClock.now < deadline else {
+                let holder = holder(descriptor)
+                close(descriptor)
+                throw .locked(path: ledgerPath, holder: holder, waited: wait)
+            }
+            usleep(100_000)
+        }
+        let lock = LedgerLock(path: path, descriptor: descriptor)
+        lock.describeHolder(LedgerLockHolder(pid: getpid(), command: command, since: Date()))
+        return lock
+    }
+
+    /// Replaces the lock file's content with who holds it now.
+    private func describeHolder(_ holder: LedgerLockHolder) {
+        guard let data = try? holder.encoded() else { return }
+        ftruncate(descriptor, 0)
+        // Why unsafe: pwrite reads exactly `data.count` bytes from the Data's own buffer.
+        _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+    }
+
+    /// Who the lock file says holds the lock; nil when it says nothing readable (the holder is still writing it).
+    private static func holder(_ descriptor: Int32) -> LedgerLockHolder? {
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        // Why unsafe: pread writes at most `bytes.count` bytes into the array's own storage.
+        let count = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, 0) }
+        guard count > 0 else { return nil }
+        return try? LedgerLockHolder.decode(Data(bytes[..<count]))
+    }
+}
+
+/// Who holds a ledger's lock, as its lock file says: what a second run prints while it waits or when it gives up.
+public struct LedgerLockHolder: Sendable, Equatable, Codable, CustomStringConvertible {
+    public let pid: Int32
+    /// `patrol rollout`, `patrol rotate`, …
+    public let command: String
+    public let since: Date
+
+    public var description: String { "pid \(pid) (\(command), since \(ISO8601.format(since)))" }
+
+    func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    static func decode(_ data: Data) throws -> LedgerLockHolder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(LedgerLockHolder.self, from: data)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// Gathers what `patrol expiry` judges: the current token's record from the ledger (no request at all),
+/// or, live, GitHub's expiry header for a token (`GET /user`), which the ledger then records.
+public enum ExpiryLookup {
+    /// A token to ask GitHub about, and the client to ask with.
+    public struct Live: Sendable {
+        public let token: Token
+        public let client: GitHubClient
+
+        public init(token: Token, client: GitHubClient) {
+            self.token = token
+            self.client = client
+        }
+    }
+
+    /// The report for the ledger at `ledgerPath` (default: the config's), or for `live`'s token.
+    /// The entry point for `patrol demo` and other in-process callers.
+    public static func report(config: FleetConfig, ledgerPath: String? = nil, live: Live? = nil,
+                              warnDays: Int? = nil, criticalDays: Int? = nil, now: Date = Date()) async throws -> ExpiryReport {
+        let ledger = try LedgerStore(path: ledgerPath ?? config.ledgerPath, secret: config.secret)
+        let thresholds = ExpiryThresholds(policy: config.policy, warnDays: warnDays, criticalDays: criticalDays)
+        return try await report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: now)
+    }
+
+    /// The report for an open ledger. Throws only what stops the check: a token in a wrong format (before
+    /// any request), an answer from GitHub other than 200 or 401, a transport failure, a ledger write failure.
+    public static func report(config: FleetConfig, ledger: LedgerStore, live: Live?, thresholds: ExpiryThresholds,
+                              now: Date) async throws -> ExpiryReport {
+        if let live {
+            return try await liveReport(config: config, ledger: ledger, live: live, thresholds: thresholds, now: now)
+        }
+        let snapshot = await ledger.snapshot
+        guard let record = snapshot.currentToken else {
+            let exists = FileManager.default.fileExists(atPath: ledger.path)
+            let reason = exists ? "the ledger \(ledger.path) has no current token" : "there is no ledger at \(ledger.path)"
+            let verdict = ExpiryCheck.evaluate(.noToken(reason: reason + "; nothing to judge"), firstSeen: nil,
+                                               thresholds: thresholds, now: now)
+            return ExpiryReport(secret: config.secret, fingerprint: nil, login: nil, expiresAt: nil, source: .ledger,
+                                verdict: verdict, thresholds: thresholds, repositories: [])
+        }
+        let evidence: ExpiryEvidence = record.expiresAt.map { .expires($0) } ?? .never
+        var notes: [String] = []
+        if record.expiresAt == nil {
+            notes.append("the ledger records no expiry date for this token; `patrol expiry --live` asks GitHub")
+        }
+        let verdict = ExpiryCheck.evaluate(evidence, firstSeen: record.firstSeen, thresholds: thresholds, now: now)
+        return ExpiryReport(secret: config.secret, fingerprint: record.fingerprint, login: record.login,
+                            expiresAt: record.expiresAt, source: .ledger, verdict: verdict, thresholds: thresholds,
+                            repositories: holders(of: record.fingerprint, in: snapshot, config: config), notes: notes)
+    }
+
+    private static func liveReport(config: FleetConfig, ledger: LedgerStore, live: Live, thresholds: ExpiryThresholds,
+                                   now: Date) async throws -> ExpiryReport {
+        let fingerprint = live.token.fingerprint
+        let kind = try TokenFormat.check(live.token)
+        let before = await ledger.snapshot
+        let known = before.tokens.first { $0.fingerprint == fingerprint }
+        var notes: [String] = []
+
+        let user: AuthenticatedUser
+        do {
+            user = try await live.client.authenticated(with: live.token).authenticatedUser()
+        } catch let error as GitHubError where error.isBadCredentials {
+            let verdict = ExpiryCheck.evaluate(.rejected(lastKnownExpiry: known?.expiresAt), firstSeen: known?.firstSeen,
+                                               thresholds: thresholds, now: now)
+            if known == nil { notes.append("the ledger does not know this token") }
+            return ExpiryReport(secret: config.secret, fingerprint: fingerprint, login: known?.login,
+                                expiresAt: known?.expiresAt, source: .live, verdict: verdict, thresholds: thresholds,
+                                repositories: holders(of: fingerprint, in: before, config: config), notes: notes)
+        }
+
+        let evidence: ExpiryEvidence
+        let recorded: Date?
+        switch user.expiry {
+        case .at(let date):
+            evidence = .expires(date)
+            recorded = date
+        case .none:
+            evidence = .never
+            recorded = nil
+        case .suspect, .unreadable:
+            // Judge by the date the ledger recorded earlier, if any, and say why.
+            evidence = known?.expiresAt.map { .expires($0) } ?? .untrusted(reason: user.expiry.description)
+            recorded = known?.expiresAt
+            if recorded != nil { notes.append(user.expiry.description + "; the ledger's earlier date is used") }
+        }
+        try await ledger.update { ledger in
+            ledger.noteToken(fingerprint, login: user.login, kind: kind, scopes: user.scopes, expiresAt: recorded, at: now)
+        }
+        let after = await ledger.snapshot
+        let record = after.tokens.first { $0.fingerprint == fingerprint }
+        if known == nil {
+            notes.append("the ledger did not know this token; it is now recorded as seen")
+        } else if let current = after.currentToken, current.fingerprint != fingerprint {
+            notes.append("this is not the ledger's current token (\(current.fingerprint.short))")
+        }
+        let verdict = ExpiryCheck.evaluate(evidence, firstSeen: record?.firstSeen ?? now, thresholds: thresholds, now: now)
+        return ExpiryReport(secret: config.secret, fingerprint: fingerprint, login: user.login,
+                            expiresAt: recorded, source: .live,
+                            verdict: verdict, thresholds: thresholds,
+                            repositories: holders(of: fingerprint, in: after, config: config), notes: notes)
+    }
+
+    /// The repositories the ledger says hold `fingerprint`: the fleet's in config order, then any others by name.
+    static func holders(of fingerprint: Fingerprint, in ledger: Ledger, config: FleetConfig) -> [String] {
+        let holding = Set(ledger.repositories.filter { $0.value.fingerprint == fingerprint }.keys)
+        let fleet = config.repositories.map(\.fullName).filter(holding.contains)
+        return fleet + holding.subtracting(fleet).sorted()
+    }
+}

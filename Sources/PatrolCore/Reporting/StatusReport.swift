@@ -1,0 +1,99 @@
+import Foundation
+
+/// `patrol status`'s result, as a table or as the spec's JSON.
+public struct StatusReport: Sendable {
+    /// One repository.
+    public struct Line: Sendable {
+        public let repository: RepositoryName
+        /// What GitHub said of the secret; nil when it is absent or the repository cannot be seen.
+        public let secret: SecretMetadata?
+        /// What the ledger recorded of patrol's last write there.
+        public let record: RepositoryRecord?
+        public let state: FleetStatus.State
+        /// Why the repository is `no-access`.
+        public let problem: GitHubError?
+    }
+
+    public let secret: String
+    /// The token the fleet should hold (see ``FleetStatus/expectedToken(in:)``).
+    public let expected: TokenRecord?
+    /// Every token the ledger knows, to name the one a stale repository holds.
+    public let ledgerTokens: [TokenRecord]
+    public let lines: [Line]
+
+    /// Exit 0 when every repository is `current`, 1 otherwise.
+    public var exitCode: ExitCode { lines.allSatisfy { $0.state == .current } ? .success : .failure }
+
+    /// How many repositories are in each state.
+    public func count(_ state: FleetStatus.State) -> Int { lines.filter { $0.state == state }.count }
+
+    /// `{"command": "status", "secret", "token", "repositories": [...], "summary"}` (spec §3.7).
+    public var json: JSONValue {
+        .object([
+            ("command", "status"),
+            ("secret", .string(secret)),
+            ("token", .object([
+                ("fingerprint", .optional(expected?.fingerprint.value)),
+                ("login", .optional(expected?.login)),
+                ("state", .optional(expected?.state.rawValue)),
+            ])),
+            ("repositories", .array(lines.map { line in
+                .object([
+                    ("repository", .string(line.repository.fullName)),
+                    ("present", .bool(line.secret != nil)),
+                    ("createdAt", .date(line.secret?.createdAt)),
+                    ("updatedAt", .date(line.secret?.updatedAt)),
+                    ("fingerprint", .optional(line.record?.fingerprint?.value)),
+                    ("ledgerUpdatedAt", .date(line.record?.secretUpdatedAt)),
+                    ("state", .string(line.state.rawValue)),
+                    ("error", .optional(line.problem.map { "\($0)" })),
+                ])
+            })),
+            ("summary", .object([("total", .number(Double(lines.count)))]
+                + FleetStatus.State.allCases.map { ($0.rawValue, .number(Double(count($0)))) })),
+        ])
+    }
+
+    /// One line per repository, then a summary line.
+    public func lines(console: Console) -> [String] {
+        let width = lines.map(\.repository.fullName.count).max() ?? 0
+        var text = lines.map { line -> String in
+            let name = line.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+            let state = line.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+            let colour: Console.Colour = switch line.state {
+            case .current: .green
+            case .stale, .drifted: .yellow
+            case .missing, .noAccess: .red
+            }
+            return "\(console.paint(state, colour)) \(name)  \(detail(line))"
+        }
+        var summary = "status: \(count(.current))/\(lines.count) current"
+        for state in FleetStatus.State.allCases.dropFirst() where count(state) > 0 { summary += ", \(count(state)) \(state.rawValue)" }
+        summary += expected.map { " — \(secret) should hold \($0.fingerprint.short) (\($0.login), \($0.state.rawValue))" }
+            ?? " — the ledger records no token yet; run patrol rollout"
+        text.append(console.paint(summary, exitCode == .success ? .bold : .red))
+        return text
+    }
+
+    private func detail(_ line: Line) -> String {
+        let dates = line.secret.map { "created \(ISO8601.format($0.createdAt)), updated \(ISO8601.format($0.updatedAt))" } ?? ""
+        let held = line.record?.fingerprint.map { "holds \($0.short)" } ?? "never written by patrol"
+        switch line.state {
+        case .current:
+            return "\(held), \(dates)"
+        case .stale:
+            let retired = line.record?.fingerprint.flatMap { fingerprint in ledgerTokens.first { $0.fingerprint == fingerprint } }
+            return "\(held)\(retired.map { " (\($0.state.rawValue))" } ?? ""), not \(expected?.fingerprint.short ?? "?"); \(dates); "
+                + "run patrol rollout --resume (or patrol rotate --resume) to finish"
+        case .drifted:
+            let last = line.record?.secretUpdatedAt.map { "patrol's last write left \(ISO8601.format($0))" } ?? "patrol never wrote it"
+            return "\(dates), but \(last): someone else wrote it, so which token it holds is unknown; "
+                + "run patrol rollout --repos \(line.repository.fullName) to set it again"
+        case .missing:
+            return "no \(secret) secret\(line.record != nil ? " (the ledger says patrol wrote one: it was deleted)" : ""); "
+                + "run patrol rollout --repos \(line.repository.fullName)"
+        case .noAccess:
+            return "cannot see the repository's secrets: \(line.problem.map { "\($0)" } ?? "no access")"
+        }
+    }
+}

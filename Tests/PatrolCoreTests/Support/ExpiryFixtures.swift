@@ -1,0 +1,32 @@
+import Foundation
+@testable import PatrolCore
+
+extension FleetHarness {
+    /// Writes the ledger as a finished rollout of `token` leaves it: the token current, first seen at
+    /// `firstSeen`, expiring at `expiresAt`, held by `holders` (the whole fleet by default).
+    func seedLedger(token: String, expiresAt: Date?, firstSeen: Date = Date(), holders: [String] = FleetHarness.fleet) async throws {
+        let fingerprint = Token(bytes: Array(token.utf8)).fingerprint
+        let store = try LedgerStore(path: ledgerPath, secret: "PAT_TOKEN")
+        let names = try holders.map { try RepositoryName(parsing: $0, defaultOwner: Self.owner) }
+        try await store.update { ledger in
+            ledger.noteToken(fingerprint, login: Self.owner, kind: .classic, scopes: ["repo", "workflow"], expiresAt: expiresAt, at: firstSeen)
+            ledger.makeCurrent(fingerprint)
+            for name in names {
+                ledger.noteUpload(name, fingerprint: fingerprint, keyID: "1", etag: nil, uploadedAt: firstSeen, secretUpdatedAt: firstSeen)
+            }
+        }
+    }
+
+    /// The ledger as it stands on disk.
+    func ledger() throws -> Ledger {
+        try LedgerStore.load(path: ledgerPath, secret: "PAT_TOKEN")
+    }
+
+    /// The platform repository's full name.
+    static var platform: String { "\(owner)/c3-platform" }
+}
+
+/// `days` whole days from now, plus an hour so that the whole-day count is exactly `days` however long the test takes.
+func inDays(_ days: Int) -> Date {
+    Date().addingTimeInterval(Double(days) * 86_400 + 3600)
+}
