@@ -4,7 +4,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup build demo test interop-deps clean
+.PHONY: setup build demo test bench interop-deps clean
 
 ## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
 setup:
@@ -30,6 +30,12 @@ interop-deps:
 ## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl interoperability)
 test: build interop-deps
 	$(SWIFT) test
+
+## bench: the benchmark of spec §8 (release build): patrol rollout against the simulator at 9, 100 and 1,000
+## repositories, beside a gh-like loop; BENCH_ARGS=--json for JSON, BENCH_ARGS="--only 9,100" for a subset
+bench: setup
+	$(SWIFT) build -c release
+	$(SWIFT) run -c release --skip-build patrol-bench $(BENCH_ARGS)
 
 clean:
 	rm -rf .build

@@ -9,6 +9,7 @@ let package = Package(
     name: "patrol",
     products: [
         .executable(name: "patrol", targets: ["patrol"]),
+        .executable(name: "patrol-bench", targets: ["patrol-bench"]),
     ],
     targets: [
         // libcurl, with one-line typed wrappers for its variadic calls in shim.h.
@@ -39,6 +40,12 @@ let package = Package(
         .executableTarget(
             name: "patrol",
             dependencies: ["PatrolCore"],
+            swiftSettings: strict
+        ),
+        // The benchmark of spec §8: `swift run -c release patrol-bench` (or `make bench`).
+        .executableTarget(
+            name: "patrol-bench",
+            dependencies: ["PatrolCore", "GitHubSimulator"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -14,7 +14,9 @@
 //   kept, so tests assert the real value arrived; 201 on create, 204 on update, `created_at`/`updated_at`;
 // - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
 //   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
-//   limit (`x-ratelimit-*`, 5,000 an hour per login);
+//   limit (`x-ratelimit-*`, 5,000 an hour per login; a 304 costs none), and on request the secondary limits
+//   (points and writes per sliding window, requests at once; `SecondaryLimits`);
+// - `ETag` on public keys and 304 for a matching `If-None-Match`;
 // - `POST /credentials/revoke`, which refuses an authenticated call (403) as GitHub does;
 // - repositories as `GET /repos/{o}/{r}` shows them (default branch, the caller's permissions), files per
 //   branch (contents as base64 with line breaks), workflows with a state, runs filtered by event, and
@@ -22,14 +24,14 @@
 //   with its own line-based reading, `HandlerTriggers`) and that refuse payloads over GitHub's limits;
 //   fine-grained permissions per area (secrets, contents, actions) with `x-accepted-github-permissions`;
 //   SAML SSO (403 with `x-github-sso`); `GET /rate_limit`; the guide's workflow files (`GuideWorkflows`);
-// - faults on request: latency on every response, the next N responses failing with a status, the next N
+// - faults on request: latency (with seeded jitter) on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer;
 // - a request log and counters (by route, connections, peak concurrency, uploads);
 // - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
 //   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
 //
-// What it does not model (yet): organization/environment/Dependabot secrets, secondary rate limits,
-// ETag/304, GitHub Enterprise, HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
+// What it does not model (yet): organization/environment/Dependabot secrets, GitHub Enterprise,
+// HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
 import Synchronization
@@ -92,7 +94,7 @@ public final class GitHubSimulator: Sendable {
         let (reply, latency) = state.withLock { state in
             state.inFlight += 1
             state.counters.peakConcurrency = max(state.counters.peakConcurrency, state.inFlight)
-            return (state.answer(request), state.latency)
+            return (state.answer(request), state.latency + state.drawJitter())
         }
         if latency > .zero {
             let parts = latency.components
@@ -283,6 +285,7 @@ public final class GitHubSimulator: Sendable {
         state.withLock { state in
             state.log = []
             state.counters = Counters()
+            state.limitAnswers = []
             state.counters.peakConcurrency = state.inFlight
         }
     }

@@ -70,6 +70,9 @@ extension SimulatorState {
             token = record
         }
 
+        if let limited = secondaryLimitAnswer(method: request.method, path: request.target, now: now) {
+            return (limited, token)
+        }
         // GitHub does not count `GET /rate_limit` against the primary limit.
         if request.path != "/rate_limit", let exceeded = spendRateLimit(login: token?.login, userID: token?.userID, now: now) {
             return (exceeded, token)
@@ -83,7 +86,13 @@ extension SimulatorState {
         }
         let host = request.header("Host").map { "http://\($0)" } ?? apiURL
         let context = RouteContext(request: request, parameters: match.parameters, token: token, now: now, baseURL: host)
-        return (match.route.handle(&self, context), token)
+        let response = match.route.handle(&self, context)
+        if response.status == 304 {
+            // A conditional request answered 304 costs no primary quota.
+            counters.notModified += 1
+            rateLimits[bucketKey(token?.login)]?.used -= 1
+        }
+        return (response, token)
     }
 
     /// The token in `Bearer X` or `token X`.

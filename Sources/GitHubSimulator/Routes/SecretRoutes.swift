@@ -17,10 +17,15 @@ enum SecretRoutes {
             if repository.rotateAfterNextKeyFetch {
                 state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
             }
-            return .json(200, [
+            let etag = "W/\"\(repository.keyID)\""
+            if let presented = context.request.header("If-None-Match"),
+               presented.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+                return GitHubResponse(status: 304, body: nil).adding("etag", etag)
+            }
+            return GitHubResponse.json(200, [
                 "key_id": repository.keyID,
                 "key": SimulatorCrypto.encodeBase64(repository.keyPair.publicKey),
-            ])
+            ]).adding("etag", etag)
         }
     }
 

@@ -10,6 +10,10 @@ public struct Counters: Sendable, Equatable {
     public internal(set) var peakConcurrency = 0
     /// Secret writes that decrypted and were stored.
     public internal(set) var uploads = 0
+    /// Answers "You have exceeded a secondary rate limit" (see ``SecondaryLimits``).
+    public internal(set) var secondaryLimitAnswers = 0
+    /// Conditional requests answered 304 Not Modified.
+    public internal(set) var notModified = 0
 
     public init() {}
 }

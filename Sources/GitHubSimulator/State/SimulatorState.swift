@@ -15,6 +15,11 @@ struct SimulatorState: Sendable {
     var faultRate = 0.0
     var faultRateStatus = 502
     var latency: Duration
+    /// Up to this much is added to `latency`, drawn per response from the seed.
+    var latencyJitter: Duration = .zero
+    var secondaryLimits: SecondaryLimits?
+    var secondaryUsage = SecondaryUsage()
+    var limitAnswers: [LimitAnswer] = []
     /// Added to the wall clock, so tests can move time forward (token expiry, rate-limit windows).
     var clockOffset: TimeInterval = 0
     var rateLimits: [String: RateLimitWindow] = [:]

@@ -71,7 +71,7 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                 Self.repos("repositories to upload to, by name or owner/name"),
                 OptionSpec("--dry-run", "check the token, fetch keys and seal, but upload nothing"),
                 OptionSpec("--resume", "upload only where the ledger says this token is not there yet"),
-                OptionSpec("--concurrency", value: "N", "repositories worked on at once, 1 to 64", default: "8"),
+                OptionSpec("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "8"),
                 OptionSpec("--write-rate", value: "R", "uploads per second after the burst, more than 0", default: "1"),
                 OptionSpec("--write-burst", value: "B", "uploads sent at once before the rate applies, 1 to 1000",
                            default: "10"),

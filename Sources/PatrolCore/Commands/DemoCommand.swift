@@ -34,7 +34,7 @@ enum DemoCommand {
         let base = try APIBase(apiURL)
         let transport = context.makeTransport { line in console.trace(line) }
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: first)
+        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: RolloutOptions(), console: console), base: base, credential: first)
         let narrator = Narrator(console: console)
 
         console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "

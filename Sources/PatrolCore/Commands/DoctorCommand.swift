@@ -17,7 +17,7 @@ enum DoctorCommand {
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }
         // Every check is about what the token under test may do, so it makes every request itself.
-        let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: token)
+        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: RolloutOptions(), console: context.console), base: base, credential: token)
         let report = await perform(config: config, repositories: repositories, token: token, client: client,
                                    ledger: ledger, options: invocation.doctor, console: context.console)
         print(report, json: invocation.global.json, console: context.console)

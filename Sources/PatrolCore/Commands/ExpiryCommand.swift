@@ -32,7 +32,7 @@ enum ExpiryCommand {
         let transport = needsAPI || webhook != nil
             ? context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) } : nil
         defer { transport?.shutdown() }
-        let retrying = transport.map { RetryingTransport($0) }
+        let retrying = transport.map { RetryingTransport.governed($0, options: RolloutOptions(), console: context.console) }
         let client = retrying.flatMap { retrying in
             base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
         }

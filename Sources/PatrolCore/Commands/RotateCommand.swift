@@ -36,7 +36,7 @@ enum RotateCommand {
 
         let transport = context.makeTransport { line in console.trace(line) }
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: auth ?? token)
+        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: invocation.rollout, console: console), base: base, credential: auth ?? token)
         let report = try await perform(RotatePlan(
             rollout: .init(command: "rotate", config: config, repositories: repositories, token: token, client: client,
                            ledger: ledger, options: invocation.rollout),

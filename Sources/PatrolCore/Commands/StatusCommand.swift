@@ -17,7 +17,7 @@ enum StatusCommand {
 
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(transport), base: base, credential: auth ?? token)
+        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: RolloutOptions(), console: context.console), base: base, credential: auth ?? token)
         let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger)
         print(report, json: invocation.global.json, console: context.console)
         return report.exitCode

@@ -38,9 +38,17 @@ public struct GitHubClient: Sendable {
         )
     }
 
-    /// `GET /repos/{owner}/{repo}/actions/secrets/public-key`.
-    public func publicKey(of repository: RepositoryName) async throws -> PublicKey {
-        let (response, request) = try await send(.get, "/repos/\(repository.fullName)/actions/secrets/public-key", expecting: [200])
+    /// `GET /repos/{owner}/{repo}/actions/secrets/public-key`. With a `cached` key that has an ETag, the request
+    /// carries `If-None-Match` and a 304 (which costs no quota) returns the cached key.
+    public func publicKey(of repository: RepositoryName, cached: PublicKey? = nil) async throws -> PublicKey {
+        var headers = HTTPHeaders()
+        if let etag = cached?.etag { headers.set("If-None-Match", etag) }
+        let (response, request) = try await send(.get, "/repos/\(repository.fullName)/actions/secrets/public-key", headers: headers,
+                                                 expecting: headers["If-None-Match"] == nil ? [200] : [200, 304])
+        if response.status == 304, let cached {
+            return PublicKey(keyID: cached.keyID, key: cached.key, etag: response.headers["etag"] ?? cached.etag,
+                             serverDate: response.headers["date"].flatMap(HTTPDate.parse), attempts: response.attempts)
+        }
         let body: PublicKeyBody = try decode(response, request)
         return PublicKey(keyID: body.key_id, key: body.key, etag: response.headers["etag"],
                          serverDate: response.headers["date"].flatMap(HTTPDate.parse), attempts: response.attempts)
@@ -68,9 +76,10 @@ public struct GitHubClient: Sendable {
     // MARK: - Plumbing
 
     /// Sends one request and throws ``GitHubError`` unless the status is one of `expecting`.
-    func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, expecting: Set<Int>) async throws -> (HTTPResponse, String) {
+    func send(_ method: HTTPMethod, _ path: String, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8]? = nil,
+              expecting: Set<Int>) async throws -> (HTTPResponse, String) {
         let label = "\(method.rawValue) \(path)"
-        var headers = HTTPHeaders()
+        var headers = headers
         if body != nil { headers.set("Content-Type", "application/json") }
         let request = HTTPRequest(method: method, url: base.url(path), headers: headers, bearer: credential, body: body)
         let response = try await transport.send(request)

@@ -7,6 +7,12 @@ public protocol RequestGate: Sendable {
     func admit(_ request: HTTPRequest) async
     /// Called with every response, including those that will be retried.
     func observe(_ response: HTTPResponse, for request: HTTPRequest) async
+    /// Called instead of ``observe(_:for:)`` when an attempt ended without a response.
+    func abandoned(_ request: HTTPRequest) async
+}
+
+extension RequestGate {
+    public func abandoned(_ request: HTTPRequest) async {}
 }
 
 /// A gate that admits everything at once and ignores responses.

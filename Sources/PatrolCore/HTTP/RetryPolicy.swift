@@ -32,6 +32,15 @@ public struct RetryPolicy: Sendable, Equatable {
         attempt < maxAttempts && request.method.isIdempotent && (500...599).contains(status)
     }
 
+    /// True when a request whose attempt `attempt` got `response` should be sent again: a 5xx as above, or a
+    /// rate-limit answer (403/429, see ``RateLimitSignal``) on an idempotent method, with attempts left.
+    /// The backoff below still applies; the pause GitHub asked for is the gate's to keep (``RateLimitGate``).
+    public func shouldRetry(_ request: HTTPRequest, response: HTTPResponse, attempt: Int) -> Bool {
+        if shouldRetry(request, status: response.status, attempt: attempt) { return true }
+        return attempt < maxAttempts && request.method.isIdempotent
+            && RateLimitSignal(response, now: Date().timeIntervalSince1970)?.refused == true
+    }
+
     /// True when a request whose attempt `attempt` failed with `error` should be sent again: a transient
     /// network failure on an idempotent method, or on any method when the request provably never left this machine.
     public func shouldRetry(_ request: HTTPRequest, error: TransportError, attempt: Int) -> Bool {

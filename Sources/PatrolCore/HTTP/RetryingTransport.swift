@@ -1,7 +1,8 @@
 import Foundation
 
-/// Sends through another transport and retries what ``RetryPolicy`` allows: network failures and 5xx
-/// on idempotent methods, with backoff. Every attempt passes the ``RequestGate`` first.
+/// Sends through another transport and retries what ``RetryPolicy`` allows: network failures, 5xx and
+/// rate-limit answers on idempotent methods, with backoff. Every attempt passes the ``RequestGate`` first,
+/// so with a ``RateLimitGate`` a rate-limited request is sent again only once the pause it announced is over.
 public struct RetryingTransport: HTTPTransport {
     private let base: any HTTPTransport
     private let policy: RetryPolicy
@@ -35,12 +36,13 @@ public struct RetryingTransport: HTTPTransport {
             do {
                 var response = try await base.send(request)
                 await gate.observe(response, for: request)
-                guard policy.shouldRetry(request, status: response.status, attempt: attempt) else {
+                guard policy.shouldRetry(request, response: response, attempt: attempt) else {
                     response.attempts = attempt
                     return response
                 }
-            } catch let error as TransportError {
-                guard policy.shouldRetry(request, error: error, attempt: attempt) else { throw error }
+            } catch {
+                await gate.abandoned(request)
+                guard let failure = error as? TransportError, policy.shouldRetry(request, error: failure, attempt: attempt) else { throw error }
             }
             attempt += 1
             try await sleep(policy.delay(beforeAttempt: attempt, random: random))

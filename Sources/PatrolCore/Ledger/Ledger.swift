@@ -43,9 +43,10 @@ public struct Ledger: Sendable, Equatable {
     }
 
     /// Records a verified upload to one repository.
-    public mutating func noteUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?, uploadedAt: Date, secretUpdatedAt: Date) {
+    public mutating func noteUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?, uploadedAt: Date,
+                                    secretUpdatedAt: Date, publicKey: String? = nil) {
         repositories[repository.fullName] = RepositoryRecord(fingerprint: fingerprint, keyID: keyID, keyETag: etag,
-                                                             uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt)
+                                                             uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt, publicKey: publicKey)
     }
 
     /// True when the ledger says `repository` already holds the token with `fingerprint`.
@@ -85,6 +86,8 @@ public struct RepositoryRecord: Sendable, Equatable, Codable {
     public var uploadedAt: Date?
     /// The secret's `updated_at` read right after the upload.
     public var secretUpdatedAt: Date?
+    /// The public key itself (public, standard base64), reused when a conditional fetch answers 304.
+    public var publicKey: String?
 }
 
 /// One run of a command that changed something.

@@ -60,9 +60,10 @@ public actor LedgerStore {
 
     /// Records a verified upload: one journal line, on disk before this returns.
     public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
-                             uploadedAt: Date, secretUpdatedAt: Date) throws {
+                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
         let entry = LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
-            fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt))
+            fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
+            publicKey: publicKey))
         ledger.apply(try LedgerJournal.append(entry, to: journalPath))
         journalled += 1
     }

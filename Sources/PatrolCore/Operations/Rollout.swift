@@ -2,8 +2,14 @@ import Foundation
 import Synchronization
 
 /// Seals one token with each repository's public key, uploads it, and verifies each write
-/// (spec §3.3 step 2). Repositories run concurrently, at most `concurrency` at a time; one repository's
-/// failure never stops the others, but a 401 stops the run.
+/// (spec §3.3 step 2). One repository's failure never stops the others, but a 401 stops the run.
+///
+/// `concurrency` bounds the repositories being *written* at once: a repository holds one of its slots
+/// from its PUT until GitHub answers it. The next `concurrency` repositories fetch their keys meanwhile,
+/// and each verify read runs after the slot is given back, so at most 2 × `concurrency` repositories are
+/// in progress. That keeps a nine-repository fleet at five round trips with the default of 8 (preflight,
+/// nine keys at once, eight PUTs, the ninth PUT, its verify), while on a large fleet the reads follow
+/// the writes, which the rate-limit gate paces.
 public struct Rollout: Sendable {
     public let client: GitHubClient
     public let token: Token
@@ -30,16 +36,17 @@ public struct Rollout: Sendable {
     public func run() async -> [RepositoryOutcome] {
         let held = await ledger.snapshot
         let rejection = Rejection()
+        let writeSlots = AsyncSemaphore(concurrency)
         var outcomes = [RepositoryOutcome?](repeating: nil, count: repositories.count)
         await withTaskGroup(of: (Int, RepositoryOutcome).self) { group in
             var pending = Array(repositories.enumerated().reversed())
             var done = 0
             while !pending.isEmpty || done < repositories.count {
-                // Keep `concurrency` repositories in progress; start the next as each one finishes.
-                while let (index, repository) = pending.last, repositories.count - pending.count - done < max(1, concurrency) {
+                // Keep 2 × `concurrency` repositories in progress; start the next as each one finishes.
+                while let (index, repository) = pending.last, repositories.count - pending.count - done < 2 * max(1, concurrency) {
                     pending.removeLast()
                     group.addTask {
-                        (index, await outcome(for: repository, held: held, rejection: rejection))
+                        (index, await outcome(for: repository, held: held, rejection: rejection, writeSlots: writeSlots))
                     }
                 }
                 guard let (index, outcome) = await group.next() else { break }
@@ -52,12 +59,12 @@ public struct Rollout: Sendable {
     }
 
     /// One repository's outcome, unless the ledger or an earlier 401 says not to try.
-    private func outcome(for repository: RepositoryName, held: Ledger, rejection: Rejection) async -> RepositoryOutcome {
+    private func outcome(for repository: RepositoryName, held: Ledger, rejection: Rejection, writeSlots: AsyncSemaphore) async -> RepositoryOutcome {
         if resume && held.holds(repository, token.fingerprint) {
             return .skipped(repository, reason: "already holds this token (--resume)", counts: true)
         }
         if let error = rejection.error { return .notAttempted(repository, because: error) }
-        let outcome = await deliver(to: repository)
+        let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
         if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials { rejection.record(error) }
         return outcome
     }
@@ -69,22 +76,23 @@ public struct Rollout: Sendable {
         func record(_ error: GitHubError) { first.withLock { if $0 == nil { $0 = error } } }
     }
 
-    /// GET key → seal → PUT → GET to verify → ledger, for one repository.
-    func deliver(to repository: RepositoryName) async -> RepositoryOutcome {
+    /// GET key (conditional when `cachedKey` has an ETag) → seal → PUT (holding a write slot) → GET to
+    /// verify → ledger, for one repository.
+    func deliver(to repository: RepositoryName, cachedKey: PublicKey? = nil, writeSlots: AsyncSemaphore = AsyncSemaphore(1)) async -> RepositoryOutcome {
         // Upload attempts, as the report counts them: every PUT sent, retries included.
         var attempts = 0
         do {
-            var key = try await client.publicKey(of: repository)
+            var key = try await client.publicKey(of: repository, cached: cachedKey)
             var sealed = try SealedBox.seal(token, publicKey: key.key)
             if dryRun { return .dryRun(repository) }
             let write: SecretWrite
             do {
-                write = try await upload(sealed, keyID: key.keyID, to: repository, counting: &attempts)
+                write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
             } catch let error as GitHubError where error.status == 422 {
                 // A 422 here is most often a key rotated between our GET and PUT: fetch it again once and retry once.
                 key = try await client.publicKey(of: repository)
                 sealed = try SealedBox.seal(token, publicKey: key.key)
-                write = try await upload(sealed, keyID: key.keyID, to: repository, counting: &attempts)
+                write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
             }
             let uploadedAt = now()
             guard let metadata = try await client.secret(secret, in: repository) else {
@@ -98,7 +106,7 @@ public struct Rollout: Sendable {
                 throw VerificationError.notUpdated(repository: repository, secret: secret, updatedAt: metadata.updatedAt, httpStatus: write.httpStatus)
             }
             try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
-                                          uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt)
+                                          uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
             return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
                                      httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
         } catch {
@@ -108,9 +116,10 @@ public struct Rollout: Sendable {
     }
 
     /// One PUT (with the transport's retries), adding the number of times it was sent to `attempts`.
-    private func upload(_ sealed: String, keyID: String, to repository: RepositoryName, counting attempts: inout Int) async throws -> SecretWrite {
+    private func upload(_ sealed: String, keyID: String, to repository: RepositoryName, slots: AsyncSemaphore,
+                        counting attempts: inout Int) async throws -> SecretWrite {
         do {
-            let write = try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID)
+            let write = try await slots.withSlot { try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID) }
             attempts += write.attempts
             return write
         } catch let error as GitHubError {
@@ -191,5 +200,13 @@ public enum VerificationError: Error, CustomStringConvertible {
             return "GitHub accepted the upload (\(status)) but \(secret)'s updated_at is still \(ISO8601.format(updatedAt)); "
                 + "the write did not take — run again with --resume"
         }
+    }
+}
+
+extension RepositoryRecord {
+    /// The public key patrol last sealed for here, for a conditional fetch; nil without its ETag.
+    var cachedKey: PublicKey? {
+        guard let keyID, let publicKey, keyETag != nil else { return nil }
+        return PublicKey(keyID: keyID, key: publicKey, etag: keyETag, serverDate: nil, attempts: 0)
     }
 }

@@ -94,7 +94,8 @@ struct CrashSafetyTests {
 
     @Test("two rollouts at once: the second waits for the first, naming it, then runs; the ledger stays whole")
     func secondWaits() async throws {
-        let fleet = try FleetHarness(latency: .milliseconds(60))
+        // Slow enough that the first run (one upload at a time, keys fetched ahead) still holds the lock when the second starts.
+        let fleet = try FleetHarness(latency: .milliseconds(150))
         let first = fleet.mint(), second = fleet.mint()
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": first])
         try await Self.waitForLock(of: fleet, heldBy: running.process.processIdentifier)
@@ -112,20 +113,21 @@ struct CrashSafetyTests {
         #expect(fleet.delivered().values.allSatisfy { $0 == second })
     }
 
-    @Test("a rollout still holding the lock after 5 s: the second stops with exit 2, naming pid, command and since; nothing sent")
+    @Test("a rollout still holding the lock after the wait: the second stops with exit 2, naming pid, command and since; nothing sent")
     func secondStops() async throws {
-        let fleet = try FleetHarness(latency: .milliseconds(400))
+        let fleet = try FleetHarness(latency: .seconds(1))
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": fleet.mint()])
         try await Self.waitForLock(of: fleet, heldBy: running.process.processIdentifier)
         let mark = fleet.simulator.requests.count
         let token = fleet.mint()
-        let second = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token])
+        // The first run needs many seconds (1 s a request); the second gives up after 2.
+        let second = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token, "PATROL_LOCK_WAIT": "2"])
         #expect(!fleet.simulator.requests.dropFirst(mark).contains { $0.authorization?.hasSuffix(token) == true })
         kill(running.process.processIdentifier, SIGKILL)
         running.process.waitUntilExit()
         #expect(second.code == 2)
         #expect(second.stderr.contains("is locked by pid \(running.process.processIdentifier) (patrol rollout, since "), "\(second.stderr)")
-        #expect(second.stderr.contains("waited 5 s"))
+        #expect(second.stderr.contains("waited 2 s"))
         #expect(throws: Never.self) { try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN") }
     }
 

@@ -193,8 +193,9 @@ struct RolloutTests {
                                   environment: ["PAT_TOKEN": token, "GH_TOKEN": caller])
         #expect(run.code == 1)
         #expect(fleet.uploads == 0)
-        // /user with the token, then the first repository's key with the rejected caller; nothing after.
-        #expect(fleet.simulator.requests.count == 2)
+        // /user with the token, then the keys of the first two repositories (one writing, one fetching ahead)
+        // with the rejected caller; nothing after.
+        #expect(fleet.simulator.requests.count == 3)
         #expect(run.stdout.contains("not attempted"))
     }
 

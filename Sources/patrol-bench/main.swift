@@ -1,0 +1,3 @@
+import Foundation
+
+exit(await Benchmark.main(arguments: Array(CommandLine.arguments.dropFirst())))
