@@ -183,7 +183,8 @@ public final class GitHubSimulator: Sendable {
             var token: String
             repeat {
                 token = kind == .classic
-                    ? TokenMinter.classic(using: &state.random) : TokenMinter.fineGrained(using: &state.random)
+                    ? TokenMinter.classic(using: &state.random, marker: state.tokenMarker)
+                    : TokenMinter.fineGrained(using: &state.random, marker: state.tokenMarker)
             } while state.tokens[token] != nil
             state.tokens[token] = TokenRecord(
                 token: token, login: login, userID: state.userID(for: login), kind: kind,
