@@ -38,6 +38,15 @@ test: build interop-deps
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts $(SWIFT) test --skip-build
 	Tests/Hygiene/scan.sh $(HYGIENE)
 
+## sanitize: every test under AddressSanitizer (leaks checked, toolchain leaks suppressed by
+## Tests/Sanitizers/lsan.supp), then under ThreadSanitizer; each in its own build folder
+sanitize: build interop-deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp:print_suppressions=0 \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
 ## bench: the benchmark of spec §8 (release build): patrol rollout against the simulator at 9, 100 and 1,000
 ## repositories, beside a gh-like loop; BENCH_ARGS=--json for JSON, BENCH_ARGS="--only 9,100" for a subset
 bench: setup
@@ -45,4 +54,4 @@ bench: setup
 	$(SWIFT) run -c release --skip-build patrol-bench $(BENCH_ARGS)
 
 clean:
-	rm -rf .build
+	rm -rf .build .build-asan .build-tsan

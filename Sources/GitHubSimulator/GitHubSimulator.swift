@@ -34,17 +34,16 @@
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
-import Synchronization
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {
     /// Internal, not private, so the façades in `GitHubSimulator+<Topic>.swift` files reach it.
-    let state: Mutex<SimulatorState>
-    private let server = Mutex<HTTPServer?>(nil)
+    let state: Locked<SimulatorState>
+    private let server = Locked<HTTPServer?>(nil)
 
     /// A simulator that delays every response by `latency` and draws its random values from `seed`.
     public init(latency: Duration = .zero, seed: UInt64 = .random(in: .min ... .max)) {
-        state = Mutex(SimulatorState(seed: seed, latency: latency))
+        state = Locked(SimulatorState(seed: seed, latency: latency))
     }
 
     deinit {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything the simulator remembers, guarded by one `Mutex` in `GitHubSimulator`.
+/// Everything the simulator remembers, guarded by one `Locked` in `GitHubSimulator`.
 struct SimulatorState: Sendable {
     var random: SplitMix64
     /// Repositories keyed by lower-cased `owner/name` (GitHub's names are case-insensitive).
