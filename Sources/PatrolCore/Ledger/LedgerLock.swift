@@ -33,6 +33,7 @@ final class LedgerLock: Sendable {
             throw .writeFailed(path: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
         }
         let deadline = ContinuousClock.now + wait
+        let sameProcessDeadline = ContinuousClock.now + .seconds(2)
         var told = false
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
@@ -42,9 +43,15 @@ final class LedgerLock: Sendable {
             }
             let current = holder(descriptor)
             if current?.pid == getpid() {
-                // This process opened the ledger already: waiting cannot help, and two stores would overwrite each other.
-                close(descriptor)
-                throw .locked(path: ledgerPath, holder: current, waited: .zero)
+                // This process opened the ledger already. A store that was just let go releases the lock when its
+                // actor is deinitialised, which can lag a moment behind the last use: allow that moment (2 s), no more,
+                // since two live stores would overwrite each other.
+                guard ContinuousClock.now < sameProcessDeadline else {
+                    close(descriptor)
+                    throw .locked(path: ledgerPath, holder: current, waited: .zero)
+                }
+                usleep(10_000)
+                continue
             }
             if !told {
                 onWait(current)

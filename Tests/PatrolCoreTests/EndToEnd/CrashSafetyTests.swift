@@ -94,18 +94,29 @@ struct CrashSafetyTests {
 
     @Test("two rollouts at once: the second waits for the first, naming it, then runs; the ledger stays whole")
     func secondWaits() async throws {
-        // Slow enough (≈ 28 requests × 0.4 s, one upload at a time) that the first run still holds the lock when the
-        // second process is up, even on a loaded machine where starting a process takes seconds.
-        let fleet = try FleetHarness(latency: .milliseconds(400))
+        let fleet = try FleetHarness(latency: .milliseconds(200))
         let first = fleet.mint(), second = fleet.mint()
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": first])
-        try await Self.waitForLock(of: fleet, heldBy: running.process.processIdentifier)
-        // A generous wait: on a loaded machine the first run may take longer than the default 5 s.
-        let waiting = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": second, "PATROL_LOCK_WAIT": "120"])
+        // Freeze the first run while it holds the lock, so the test does not depend on how fast this machine is.
+        try Self.stopWhileHoldingLock(running, fleet: fleet)
+        let waiting = try PatrolBinary.start(["rollout", "--config", fleet.configPath],
+                                             environment: ["PAT_TOKEN": second, "PATROL_LOCK_WAIT": "120"], readsOutput: true)
+        try waiting.stdin.fileHandleForWriting.close()
+        // Let the first run go on only once the second has said it is waiting for it.
+        var stderr = ""
+        while !stderr.contains("waiting for the ledger") {
+            let chunk = waiting.stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            stderr += String(decoding: chunk, as: UTF8.self)
+        }
+        kill(running.process.processIdentifier, SIGCONT)
+        let stdout = waiting.stdout.fileHandleForReading.readDataToEndOfFile()
+        stderr += String(decoding: waiting.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        waiting.process.waitUntilExit()
         running.process.waitUntilExit()
         #expect(running.process.terminationStatus == 0)
-        #expect(waiting.code == 0, "\(waiting.stderr)")
-        #expect(waiting.stderr.contains("waiting for the ledger: \(fleet.ledgerPath) is locked by pid \(running.process.processIdentifier) (patrol rollout, since "))
+        #expect(waiting.process.terminationStatus == 0, "\(stderr)\(String(decoding: stdout, as: UTF8.self))")
+        #expect(stderr.contains("waiting for the ledger: \(fleet.ledgerPath) is locked by pid \(running.process.processIdentifier) (patrol rollout, since "))
         let ledger = try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         let fingerprint = Token(bytes: Array(second.utf8)).fingerprint
         #expect(ledger.currentToken?.fingerprint == fingerprint)
@@ -116,28 +127,36 @@ struct CrashSafetyTests {
 
     @Test("a rollout still holding the lock after the wait: the second stops with exit 2, naming pid, command and since; nothing sent")
     func secondStops() async throws {
-        let fleet = try FleetHarness(latency: .seconds(1))
+        let fleet = try FleetHarness(latency: .milliseconds(200))
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": fleet.mint()])
-        try await Self.waitForLock(of: fleet, heldBy: running.process.processIdentifier)
+        try Self.stopWhileHoldingLock(running, fleet: fleet)
+        defer {
+            kill(running.process.processIdentifier, SIGKILL)
+            running.process.waitUntilExit()
+        }
         let mark = fleet.simulator.requests.count
         let token = fleet.mint()
-        // The first run needs many seconds (1 s a request); the second gives up after 2.
         let second = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token, "PATROL_LOCK_WAIT": "2"])
         #expect(!fleet.simulator.requests.dropFirst(mark).contains { $0.authorization?.hasSuffix(token) == true })
-        kill(running.process.processIdentifier, SIGKILL)
-        running.process.waitUntilExit()
         #expect(second.code == 2)
         #expect(second.stderr.contains("is locked by pid \(running.process.processIdentifier) (patrol rollout, since "), "\(second.stderr)")
         #expect(second.stderr.contains("waited 2 s"))
         #expect(throws: Never.self) { try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN") }
     }
 
-    /// Waits until the lock file names `pid`: that process holds the ledger.
-    static func waitForLock(of fleet: FleetHarness, heldBy pid: Int32) async throws {
-        for _ in 0..<1500 {
-            if let text = try? String(contentsOfFile: fleet.ledgerPath + ".lock", encoding: .utf8), text.contains("\"pid\":\(pid)") { return }
-            try await Task.sleep(for: .milliseconds(20))
+    /// Waits (blocking this thread, not the cooperative pool) until the lock file names `running`, then stops
+    /// that process with SIGSTOP; fails unless it is still alive and holding the lock once stopped.
+    static func stopWhileHoldingLock(_ running: PatrolBinary.Running, fleet: FleetHarness) throws {
+        let pid = running.process.processIdentifier
+        for _ in 0..<3000 {
+            if let text = try? String(contentsOfFile: fleet.ledgerPath + ".lock", encoding: .utf8), text.contains("\"pid\":\(pid)") {
+                kill(pid, SIGSTOP)
+                try #require(running.process.isRunning, "the first rollout ended before the test could hold it")
+                return
+            }
+            usleep(10_000)
         }
         Issue.record("the first rollout never took the lock")
     }
+
 }
