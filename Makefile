@@ -4,7 +4,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup build demo test sanitize bench interop-deps clean
+.PHONY: setup build demo test sanitize bench fuzz interop-deps clean
 
 ## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
 setup:
@@ -54,6 +54,11 @@ sanitize: build interop-deps
 bench: setup
 	$(SWIFT) build -c release
 	$(SWIFT) run -c release --skip-build patrol-bench $(BENCH_ARGS)
+
+## fuzz: libFuzzer (swiftc -sanitize=fuzzer,address) on the config, workflow, token and header readers, a fixed number
+## of iterations each from the seeds in Tests/Fuzz/Corpus (about five minutes); FUZZ_SCALE=10 runs ten times as many
+fuzz: setup
+	Tests/Fuzz/fuzz.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan

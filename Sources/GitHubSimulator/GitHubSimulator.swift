@@ -53,9 +53,9 @@ public final class GitHubSimulator: Sendable {
 
     // MARK: Server
 
-    /// Starts serving on 127.0.0.1:`port` (0 picks a free port) and returns the API base URL.
+    /// Starts serving on `host`:`port` (an IPv4 loopback address; port 0 picks a free one) and returns the API base URL.
     @discardableResult
-    public func start(port: UInt16 = 0) throws(SimulatorError) -> String {
+    public func start(host: String = "127.0.0.1", port: UInt16 = 0) throws(SimulatorError) -> String {
         let server = HTTPServer(
             handler: { [weak self] request in self?.handle(request) ?? .drop },
             onAccept: { [weak self] in self?.state.withLock { $0.counters.connectionsAccepted += 1 } }
@@ -65,8 +65,8 @@ public final class GitHubSimulator: Sendable {
             current = server
         }
         do {
-            let bound = try server.start(port: port)
-            let url = "http://127.0.0.1:\(bound)"
+            let bound = try server.start(host: host, port: port)
+            let url = "http://\(host):\(bound)"
             state.withLock { $0.apiURL = url }
             return url
         } catch {

@@ -13,6 +13,11 @@ extension SimulatorState {
         counters.total += 1
         counters.byRoute[match?.route.counterKey ?? "unknown", default: 0] += 1
 
+        if let crafted = takeCraftedAnswer(for: request.path) {
+            record(request, status: crafted.status, route: match?.route.counterKey, now: now, dropped: false)
+            return crafted.reply
+        }
+
         if let kind = takeFault(for: request.path) {
             switch kind {
             case .drop:

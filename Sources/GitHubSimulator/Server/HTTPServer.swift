@@ -28,8 +28,8 @@ final class HTTPServer: Sendable {
         self.onAccept = onAccept
     }
 
-    /// Binds 127.0.0.1:`port` (0 picks a free port), starts accepting, and returns the bound port.
-    func start(port: UInt16) throws(SimulatorError) -> UInt16 {
+    /// Binds `host`:`port` (an IPv4 loopback address; port 0 picks a free one), starts accepting, and returns the bound port.
+    func start(host: String = "127.0.0.1", port: UInt16) throws(SimulatorError) -> UInt16 {
         signal(SIGPIPE, SIG_IGN)
         let alreadyStarted = sockets.withLock { state in
             defer { state.started = true }
@@ -46,7 +46,7 @@ final class HTTPServer: Sendable {
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = port.bigEndian
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_addr.s_addr = inet_addr(host)
         // why: bind takes the generic sockaddr view of a sockaddr_in, with its true size.
         let bound = withUnsafePointer(to: &address) { pointer in
             pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) {
@@ -56,7 +56,7 @@ final class HTTPServer: Sendable {
         guard bound == 0 else {
             let code = errno
             close(listener)
-            throw .socket(operation: "bind to 127.0.0.1:\(port)", errno: code)
+            throw .socket(operation: "bind to \(host):\(port)", errno: code)
         }
         guard listen(listener, 1024) == 0 else {
             let code = errno
@@ -138,6 +138,9 @@ final class HTTPServer: Sendable {
                 sentContinue = false
                 switch handler(request) {
                 case .drop:
+                    return
+                case .raw(let bytes):
+                    _ = send(bytes, on: connection)
                     return
                 case .respond(let response):
                     let keepAlive = request.keepAlive

@@ -58,6 +58,8 @@ struct ServerResponse: Sendable {
 enum ServerReply: Sendable {
     case respond(ServerResponse)
     case drop
+    /// Writes these bytes as they are (status line, headers, body) and closes the connection.
+    case raw([UInt8])
 }
 
 /// Reason phrases for the status lines the simulator writes.

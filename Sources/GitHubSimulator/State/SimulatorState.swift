@@ -11,6 +11,8 @@ struct SimulatorState: Sendable {
     var counters = Counters()
     var inFlight = 0
     var faults: [Fault] = []
+    /// Hand-made answers served before anything else (`GitHubSimulator+Hostile.swift`).
+    var craftedAnswers: [CraftedAnswer] = []
     /// The fraction of requests that fail at random with `faultRateStatus`.
     var faultRate = 0.0
     var faultRateStatus = 502

@@ -73,6 +73,10 @@ public struct FleetConfig: Sendable, Equatable {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw ConfigError(file: path, field: "", problem: "cannot be read (permission denied); check its permissions or \(pointer)")
         }
+        // A fleet config is a few kilobytes; a huge file is a wrong path, and is not read into memory.
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumBytes {
+            throw ConfigError(file: path, field: "", problem: "is \(size) bytes, larger than the \(maximumBytes >> 20) MiB a fleet config may be; \(pointer)")
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -81,6 +85,9 @@ public struct FleetConfig: Sendable, Equatable {
         }
         return try parse(Array(data), path: path)
     }
+
+    /// The largest config file ``load(path:)`` reads: room for 100,000 repositories.
+    public static let maximumBytes = 8 << 20
 
     /// Validates config text; `path` is used in messages and to resolve the ledger.
     public static func parse(_ bytes: [UInt8], path: String) throws(ConfigError) -> FleetConfig {

@@ -8,6 +8,8 @@ public enum TokenFormat {
     static let checksumLength = 6
     /// GitHub's documented ceiling for token length.
     static let maximumLength = 255
+    /// The fewest characters after the prefix of any real token (the shortest kinds carry 36).
+    static let minimumBodyLength = 20
     /// Installation tokens (since 2026 about 520 characters, with dots) get more room.
     static let maximumInstallationLength = 1024
 
@@ -61,6 +63,9 @@ public enum TokenFormat {
             let allowed = isWordCharacter(byte) || (kind == .installation && byte == UInt8(ascii: "."))
             if !allowed { throw .invalidCharacter(position: offset + 1, byte: byte) }
         }
+        if bytes.count - kind.prefix.utf8.count < minimumBodyLength, kind != .classic {
+            throw .tooShort(kind: kind, count: bytes.count)
+        }
         if kind == .classic {
             guard bytes.count == classicLength else {
                 throw .wrongLength(kind: kind, expected: classicLength, actual: bytes.count)
@@ -100,6 +105,8 @@ public enum TokenFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     /// `byte` is the offending character; it is never a letter or digit, so naming it reveals nothing.
     case invalidCharacter(position: Int, byte: UInt8)
     case wrongLength(kind: TokenKind, expected: Int, actual: Int)
+    /// A token of a kind without a fixed length that is too short to be real: a prefix alone, or a truncated copy.
+    case tooShort(kind: TokenKind, count: Int)
     case badChecksum
 
     public var description: String {
@@ -121,6 +128,8 @@ public enum TokenFormatError: Error, Equatable, Sendable, CustomStringConvertibl
         case .wrongLength(let kind, let expected, let actual):
             "a \(kind == .classic ? "classic" : kind.displayName) token has \(expected) characters; this one has \(actual) — "
                 + (actual < expected ? "a truncated copy? copy the token again" : "extra characters pasted with it? copy the token alone")
+        case .tooShort(let kind, let count):
+            "a \(kind.displayName) has far more than \(count) characters: a truncated copy? copy the token again"
         case .badChecksum:
             "the checksum does not match: the copy is truncated or mistyped; copy the token again from where you saved it"
         }

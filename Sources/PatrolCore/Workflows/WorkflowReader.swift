@@ -8,6 +8,10 @@ import Foundation
 /// whose indentation matches no level, an unclosed quote or bracket, `key: value: more`, anchors, aliases,
 /// tags, a duplicate key — is a ``WorkflowReadError`` naming the line, never a guess.
 public enum WorkflowReader {
+    /// How deeply blocks and flow collections may nest; deeper is an error, never a stack overflow.
+    /// Real workflow files nest fewer than 15 levels.
+    public static let maximumDepth = 64
+
     /// The document's root node, or the first thing that could not be read.
     public static func read(_ text: String) throws(WorkflowReadError) -> YAMLNode {
         var parser = Parser(text)
@@ -20,6 +24,8 @@ private struct Parser {
     let original: [String]
     var lines: [String]
     var cursor = 0
+    /// Blocks open around the one being read.
+    var depth = 0
 
     struct Significant {
         let index: Int
@@ -102,6 +108,11 @@ private struct Parser {
 
     mutating func block(indent: Int) throws(WorkflowReadError) -> YAMLNode {
         let first = try peek()!
+        guard depth < WorkflowReader.maximumDepth else {
+            throw fail(first.index, "nested more than \(WorkflowReader.maximumDepth) levels deep")
+        }
+        depth += 1
+        defer { depth -= 1 }
         return Self.isListItem(first.content) ? try list(indent: indent) : try map(indent: indent)
     }
 
@@ -136,6 +147,7 @@ private struct Parser {
 
     mutating func map(indent: Int) throws(WorkflowReadError) -> YAMLNode {
         var entries: [YAMLEntry] = []
+        var keyLines: [String: Int] = [:]
         let start = try peek()!.number
         while let line = try peek(), line.indent == indent, !Self.isListItem(line.content) {
             let key: String, rest: String
@@ -144,9 +156,10 @@ private struct Parser {
             } catch {
                 throw fail(line.index, error.reason)
             }
-            if let earlier = entries.first(where: { $0.key == key }) {
-                throw fail(line.index, "`\(key)` is already set at line \(earlier.line)")
+            if let earlier = keyLines[key] {
+                throw fail(line.index, "`\(key)` is already set at line \(earlier)")
             }
+            keyLines[key] = line.number
             cursor = line.index + 1
             let node: YAMLNode
             if rest.isEmpty {
@@ -264,12 +277,17 @@ private struct Parser {
     mutating func flow(_ text: String, at line: Significant) throws(WorkflowReadError) -> YAMLNode {
         var source = text
         var last = line.index
-        while !Self.balanced(source) {
+        var brackets = BracketBalance()
+        brackets.feed(text)
+        // Each continuation line is scanned once, so a never-closed bracket costs linear time, not quadratic.
+        while !brackets.isBalanced {
             last += 1
             guard last < lines.count else {
                 throw fail(line.index, "the \(text.first == "[" ? "[ list" : "{ map") opened here is never closed")
             }
-            source += " " + Self.stripComment(lines[last].trimmingCharacters(in: .whitespaces))
+            let more = " " + Self.stripComment(lines[last].trimmingCharacters(in: .whitespaces))
+            brackets.feed(more)
+            source += more
         }
         cursor = last + 1
         var reader = FlowReader(characters: Array(source), line: line.number)
@@ -279,19 +297,24 @@ private struct Parser {
         return node
     }
 
-    static func balanced(_ text: String) -> Bool {
+    /// Open brackets and quotes of a flow collection, fed a piece at a time.
+    struct BracketBalance {
         var depth = 0
         var quote: Character?
-        for character in text {
-            if let open = quote { if character == open { quote = nil }; continue }
-            switch character {
-            case "\"", "'": quote = character
-            case "[", "{": depth += 1
-            case "]", "}": depth -= 1
-            default: break
+
+        var isBalanced: Bool { depth <= 0 && quote == nil }
+
+        mutating func feed(_ text: String) {
+            for character in text {
+                if let open = quote { if character == open { quote = nil }; continue }
+                switch character {
+                case "\"", "'": quote = character
+                case "[", "{": depth += 1
+                case "]", "}": depth -= 1
+                default: break
+                }
             }
         }
-        return depth <= 0 && quote == nil
     }
 
     struct QuoteProblem: Error {}
@@ -330,6 +353,7 @@ private struct FlowReader {
     let line: Int
     var index = 0
     var problem: String?
+    var depth = 0
 
     mutating func skipBlanks() {
         while index < characters.count, characters[index] == " " { index += 1 }
@@ -344,6 +368,12 @@ private struct FlowReader {
     mutating func node() -> YAMLNode? {
         skipBlanks()
         guard index < characters.count else { problem = "a value is missing"; return nil }
+        guard depth < WorkflowReader.maximumDepth else {
+            problem = "nested more than \(WorkflowReader.maximumDepth) levels deep"
+            return nil
+        }
+        depth += 1
+        defer { depth -= 1 }
         switch characters[index] {
         case "[":
             index += 1
