@@ -94,7 +94,8 @@ public final class GitHubSimulator: Sendable {
         let (reply, latency) = state.withLock { state in
             state.inFlight += 1
             state.counters.peakConcurrency = max(state.counters.peakConcurrency, state.inFlight)
-            return (state.answer(request), state.latency + state.drawJitter())
+            let reply = state.answer(request)
+            return (reply, state.latency + state.drawJitter() + state.drawSlowness())
         }
         if latency > .zero {
             let parts = latency.components
