@@ -94,8 +94,9 @@ public final class GitHubSimulator: Sendable {
         let (reply, latency) = state.withLock { state in
             state.inFlight += 1
             state.counters.peakConcurrency = max(state.counters.peakConcurrency, state.inFlight)
-            let reply = state.answer(request)
-            return (reply, state.latency + state.drawJitter() + state.drawSlowness())
+            var reply = state.answer(request)
+            let delay = state.latency + state.drawJitter() + state.holdBack(&reply)
+            return (reply, delay)
         }
         if latency > .zero {
             let parts = latency.components

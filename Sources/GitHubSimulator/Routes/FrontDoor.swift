@@ -38,7 +38,7 @@ extension SimulatorState {
             if faults[index].remaining == 0 { faults.remove(at: index) }
             return kind
         }
-        return drawRandomFault()
+        return drawRandomFault(for: path)
     }
 
     private mutating func respond(

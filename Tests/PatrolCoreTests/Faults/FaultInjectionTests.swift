@@ -60,25 +60,26 @@ struct FaultInjectionTests {
     /// The figures of one or more runs.
     struct Figures {
         var runs = 0, repositories = 0, requests = 0
-        var errors = 0, drops = 0, slow = 0, rotations = 0, staleKeyAnswers = 0, limitAnswers = 0, stormRuns = 0
-        var delivered = 0, reportedFailed = 0, preflightFailures = 0
+        var errors = 0, drops = 0, lostAnswers = 0, slow = 0, rotations = 0, staleKeyAnswers = 0, limitAnswers = 0, stormRuns = 0
+        var delivered = 0, reportedFailed = 0, preflightFailures = 0, resumeRuns = 0, silentResends = 0
         var findings: [String] = []
 
         mutating func add(_ other: Figures) {
             runs += other.runs; repositories += other.repositories; requests += other.requests
-            errors += other.errors; drops += other.drops; slow += other.slow; rotations += other.rotations
+            errors += other.errors; drops += other.drops; lostAnswers += other.lostAnswers; slow += other.slow; rotations += other.rotations
             staleKeyAnswers += other.staleKeyAnswers; limitAnswers += other.limitAnswers; stormRuns += other.stormRuns
-            delivered += other.delivered; reportedFailed += other.reportedFailed; preflightFailures += other.preflightFailures
+            delivered += other.delivered; reportedFailed += other.reportedFailed; preflightFailures += other.preflightFailures; resumeRuns += other.resumeRuns; silentResends += other.silentResends
             findings += other.findings
         }
 
         var summary: String {
             """
             fault injection: \(runs) runs, \(repositories) repositories, \(requests) requests
-              faults injected: \(errors) 5xx, \(drops) dropped connections, \(slow) answers slower than the timeout, \
+              faults injected: \(errors) 5xx, \(drops) connections dropped before and \(lostAnswers) after the request took effect, \(slow) answers slower than the timeout, \
             \(rotations) keys rotated between GET and PUT (\(staleKeyAnswers) stale-key 422s), \
             \(limitAnswers) secondary-limit answers in \(stormRuns) storm runs
-              repositories: \(delivered) delivered, \(reportedFailed) reported failed (\(preflightFailures) runs stopped at preflight)
+              repositories: \(delivered) delivered, \(reportedFailed) reported failed (\(preflightFailures) runs stopped at preflight); \(resumeRuns) `--resume` runs finished the fleet
+              uploads libcurl sent again by itself on a reused connection that died: \(silentResends)
               findings: \(findings.count)
             """
         }
@@ -108,7 +109,7 @@ struct FaultInjectionTests {
         #expect(total.findings.isEmpty, "\(total.findings.joined(separator: "\n"))")
         if seeds.count > 1 {
             // The faults really happened, of every kind.
-            #expect(total.errors > 0 && total.drops > 0 && total.slow > 0 && total.staleKeyAnswers > 0 && total.limitAnswers > 0)
+            #expect(total.errors > 0 && total.drops > 0 && total.lostAnswers > 0 && total.slow > 0 && total.staleKeyAnswers > 0 && total.limitAnswers > 0)
         }
     }
 
@@ -123,22 +124,7 @@ struct FaultInjectionTests {
         for repository in scenario.rotated { simulator.rotatePublicKeyAfterNextFetch(of: repository) }
         if let storm = scenario.storm { simulator.setSecondaryLimits(storm) }
 
-        let out = Mutex(""), err = Mutex("")
-        let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
-        let environment = ["PAT_TOKEN": token]
-        let context = Context(
-            environment: environment, console: console,
-            tokenInputs: TokenInputs(environment: environment, standardInput: ""),
-            makeTransport: { verbose in
-                var configuration = TransportConfiguration(connectTimeout: transportTimeout, timeout: transportTimeout)
-                configuration.verbose = verbose
-                return CurlTransport(configuration: configuration)
-            },
-            retryPolicy: fastRetries)
-        let code = await Patrol.run(
-            arguments: ["rollout", "--json", "--write-rate", "1000", "--write-burst", "100", "--config", fleet.configPath],
-            context: context)
-        let stdout = out.withLock { $0 }, stderr = err.withLock { $0 }
+        let (code, stdout, stderr) = await rollout(fleet, token: token)
         // Stop the faults before reading the truth back.
         simulator.setFaultRate(0)
         simulator.setDropRate(0)
@@ -152,6 +138,7 @@ struct FaultInjectionTests {
         let injected = simulator.injectedFaults
         figures.errors = injected.errors
         figures.drops = injected.drops
+        figures.lostAnswers = injected.lostAnswers
         figures.slow = injected.slow
         figures.limitAnswers = simulator.counters.secondaryLimitAnswers
         figures.stormRuns = scenario.storm == nil ? 0 : 1
@@ -171,6 +158,16 @@ struct FaultInjectionTests {
             for outcome in outcomes {
                 let name = outcome["repository"] as? String ?? "?"
                 let status = outcome["status"] as? String ?? "?"
+                // Every upload that reached the simulator is counted, except the ones libcurl sends again by
+                // itself when a reused connection dies before any answer (which it cannot tell patrol).
+                let puts = log.indices.filter { log[$0].method == "PUT" && log[$0].path == "/repos/\(name)/actions/secrets/PAT_TOKEN" }
+                let died = puts.filter { log[$0].dropped || simulator.answerWasDropped($0) }.count
+                if let attempts = outcome["attempts"] as? Int {
+                    if attempts < puts.count - died {
+                        finding("\(name) (\(status)) reports \(attempts) upload attempts; the simulator received \(puts.count)")
+                    }
+                    figures.silentResends += max(0, puts.count - attempts)
+                }
                 switch status {
                 case "created", "updated":
                     figures.delivered += 1
@@ -180,6 +177,7 @@ struct FaultInjectionTests {
                     allSucceeded = false
                     figures.reportedFailed += 1
                     if (outcome["error"] as? String ?? "").isEmpty { finding("\(name) reported \(status) without a reason") }
+                    if ProcessInfo.processInfo.environment["PATROL_FAULT_TRACE"] != nil { print("FAILED \(scenario) \(name): \(outcome["error"] ?? "")") }
                 }
             }
             if outcomes.count != FleetHarness.fleet.count { finding("the report lists \(outcomes.count) repositories") }
@@ -193,24 +191,66 @@ struct FaultInjectionTests {
             if log.contains(where: { $0.method == "PUT" }) { finding("uploads without a report: \(stderr)") }
         }
 
+        // Nothing is lost track of: with the faults gone, `--resume` finishes the fleet, uploading only where
+        // the ledger has no record.
+        if figures.reportedFailed > 0 {
+            figures.resumeRuns = 1
+            let resumeFrom = simulator.requests.count
+            let (resumeCode, resumeOut, resumeErr) = await rollout(fleet, token: token, extra: ["--resume"])
+            if resumeCode != 0 { finding("--resume after the faults ended with exit \(resumeCode): \(resumeOut)\(resumeErr)") }
+            if fleet.delivered().values.contains(where: { $0 != token }) { finding("--resume left repositories without the token") }
+            for request in simulator.requests.dropFirst(resumeFrom) where request.method == "PUT" {
+                let parts = request.path.split(separator: "/")
+                if ledger.repositories["\(parts[1])/\(parts[2])"]?.fingerprint == fingerprint {
+                    finding("--resume uploaded again to \(parts[1])/\(parts[2]), which the ledger recorded")
+                }
+            }
+        }
+
         // A stale key_id answer leads to one fresh key and one retry.
         for repository in scenario.rotated {
             let keyPath = "/repos/\(repository)/actions/secrets/public-key"
             let secretPath = "/repos/\(repository)/actions/secrets/PAT_TOKEN"
             let stale = log.indices.filter { log[$0].method == "PUT" && log[$0].path == secretPath && log[$0].status == 422 }
-            let seen = stale.filter { !simulator.wasSlowed($0) }
+            let seen = stale.filter { !simulator.answerWasLost($0) }
             figures.rotations += log.contains { $0.path == keyPath && $0.status == 200 } ? 1 : 0
             figures.staleKeyAnswers += seen.count
             if seen.count > 1 { finding("\(repository): \(seen.count) stale-key answers reached patrol") }
             guard let first = seen.first else { continue }
             let after = log[(first + 1)...]
-            let freshKeys = after.indices.filter { after[$0].path == keyPath && after[$0].status == 200 && !simulator.wasSlowed($0) }
+            let freshKeys = after.indices.filter { after[$0].path == keyPath && after[$0].status == 200 && !simulator.answerWasLost($0) }
             if freshKeys.count > 1 { finding("\(repository): \(freshKeys.count) fresh keys after the stale-key answer") }
             let retried = after.contains { $0.method == "PUT" && $0.path == secretPath }
             if !freshKeys.isEmpty && !retried && truth[repository] != .some(token) {
                 finding("\(repository): no retry after the fresh key")
             }
         }
+        if ProcessInfo.processInfo.environment["PATROL_FAULT_TRACE"] != nil, !figures.findings.isEmpty {
+            for (index, request) in log.enumerated() {
+                print("\(index) \(request.method) \(request.path) \(request.status)\(request.dropped ? " dropped" : "")\(simulator.answerWasLost(index) ? " lost" : "")")
+            }
+            print(stdout)
+        }
         return figures
+    }
+
+    /// `patrol rollout --json` in-process, with the short timeout and the fast backoff.
+    static func rollout(_ fleet: FleetHarness, token: String, extra: [String] = []) async -> (code: Int32, stdout: String, stderr: String) {
+        let out = Mutex(""), err = Mutex("")
+        let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
+        let environment = ["PAT_TOKEN": token]
+        let context = Context(
+            environment: environment, console: console,
+            tokenInputs: TokenInputs(environment: environment, standardInput: ""),
+            makeTransport: { verbose in
+                var configuration = TransportConfiguration(connectTimeout: transportTimeout, timeout: transportTimeout)
+                configuration.verbose = verbose
+                return CurlTransport(configuration: configuration)
+            },
+            retryPolicy: fastRetries)
+        let code = await Patrol.run(
+            arguments: ["rollout", "--json", "--write-rate", "1000", "--write-burst", "100"] + extra + ["--config", fleet.configPath],
+            context: context)
+        return (code, out.withLock { $0 }, err.withLock { $0 })
     }
 }
