@@ -35,17 +35,16 @@
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
-import Synchronization
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {
     /// Internal, not private, so the façades in `GitHubSimulator+<Topic>.swift` files reach it.
-    let state: Mutex<SimulatorState>
-    private let server = Mutex<HTTPServer?>(nil)
+    let state: Locked<SimulatorState>
+    private let server = Locked<HTTPServer?>(nil)
 
     /// A simulator that delays every response by `latency` and draws its random values from `seed`.
     public init(latency: Duration = .zero, seed: UInt64 = .random(in: .min ... .max)) {
-        state = Mutex(SimulatorState(seed: seed, latency: latency))
+        state = Locked(SimulatorState(seed: seed, latency: latency))
     }
 
     deinit {
@@ -186,7 +185,8 @@ public final class GitHubSimulator: Sendable {
             var token: String
             repeat {
                 token = kind == .classic
-                    ? TokenMinter.classic(using: &state.random) : TokenMinter.fineGrained(using: &state.random)
+                    ? TokenMinter.classic(using: &state.random, marker: state.tokenMarker)
+                    : TokenMinter.fineGrained(using: &state.random, marker: state.tokenMarker)
             } while state.tokens[token] != nil
             state.tokens[token] = TokenRecord(
                 token: token, login: login, userID: state.userID(for: login), kind: kind,

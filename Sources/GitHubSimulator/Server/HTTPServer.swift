@@ -1,6 +1,5 @@
 import Dispatch
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,7 +18,7 @@ final class HTTPServer: Sendable {
 
     private let handler: Handler
     private let onAccept: @Sendable () -> Void
-    private let sockets = Mutex(Sockets())
+    private let sockets = Locked(Sockets())
     /// Every thread the server starts enters this group, so `stop()` can join them all.
     private let threads = DispatchGroup()
 

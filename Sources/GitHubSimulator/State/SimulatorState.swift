@@ -1,6 +1,6 @@
 import Foundation
 
-/// Everything the simulator remembers, guarded by one `Mutex` in `GitHubSimulator`.
+/// Everything the simulator remembers, guarded by one `Locked` in `GitHubSimulator`.
 struct SimulatorState: Sendable {
     var random: SplitMix64
     /// Repositories keyed by lower-cased `owner/name` (GitHub's names are case-insensitive).
@@ -20,6 +20,8 @@ struct SimulatorState: Sendable {
     /// Up to this much is added to `latency`, drawn per response from the seed.
     var latencyJitter: Duration = .zero
     var secondaryLimits: SecondaryLimits?
+    /// Begins the random part of every minted token (empty: none), so a test can find leaked tokens by it.
+    var tokenMarker = ""
     var secondaryUsage = SecondaryUsage()
     var limitAnswers: [LimitAnswer] = []
     /// Added to the wall clock, so tests can move time forward (token expiry, rate-limit windows).

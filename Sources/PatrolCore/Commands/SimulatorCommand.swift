@@ -8,6 +8,8 @@ enum SimulatorCommand {
         let options = invocation.simulator
         let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
         let simulator = GitHubSimulator(latency: .milliseconds(options.latencyMilliseconds), seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
+        // Tests set this so that the tokens they receive carry a marker their leak scan finds.
+        if let marker = context.environment["PATROL_SIMULATOR_TOKEN_MARKER"] { simulator.setTokenMarker(marker) }
         if options.faultRate > 0 { simulator.setFaultRate(options.faultRate) }
         let apiURL = try simulator.start(port: UInt16(options.port))
         defer { simulator.stop() }

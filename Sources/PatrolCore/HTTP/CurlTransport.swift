@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 internal import CCurl
 
 /// The real ``HTTPTransport``: libcurl's multi interface on one dedicated thread.
@@ -101,7 +100,7 @@ private final class TransportState: Sendable {
         var connectionsOpened = 0
     }
 
-    let state = Mutex(State())
+    let state = Locked(State())
 
     static let shutdownReason = "patrol shut its HTTP connections down before the request finished"
 

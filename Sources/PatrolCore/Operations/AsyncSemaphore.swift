@@ -1,4 +1,3 @@
-import Synchronization
 
 /// Lets at most `limit` tasks hold a slot at once; the others wait in order without blocking a thread.
 final class AsyncSemaphore: Sendable {
@@ -7,9 +6,9 @@ final class AsyncSemaphore: Sendable {
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
-    init(_ limit: Int) { state = Mutex(State(free: max(1, limit))) }
+    init(_ limit: Int) { state = Locked(State(free: max(1, limit))) }
 
     /// Runs `body` holding a slot.
     func withSlot<T>(_ body: () async throws -> T) async rethrows -> T {

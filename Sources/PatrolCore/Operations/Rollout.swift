@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Seals one token with each repository's public key, uploads it, and verifies each write
 /// (spec §3.3 step 2). One repository's failure never stops the others, but a 401 stops the run.
@@ -71,7 +70,7 @@ public struct Rollout: Sendable {
 
     /// The first 401 of a run: once set, no further repository is attempted.
     private final class Rejection: Sendable {
-        private let first = Mutex<GitHubError?>(nil)
+        private let first = Locked<GitHubError?>(nil)
         var error: GitHubError? { first.withLock { $0 } }
         func record(_ error: GitHubError) { first.withLock { if $0 == nil { $0 = error } } }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Where patrol writes: results to stdout, progress and diagnostics to stderr. Every line passes
 /// through the ``Redactor`` first, so a token can never be printed, whatever a message contains.
@@ -14,7 +13,7 @@ public final class Console: Sendable {
     public let quiet: Bool
     public let verbose: Bool
     public let color: Bool
-    private let state = Mutex(State())
+    private let state = Locked(State())
 
     private struct State {
         var redactor = Redactor(tokens: [])

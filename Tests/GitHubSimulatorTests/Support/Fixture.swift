@@ -12,6 +12,8 @@ final class Fixture {
 
     init(latency: Duration = .zero) throws {
         simulator = GitHubSimulator(latency: latency)
+        // The marker the hygiene scan looks for (Tests/PatrolCoreTests/Support/TestTokens.swift).
+        simulator.setTokenMarker("PATROLMARK")
         url = try simulator.start()
         simulator.addRepository(repository)
         token = simulator.mintToken(login: "octo")

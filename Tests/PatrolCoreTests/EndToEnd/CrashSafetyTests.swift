@@ -94,8 +94,9 @@ struct CrashSafetyTests {
 
     @Test("two rollouts at once: the second waits for the first, naming it, then runs; the ledger stays whole")
     func secondWaits() async throws {
-        // Slow enough that the first run (one upload at a time, keys fetched ahead) still holds the lock when the second starts.
-        let fleet = try FleetHarness(latency: .milliseconds(150))
+        // Slow enough (≈ 28 requests × 0.4 s, one upload at a time) that the first run still holds the lock when the
+        // second process is up, even on a loaded machine where starting a process takes seconds.
+        let fleet = try FleetHarness(latency: .milliseconds(400))
         let first = fleet.mint(), second = fleet.mint()
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": first])
         try await Self.waitForLock(of: fleet, heldBy: running.process.processIdentifier)

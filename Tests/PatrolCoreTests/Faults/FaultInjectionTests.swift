@@ -251,6 +251,8 @@ struct FaultInjectionTests {
         let code = await Patrol.run(
             arguments: ["rollout", "--json", "--write-rate", "1000", "--write-burst", "100"] + extra + ["--config", fleet.configPath],
             context: context)
-        return (code, out.withLock { $0 }, err.withLock { $0 })
+        let (stdout, stderr) = (out.withLock { $0 }, err.withLock { $0 })
+        TestTranscripts.record("fault-injection-rollout", stdout: stdout, stderr: stderr)
+        return (code, stdout, stderr)
     }
 }

@@ -112,7 +112,7 @@ struct RotateTests {
     func revokeFromFile() async throws {
         let (fleet, old) = try await Self.rolledOut()
         let new = fleet.mint()
-        let file = fleet.folder + "/old-token"
+        let file = fleet.folder + "/old" + TestTranscripts.tokenInputSuffix
         FileManager.default.createFile(atPath: file, contents: Data((old + "\n").utf8), attributes: [.posixPermissions: 0o600])
         let run = await fleet.run(["rotate", "--json", "--revoke-old", "--old-token-file", file], environment: ["PAT_TOKEN": new])
         #expect(run.code == 0, "\(run.output)")
@@ -158,6 +158,7 @@ struct RotateTests {
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
         let context = Context(environment: [:], console: console, tokenInputs: TokenInputs(environment: [:], isTerminal: true, typedAtPrompt: new))
         let code = await Patrol.run(arguments: ["rotate", "--config", fleet.configPath], context: context)
+        TestTranscripts.record("in-process-rotate-prompt", stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
         #expect(code == 0, "\(err.withLock { $0 })")
         let stderr = err.withLock { $0 }
         #expect(stderr.contains(page))

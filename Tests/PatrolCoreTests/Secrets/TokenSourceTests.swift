@@ -13,7 +13,7 @@ struct TokenSourceTests {
     private func tokenFile(_ contents: String, mode: Int) throws -> String {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-token-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("token").path
+        let path = folder.appendingPathComponent("token" + TestTranscripts.tokenInputSuffix).path
         try #require(FileManager.default.createFile(atPath: path, contents: Data(contents.utf8)))
         try #require(chmod(path, mode_t(mode)) == 0)
         return path
@@ -81,7 +81,7 @@ struct TokenSourceTests {
         #expect(throws: TokenSourceError.fileNotFound(path: missing)) {
             try TokenSource.resolve(TokenSourceOptions(file: missing), inputs: TokenInputs(environment: [:]))
         }
-        let folder = try tokenFile("", mode: 0o600).replacingOccurrences(of: "/token", with: "")
+        let folder = URL(fileURLWithPath: try tokenFile("", mode: 0o600)).deletingLastPathComponent().path
         #expect(throws: TokenSourceError.fileIsDirectory(path: folder)) {
             try TokenSource.resolve(TokenSourceOptions(file: folder), inputs: TokenInputs(environment: [:]))
         }

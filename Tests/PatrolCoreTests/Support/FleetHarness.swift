@@ -20,6 +20,7 @@ final class FleetHarness: Sendable {
     /// Starts the simulator with the nine repositories and the platform repository, and writes the config.
     init(latency: Duration = .zero, policy: String = "", seed: UInt64 = 42) throws {
         simulator = GitHubSimulator(latency: latency, seed: seed)
+        simulator.setTokenMarker(TestTokens.marker)
         apiURL = try simulator.start()
         for name in Self.fleet + ["\(Self.owner)/c3-platform"] { simulator.addRepository(name) }
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-test-\(UUID().uuidString)").path
@@ -38,7 +39,7 @@ final class FleetHarness: Sendable {
 
     deinit {
         simulator.stop()
-        try? FileManager.default.removeItem(atPath: folder)
+        if !TestTranscripts.keepsFolders { try? FileManager.default.removeItem(atPath: folder) }
     }
 
     /// A valid token for the fleet's owner with the required scopes, expiring in 90 days.
@@ -61,7 +62,9 @@ final class FleetHarness: Sendable {
         let context = Context(environment: environment, console: console,
                               tokenInputs: TokenInputs(environment: environment, standardInput: standardInput))
         let code = await Patrol.run(arguments: arguments + ["--config", configPath], context: context)
-        return Run(code: code, stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
+        let run = Run(code: code, stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
+        TestTranscripts.record("in-process-\(arguments.first ?? "patrol")", stdout: run.stdout, stderr: run.stderr)
+        return run
     }
 
     /// The plaintext each fleet repository's PAT_TOKEN decrypts to inside the simulator (nil when unset).

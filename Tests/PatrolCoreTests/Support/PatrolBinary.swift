@@ -21,16 +21,19 @@ enum PatrolBinary {
     }
 
     /// Runs patrol to completion with `environment` (added to a minimal one) and `standardInput`.
-    static func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "") throws -> Result {
-        let process = try start(arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "",
+                    allowingTokenArgument: Bool = false) throws -> Result {
+        let process = try start(arguments, environment: environment, readsOutput: true, allowingTokenArgument: allowingTokenArgument)
         process.stdin.fileHandleForWriting.write(Data(standardInput.utf8))
         try process.stdin.fileHandleForWriting.close()
         // Read both pipes fully before waiting, so a large output cannot block the child.
         let stdout = process.stdout.fileHandleForReading.readDataToEndOfFile()
         let stderr = process.stderr.fileHandleForReading.readDataToEndOfFile()
         process.process.waitUntilExit()
-        return Result(code: process.process.terminationStatus,
-                      stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        let result = Result(code: process.process.terminationStatus,
+                            stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
+        TestTranscripts.record("binary-\(arguments.first ?? "patrol")", stdout: result.stdout, stderr: result.stderr)
+        return result
     }
 
     struct Running {
@@ -38,18 +41,52 @@ enum PatrolBinary {
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
     }
 
-    /// Starts patrol and returns at once; the caller reads its pipes and ends it.
-    static func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Running {
+    /// A command line that would put a token where every user of the machine can read it (`/proc/<pid>/cmdline`).
+    struct TokenInArguments: Error, CustomStringConvertible {
+        let index: Int
+        var description: String { "argument \(index) holds a token: pass tokens on stdin or in the environment" }
+    }
+
+    /// GitHub's token prefixes followed by at least 20 token characters: what no argument may hold.
+    static var tokenShape: Regex<(Substring, Substring)> { /(ghp|gho|ghu|ghs|ghr|github_pat)_[A-Za-z0-9_]{20,}/ }
+
+    /// Throws when an argument holds the test marker or anything shaped like a token. Only `--token VALUE`
+    /// refusal tests may pass one, and they must say so with `allowingTokenArgument`.
+    static func checkArguments(_ arguments: [String]) throws {
+        for (index, argument) in arguments.enumerated()
+        where argument.contains(TestTokens.marker) || argument.contains(tokenShape) {
+            throw TokenInArguments(index: index)
+        }
+    }
+
+    /// Starts patrol and returns at once; the caller ends it. With transcripts on, stdout and stderr go to
+    /// transcript files instead of the pipes unless `readsOutput` (the caller reads the pipes).
+    /// `allowingTokenArgument` is for tests of the `--token VALUE` refusal only, with a token without the marker.
+    static func start(_ arguments: [String], environment: [String: String] = [:],
+                      readsOutput: Bool = false, allowingTokenArgument: Bool = false) throws -> Running {
+        if allowingTokenArgument {
+            precondition(!arguments.contains { $0.contains(TestTokens.marker) }, "a --token VALUE test passes a token without the marker")
+        } else {
+            try checkArguments(arguments)
+        }
         let running = Running(process: Process())
         running.process.executableURL = URL(fileURLWithPath: path)
         running.process.arguments = arguments
         running.process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
-        var base = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]
+        var base = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1",
+                    "PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker]
         base.merge(environment) { $1 }
         running.process.environment = base
         running.process.standardInput = running.stdin
         running.process.standardOutput = running.stdout
         running.process.standardError = running.stderr
+        let label = "binary-started-\(arguments.first ?? "patrol")"
+        for (stream, set) in [("stdout", { running.process.standardOutput = $0 }), ("stderr", { running.process.standardError = $0 })]
+        as [(String, (FileHandle?) -> Void)] where !readsOutput {
+            guard let path = TestTranscripts.path(label, stream: stream) else { continue }
+            FileManager.default.createFile(atPath: path, contents: nil)
+            set(FileHandle(forWritingAtPath: path))
+        }
         try running.process.run()
         return running
     }

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// The ``RequestGate`` that runs a ``RateGovernor`` on the real clock: writes wait for their turn in the
 /// bucket, every request waits out a pause, and at most `maxInFlight` are out at once. Because
@@ -11,7 +10,7 @@ public final class RateLimitGate: RequestGate {
         var waiting: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let shared: Mutex<Shared>
+    private let shared: Locked<Shared>
     private let clock: @Sendable () -> TimeInterval
     private let onPause: @Sendable (RateGovernor.Pause) -> Void
 
@@ -23,7 +22,7 @@ public final class RateLimitGate: RequestGate {
                 onPause: @escaping @Sendable (RateGovernor.Pause) -> Void = { _ in }) {
         self.clock = clock
         self.onPause = onPause
-        shared = Mutex(Shared(governor: RateGovernor(settings, now: clock())))
+        shared = Locked(Shared(governor: RateGovernor(settings, now: clock())))
     }
 
     /// The governor's current write rate (lower than configured after a limit answer).

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// One result of `patrol doctor`: a stable id, a status, the repository it concerns (if any), a one-line
 /// detail, and a fix whenever it did not pass.
@@ -60,7 +59,7 @@ public enum CheckID {
 /// The results as they come in, from concurrent tasks, keyed by check and repository. A check that never
 /// recorded a result is reported as skipped with the reason the run stopped (see ``Doctor``).
 final class CheckBook: Sendable {
-    private let results = Mutex<[String: DoctorCheck]>([:])
+    private let results = Locked<[String: DoctorCheck]>([:])
 
     static func key(_ id: String, _ repository: RepositoryName?) -> String { id + "|" + (repository?.key ?? "") }
 
@@ -107,7 +106,7 @@ final class CheckBook: Sendable {
 /// What stops every remote check: GitHub's first 401. GitHub locks an account out after repeated bad
 /// credentials, so after one, doctor sends nothing more.
 final class Lockout: Sendable {
-    private let state = Mutex<GitHubError?>(nil)
+    private let state = Locked<GitHubError?>(nil)
 
     var error: GitHubError? { state.withLock { $0 } }
 

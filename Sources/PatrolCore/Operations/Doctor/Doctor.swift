@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// `patrol doctor`'s checks (spec §3.6), run against GitHub with the token under test. The seed guide's
 /// troubleshooting section, done for real: every check has a stable id, a status, a one-line detail and,
@@ -87,7 +86,7 @@ struct DoctorRun: Sendable {
             var missingPermissions: [String] = []
             var probedRepositories = 0
         }
-        let state = Mutex(State())
+        let state = Locked(State())
     }
 
     func execute() async {
