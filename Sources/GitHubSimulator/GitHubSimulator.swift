@@ -25,7 +25,8 @@
 //   fine-grained permissions per area (secrets, contents, actions) with `x-accepted-github-permissions`;
 //   SAML SSO (403 with `x-github-sso`); `GET /rate_limit`; the guide's workflow files (`GuideWorkflows`);
 // - faults on request: latency (with seeded jitter) on every response, the next N responses failing with a status, the next N
-//   connections dropped without an answer;
+//   connections dropped without an answer — or, drawn from the seed, a fraction of requests failing, dropped before or after
+//   they take effect, or answered later than a client waits (`GitHubSimulator+Faults.swift`);
 // - a request log and counters (by route, connections, peak concurrency, uploads);
 // - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
 //   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
@@ -93,7 +94,9 @@ public final class GitHubSimulator: Sendable {
         let (reply, latency) = state.withLock { state in
             state.inFlight += 1
             state.counters.peakConcurrency = max(state.counters.peakConcurrency, state.inFlight)
-            return (state.answer(request), state.latency + state.drawJitter())
+            var reply = state.answer(request)
+            let delay = state.latency + state.drawJitter() + state.holdBack(&reply)
+            return (reply, delay)
         }
         if latency > .zero {
             let parts = latency.components

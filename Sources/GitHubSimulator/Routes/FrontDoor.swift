@@ -35,7 +35,7 @@ extension SimulatorState {
         return .respond(finish(response, token: token, route: match?.route, now: now))
     }
 
-    /// The fault this request meets: a queued one first, else one drawn at the random fault rate.
+    /// The fault this request meets: a queued one first, else one drawn at random (`RandomFaults`).
     private mutating func takeFault(for path: String) -> Fault.Kind? {
         if let index = faults.firstIndex(where: { $0.matches(path) }) {
             let kind = faults[index].kind
@@ -43,10 +43,7 @@ extension SimulatorState {
             if faults[index].remaining == 0 { faults.remove(at: index) }
             return kind
         }
-        if faultRate > 0, Double(random.next() >> 11) / Double(1 << 53) < faultRate {
-            return .fail(status: faultRateStatus)
-        }
-        return nil
+        return drawRandomFault(for: path)
     }
 
     private mutating func respond(

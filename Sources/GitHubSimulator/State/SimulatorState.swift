@@ -16,6 +16,8 @@ struct SimulatorState: Sendable {
     /// The fraction of requests that fail at random with `faultRateStatus`.
     var faultRate = 0.0
     var faultRateStatus = 502
+    /// Drops and slow answers drawn from the seed (`GitHubSimulator+Faults.swift`).
+    var randomFaults = RandomFaults()
     var latency: Duration
     /// Up to this much is added to `latency`, drawn per response from the seed.
     var latencyJitter: Duration = .zero

@@ -8,13 +8,17 @@ public struct Context: Sendable {
     public var tokenInputs: TokenInputs
     /// Builds the transport for one run; the command shuts it down when it ends.
     public var makeTransport: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport
+    /// How the rollout retries failed requests; tests scale the backoff down.
+    public var retryPolicy: RetryPolicy
 
     public init(environment: [String: String], console: Console, tokenInputs: TokenInputs,
-                makeTransport: @escaping @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport = Context.curl) {
+                makeTransport: @escaping @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport = Context.curl,
+                retryPolicy: RetryPolicy = RetryPolicy()) {
         self.environment = environment
         self.console = console
         self.tokenInputs = tokenInputs
         self.makeTransport = makeTransport
+        self.retryPolicy = retryPolicy
     }
 
     /// libcurl, with retries of connection errors and 5xx.

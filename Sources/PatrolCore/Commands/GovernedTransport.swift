@@ -3,12 +3,13 @@ import Foundation
 extension RetryingTransport {
     /// The transport every command sends through: retries, and a ``RateLimitGate`` set from
     /// `--write-rate`/`--write-burst` that tells the user on stderr whenever GitHub makes it pause.
-    static func governed(_ base: any HTTPTransport, options: RolloutOptions, console: Console) -> RetryingTransport {
+    static func governed(_ base: any HTTPTransport, options: RolloutOptions, console: Console,
+                         policy: RetryPolicy = RetryPolicy()) -> RetryingTransport {
         let gate = RateLimitGate(.init(writeRate: options.writeRate, writeBurst: options.writeBurst), onPause: { pause in
             guard pause.isNew else { return }
             console.error(pause.notice)
         })
-        return RetryingTransport(base, gate: gate)
+        return RetryingTransport(base, policy: policy, gate: gate)
     }
 }
 

@@ -14,7 +14,7 @@ enum RolloutCommand {
 
         let transport = context.makeTransport { line in context.console.trace(line) }
         defer { transport.shutdown() }
-        let governed = RetryingTransport.governed(transport, options: invocation.rollout, console: context.console)
+        let governed = RetryingTransport.governed(transport, options: invocation.rollout, console: context.console, policy: context.retryPolicy)
         let client = GitHubClient(transport: governed, base: base, credential: auth ?? token)
         let report = try await perform(RolloutPlan(
             command: "rollout", config: config, repositories: repositories, token: token, client: client,

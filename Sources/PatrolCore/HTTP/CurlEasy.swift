@@ -146,6 +146,9 @@ final class CurlEasy {
     // MARK: Set-up
 
     private func setMethodAndBody(_ request: HTTPRequest) throws(TransportError) {
+        // libcurl silently sends a request again when a reused connection dies before any answer, even
+        // after the server acted on it; a POST or PATCH must not be sent twice, so it gets a fresh connection.
+        if !request.method.isIdempotent { try setLong(CURLOPT_FRESH_CONNECT, 1) }
         switch request.method {
         case .get where request.body == nil:
             try setLong(CURLOPT_HTTPGET, 1)

@@ -28,7 +28,7 @@ public struct RetryingTransport: HTTPTransport {
     }
 
     /// Sends `request` up to `policy.maxAttempts` times; returns the last response with ``HTTPResponse/attempts`` set,
-    /// or rethrows the last ``TransportError``.
+    /// or rethrows the last ``TransportError`` with its ``TransportError/attempts`` set.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var attempt = 1
         while true {
@@ -42,7 +42,11 @@ public struct RetryingTransport: HTTPTransport {
                 }
             } catch {
                 await gate.abandoned(request)
-                guard let failure = error as? TransportError, policy.shouldRetry(request, error: failure, attempt: attempt) else { throw error }
+                guard var failure = error as? TransportError else { throw error }
+                guard policy.shouldRetry(request, error: failure, attempt: attempt) else {
+                    failure.attempts = attempt
+                    throw failure
+                }
             }
             attempt += 1
             try await sleep(policy.delay(beforeAttempt: attempt, random: random))

@@ -34,6 +34,8 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
     public let method: String
     /// The request's URL.
     public let url: String
+    /// Times the request was sent before this failure, retries included (set by ``RetryingTransport``).
+    public var attempts = 1
 
     public init(kind: Kind, curlCode: Int = 0, curlMessage: String = "", detail: String, method: String, url: String) {
         self.kind = kind

@@ -124,6 +124,9 @@ public struct Rollout: Sendable {
         } catch let error as GitHubError {
             attempts += error.attempts
             throw error
+        } catch let error as TransportError {
+            attempts += error.attempts
+            throw error
         } catch {
             attempts += 1
             throw error

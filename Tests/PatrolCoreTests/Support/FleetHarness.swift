@@ -18,8 +18,8 @@ final class FleetHarness: Sendable {
     var ledgerPath: String { folder + "/ledger.json" }
 
     /// Starts the simulator with the nine repositories and the platform repository, and writes the config.
-    init(latency: Duration = .zero, policy: String = "") throws {
-        simulator = GitHubSimulator(latency: latency, seed: 42)
+    init(latency: Duration = .zero, policy: String = "", seed: UInt64 = 42) throws {
+        simulator = GitHubSimulator(latency: latency, seed: seed)
         simulator.setTokenMarker(TestTokens.marker)
         apiURL = try simulator.start()
         for name in Self.fleet + ["\(Self.owner)/c3-platform"] { simulator.addRepository(name) }

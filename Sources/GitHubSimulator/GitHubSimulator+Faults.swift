@@ -1,0 +1,41 @@
+import Foundation
+
+extension GitHubSimulator {
+    /// Closes a random fraction `rate` (0...1) of later connections without answering: half before the request
+    /// is handled, half after it took effect; drawn from the simulator's seed. 0 turns it off.
+    public func setDropRate(_ rate: Double) {
+        state.withLock { $0.randomFaults.dropRate = min(1, max(0, rate)) }
+    }
+
+    /// Holds back a random fraction `rate` (0...1) of later answers by `delay`, after the request took effect
+    /// (a client with a shorter timeout sees a write it cannot confirm); drawn from the seed. 0 turns it off.
+    public func setSlowRate(_ rate: Double, delay: Duration) {
+        state.withLock { state in
+            state.randomFaults.slowRate = min(1, max(0, rate))
+            state.randomFaults.slowDelay = delay
+        }
+    }
+
+    /// The next `count` requests (whose path starts with `pathPrefix`, if given) take effect, then their
+    /// connection is closed without an answer: the client cannot tell whether they did.
+    public func loseNextAnswer(_ count: Int, matching pathPrefix: String? = nil) {
+        guard count > 0 else { return }
+        state.withLock { $0.randomFaults.queuedLosses.append(Fault(kind: .drop, remaining: count, pathPrefix: pathPrefix)) }
+    }
+
+    /// The random faults injected since start, by kind.
+    public var injectedFaults: InjectedFaults {
+        state.withLock { $0.randomFaults.injected }
+    }
+
+    /// Whether the answer to `requests[index]` was dropped after the request took effect or held back by
+    /// `setSlowRate`, so the client may never have seen it.
+    public func answerWasLost(_ index: Int) -> Bool {
+        state.withLock { $0.randomFaults.unseen.contains(index) }
+    }
+
+    /// Whether `requests[index]` took effect and then had its connection closed without an answer.
+    public func answerWasDropped(_ index: Int) -> Bool {
+        state.withLock { $0.randomFaults.droppedAfterEffect.contains(index) }
+    }
+}
