@@ -1,4 +1,5 @@
 # patrol — two commands set up a fresh Debian machine: `make demo` and `make test`.
+SHELL    := /bin/bash
 SWIFT    ?= swift
 PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
 # apt-get needs root; use sudo when we are not root and it exists.
@@ -39,11 +40,14 @@ test: build interop-deps
 	Tests/Hygiene/scan.sh $(HYGIENE)
 
 ## sanitize: every test under AddressSanitizer (leaks checked, toolchain leaks suppressed by
-## Tests/Sanitizers/lsan.supp), then under ThreadSanitizer; each in its own build folder
+## Tests/Sanitizers/lsan.supp; the one known Foundation overrun accepted by Tests/Sanitizers/check-asan.sh),
+## then under ThreadSanitizer; each in its own build folder
 sanitize: build interop-deps
-	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp:print_suppressions=0 \
-		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=address -Xswiftc -sanitize-recover=address --scratch-path .build-asan
+	set -o pipefail; ASAN_OPTIONS=halt_on_error=0 \
+		LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp:print_suppressions=0 \
+		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan 2>&1 | tee .build-asan/test.log
+	Tests/Sanitizers/check-asan.sh .build-asan/test.log
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	@echo "make: under ThreadSanitizer (about 10x slower) two timing-bound tests are skipped: CrashSafetyTests.secondWaits, RateLimitedRolloutTests.storm"
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip 'secondWaits|RateLimitedRolloutTests.storm'
