@@ -185,6 +185,10 @@ struct InvocationParser {
                                       needs: "the old token: --old-token-env NAME or --old-token-file PATH",
                                       command: command)
         }
+        if !rotate.revokeOld, let given = rotate.oldTokenEnvironmentVariable.map({ _ in "--old-token-env" }) ?? rotate.oldTokenFilePath.map({ _ in "--old-token-file" }) {
+            // The old token is read only to revoke it; silently ignoring it would leave the user thinking it was.
+            throw .missingRequirement(option: given, needs: "--revoke-old (the old token is only read to revoke it)", command: command)
+        }
         if let warn = invocation.expiry.warnDays, let critical = invocation.expiry.criticalDays, critical > warn {
             throw .invalidValue(option: "--critical-days", value: String(critical),
                                 expected: "at most --warn-days (\(warn))", command: command)

@@ -282,6 +282,9 @@ struct InvocationOptionTests {
         #expect(try parseError(["expiry", "--warn-days", "3", "--critical-days", "5"])
             == .invalidValue(option: "--critical-days", value: "5", expected: "at most --warn-days (3)", command: .expiry))
         #expect(try parse("rotate", "--revoke-old", "--old-token-file", "f").rotate.revokeOld)
+        // An old token without --revoke-old would be read for nothing: refused, not ignored.
+        #expect(try parseError(["rotate", "--old-token-env", "OLD"]).description.contains("--old-token-env needs --revoke-old"))
+        #expect(try parseError(["rotate", "--old-token-file", "f"]).description.contains("--old-token-file needs --revoke-old"))
     }
 }
 
