@@ -62,6 +62,7 @@ struct HelpTextTests {
                 var arguments = [command.rawValue, option.name]
                 if option.takesValue { arguments.append(Self.sampleValue(option.name)) }
                 if option.name == "--revoke-old" { arguments += ["--old-token-env", "OLD"] }
+                if option.name == "--old-token-env" || option.name == "--old-token-file" { arguments.append("--revoke-old") }
                 #expect(throws: Never.self, "\(arguments)") { try Invocation.parse(arguments) }
             }
         }
