@@ -8,7 +8,7 @@ import GitHubSimulator
 enum DemoCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let console = context.console
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
+        let config = try context.fleetConfig(invocation)
         let latency = invocation.demo.latencyMilliseconds
         let simulator = GitHubSimulator(latency: .milliseconds(latency))
         let apiURL = try simulator.start()
@@ -32,9 +32,8 @@ enum DemoCommand {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let ledger = try LedgerStore(path: folder + "/ledger.json", secret: config.secret, command: "patrol demo")
         let base = try APIBase(apiURL)
-        let transport = context.makeTransport { line in console.trace(line) }
+        let (client, transport) = context.connect(base, as: first)
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: RolloutOptions(), console: console), base: base, credential: first)
         let narrator = Narrator(console: console)
 
         console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "

@@ -3,8 +3,8 @@ import Foundation
 /// `patrol doctor`: the troubleshooting guide's checks, run for real with the token under test.
 enum DoctorCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
-        let base = try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL)
+        let config = try context.fleetConfig(invocation)
+        let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.doctor.repositories)
         let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token
         context.console.redact([token])
@@ -14,10 +14,9 @@ enum DoctorCommand {
         // Doctor only reads the ledger: no lock, no write.
         let ledger = try LedgerStore.load(path: config.ledgerPath, secret: config.secret)
 
-        let transport = context.makeTransport { line in context.console.trace(line) }
-        defer { transport.shutdown() }
         // Every check is about what the token under test may do, so it makes every request itself.
-        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: RolloutOptions(), console: context.console), base: base, credential: token)
+        let (client, transport) = context.connect(base, as: token)
+        defer { transport.shutdown() }
         let report = await perform(config: config, repositories: repositories, token: token, client: client,
                                    ledger: ledger, options: invocation.doctor, console: context.console)
         print(report, json: invocation.global.json, console: context.console)

@@ -6,7 +6,7 @@ enum ExpiryCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let options = invocation.expiry
         let format = try format(of: invocation)
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
+        let config = try context.fleetConfig(invocation)
         let thresholds = ExpiryThresholds(policy: config.policy, warnDays: options.warnDays, criticalDays: options.criticalDays)
         if thresholds.criticalDays > thresholds.warnDays {
             let option = options.criticalDays != nil ? "--critical-days" : "--warn-days"
@@ -25,14 +25,14 @@ enum ExpiryCommand {
         context.console.redact([token, auth].compactMap { $0 })
         if let token { _ = try TokenFormat.check(token) }
         let needsAPI = options.live || options.openIssue
-        let base = needsAPI ? try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL) : nil
+        let base = needsAPI ? try context.apiBase(invocation, config: config) : nil
         let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol expiry", console: context.console, environment: context.environment)
 
         // No transport at all for a plain ledger check: it sends nothing.
         let transport = needsAPI || webhook != nil
             ? context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) } : nil
         defer { transport?.shutdown() }
-        let retrying = transport.map { RetryingTransport.governed($0, options: RolloutOptions(), console: context.console) }
+        let retrying = transport.map { RetryingTransport.governed($0, options: RolloutOptions(), console: context.console, policy: context.retryPolicy) }
         let client = retrying.flatMap { retrying in
             base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
         }

@@ -3,19 +3,14 @@ import Foundation
 /// `patrol rollout`: preflight, then seal, upload and verify for every repository of the fleet.
 enum RolloutCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
-        let base = try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL)
+        let config = try context.fleetConfig(invocation)
+        let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
-        let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token
-        let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
-        context.console.redact([token] + (auth.map { [$0] } ?? []))
-        _ = try TokenFormat.check(token)
+        let (token, auth) = try context.tokens(invocation)
         let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
 
-        let transport = context.makeTransport { line in context.console.trace(line) }
+        let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
-        let governed = RetryingTransport.governed(transport, options: invocation.rollout, console: context.console, policy: context.retryPolicy)
-        let client = GitHubClient(transport: governed, base: base, credential: auth ?? token)
         let report = try await perform(RolloutPlan(
             command: "rollout", config: config, repositories: repositories, token: token, client: client,
             ledger: ledger, options: invocation.rollout), console: context.console)

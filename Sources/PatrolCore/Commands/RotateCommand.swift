@@ -5,8 +5,8 @@ import Foundation
 enum RotateCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let console = context.console
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
-        let base = try APIBase.resolve(flag: invocation.global.apiURL, environment: context.environment, config: config.apiURL)
+        let config = try context.fleetConfig(invocation)
+        let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
         let options = invocation.rotate
         if options.revokeOld, !(base.isGitHubDotCom || base.isLoopback) { throw RotateError.revokeNotAvailable(apiURL: base.url) }
@@ -34,9 +34,8 @@ enum RotateCommand {
         _ = try TokenFormat.check(token)
         let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
 
-        let transport = context.makeTransport { line in console.trace(line) }
+        let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport.governed(transport, options: invocation.rollout, console: console), base: base, credential: auth ?? token)
         let report = try await perform(RotatePlan(
             rollout: .init(command: "rotate", config: config, repositories: repositories, token: token, client: client,
                            ledger: ledger, options: invocation.rollout),

@@ -6,7 +6,7 @@ import GitHubSimulator
 enum SimulatorCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let options = invocation.simulator
-        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment))
+        let config = try context.fleetConfig(invocation)
         let simulator = GitHubSimulator(latency: .milliseconds(options.latencyMilliseconds), seed: options.seed ?? UInt64.random(in: 0...UInt64.max))
         // Tests set this so that the tokens they receive carry a marker their leak scan finds.
         if let marker = context.environment["PATROL_SIMULATOR_TOKEN_MARKER"] { simulator.setTokenMarker(marker) }
