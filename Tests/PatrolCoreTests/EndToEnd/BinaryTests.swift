@@ -66,7 +66,7 @@ struct BinaryTests {
             .write(toFile: config, atomically: true, encoding: .utf8)
 
         let server = try PatrolBinary.start(["simulator", "--config", config], readsOutput: true)
-        defer { if server.process.isRunning { server.process.terminate() } }
+        defer { server.stop(SIGKILL) }
         // The first two lines on stdout: GITHUB_API_URL=… and PAT_TOKEN=….
         var printed = ""
         while printed.components(separatedBy: "\n").count < 3 {
@@ -91,8 +91,28 @@ struct BinaryTests {
         let ledger = try String(contentsOfFile: folder + "/ledger.json", encoding: .utf8)
         #expect(!ledger.contains(token))
 
-        server.process.terminate()
-        server.process.waitUntilExit()
+        #expect(server.stop(SIGTERM), "patrol simulator did not stop within 10 s of SIGTERM")
         #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test("patrol simulator stops cleanly on a signal sent the moment its first line appears", arguments: [SIGTERM, SIGINT])
+    func simulatorStopsOnAnEarlySignal(signal: Int32) throws {
+        let folder = NSTemporaryDirectory() + "patrol-e2e-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let config = folder + "/fleet.json"
+        try #"{"owner": "garrick0", "secret": "PAT_TOKEN", "repositories": {"libraries": ["c3-shared"], "applications": []}}"#
+            .write(toFile: config, atomically: true, encoding: .utf8)
+        // A signal that came before the handler was armed used to be ignored, and the simulator served on forever
+        // (1 start in 20 here). Ten starts, each signalled at once, must each end with exit 0 and say so.
+        for start in 1...10 {
+            let server = try PatrolBinary.start(["simulator", "--config", config], readsOutput: true)
+            try #require(!server.stdout.fileHandleForReading.availableData.isEmpty, "the simulator ended early")
+            let stopped = server.stop(signal)
+            #expect(stopped, "start \(start): patrol simulator did not stop within 10 s of signal \(signal)")
+            #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "start \(start)")
+            let stderr = String(decoding: server.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(stderr.hasSuffix("stopped\n"), "start \(start): \(stderr)")
+        }
     }
 }

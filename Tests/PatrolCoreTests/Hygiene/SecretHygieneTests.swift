@@ -76,7 +76,7 @@ struct SecretHygieneTests {
             .write(toFile: config, atomically: true, encoding: .utf8)
         // Its stdout holds the simulator's token on purpose, so it is read here and never recorded.
         let server = try PatrolBinary.start(["simulator", "--config", config], readsOutput: true)
-        defer { if server.process.isRunning { server.process.terminate(); server.process.waitUntilExit() } }
+        defer { server.stop() }
         // The first line comes after patrol's start-up, which sets the limit.
         let first = server.stdout.fileHandleForReading.availableData
         try #require(!first.isEmpty, "the simulator ended early")

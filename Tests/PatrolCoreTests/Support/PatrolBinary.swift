@@ -39,6 +39,20 @@ enum PatrolBinary {
     struct Running {
         let process: Process
         let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+
+        /// Sends `signal` and waits up to `seconds` for the process to end; kills it after that, so a test never
+        /// hangs on a process that missed the signal. `true` when it ended within the time of its own accord.
+        @discardableResult
+        func stop(_ signal: Int32 = SIGTERM, within seconds: Double = 10) -> Bool {
+            guard process.isRunning else { return true }
+            kill(process.processIdentifier, signal)
+            let deadline = Date().addingTimeInterval(seconds)
+            while process.isRunning, Date() < deadline { usleep(10_000) }
+            let ended = !process.isRunning
+            if !ended { kill(process.processIdentifier, SIGKILL) }
+            process.waitUntilExit()
+            return ended
+        }
     }
 
     /// A command line that would put a token where every user of the machine can read it (`/proc/<pid>/cmdline`).
