@@ -30,13 +30,16 @@ interop-deps:
 
 # Where `make test` keeps every transcript and test folder for the leak scan (fresh on each run).
 HYGIENE  := $(CURDIR)/.build/hygiene
+# A test run still going after this many seconds has hung: Tests/Watchdog/deadline.sh prints every stack, then
+# ends it (the suite takes 2-3 minutes on 2 cores, under AddressSanitizer about twice that).
+DEADLINE ?= 900
 
 ## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl interoperability), with
 ## marker tokens; then scan every transcript and file the tests left for the marker (Tests/Hygiene/scan.sh)
 test: build interop-deps
 	$(SWIFT) build --build-tests
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
-	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts $(SWIFT) test --skip-build
+	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build
 	Tests/Hygiene/scan.sh $(HYGIENE)
 
 ## sanitize: every test under AddressSanitizer, then under ThreadSanitizer, each in its own build folder
@@ -50,7 +53,7 @@ sanitize-address: build interop-deps
 	$(SWIFT) build --build-tests --sanitize=address -Xswiftc -sanitize-recover=address --scratch-path .build-asan
 	set -o pipefail; ASAN_OPTIONS=halt_on_error=0 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp:print_suppressions=0 \
-		$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip 'RateLimitedRolloutTests.storm' \
+		Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 2)) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip 'RateLimitedRolloutTests.storm' \
 		2>&1 | tee .build-asan/test.log
 	Tests/Sanitizers/check-asan.sh .build-asan/test.log
 
@@ -58,7 +61,7 @@ sanitize-address: build interop-deps
 sanitize-thread: build interop-deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	@echo "make: under ThreadSanitizer (about 10x slower) two timing-bound tests are skipped: CrashSafetyTests.secondWaits, RateLimitedRolloutTests.storm"
-	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip 'secondWaits|RateLimitedRolloutTests.storm'
+	Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 10)) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip 'secondWaits|RateLimitedRolloutTests.storm'
 
 ## bench: the benchmark of spec §8 (release build): patrol rollout against the simulator at 9, 100 and 1,000
 ## repositories, beside a gh-like loop; BENCH_ARGS=--json for JSON, BENCH_ARGS="--only 9,100" for a subset
