@@ -60,43 +60,11 @@ public enum TokenExpiry: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// A Gregorian calendar in UTC with the POSIX locale, so the user's settings change no date.
-    static let gregorianUTC: Calendar = {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.locale = Locale(identifier: "en_US_POSIX")
-        calendar.timeZone = TimeZone(secondsFromGMT: 0)!
-        return calendar
-    }()
-
     /// Parses `2023-01-31 23:00:00 UTC` or `2023-04-26 20:23:26 +0200` (also `+02:00`, `GMT`, `Z`).
     static func date(from value: String) -> Date? {
-        let fields = value.split(separator: " ", omittingEmptySubsequences: false)
-        guard fields.count == 3 else { return nil }
-        let day = fields[0].split(separator: "-", omittingEmptySubsequences: false)
-        let time = fields[1].split(separator: ":", omittingEmptySubsequences: false)
-        guard day.count == 3, time.count == 3,
-              let year = number(day[0], digits: 4), let month = number(day[1], digits: 2), let dayOfMonth = number(day[2], digits: 2),
-              let hour = number(time[0], digits: 2), let minute = number(time[1], digits: 2), let second = number(time[2], digits: 2),
-              hour < 24, minute < 60, second < 60,
-              let offset = offsetSeconds(fields[2]) else { return nil }
-        let components = DateComponents(calendar: gregorianUTC, year: year, month: month, day: dayOfMonth, hour: hour, minute: minute, second: second)
-        guard components.isValidDate, let local = gregorianUTC.date(from: components) else { return nil }
-        return local.addingTimeInterval(TimeInterval(-offset))
-    }
-
-    private static func number(_ text: Substring, digits: Int) -> Int? {
-        guard text.count == digits, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        return Int(text)
-    }
-
-    /// Seconds east of UTC for `UTC`, `GMT`, `Z`, `+0200`, `-0530` or `+02:00`.
-    private static func offsetSeconds(_ zone: Substring) -> Int? {
-        if ["UTC", "GMT", "Z"].contains(zone) { return 0 }
-        guard let sign = zone.first, sign == "+" || sign == "-" else { return nil }
-        let digits = zone.dropFirst().filter { $0 != ":" }
-        guard digits.count == 4, zone.dropFirst().count == 4 || zone.dropFirst().dropFirst(2).first == ":",
-              let hours = number(digits.prefix(2), digits: 2), let minutes = number(digits.suffix(2), digits: 2),
-              hours <= 14, minutes < 60 else { return nil }
-        return (sign == "-" ? -1 : 1) * (hours * 3600 + minutes * 60)
+        var reader = DateText(value)
+        guard let seconds = reader.dateAndTime(separator: " "), reader.skip(" "), let offset = reader.offset(), reader.atEnd
+        else { return nil }
+        return Date(timeIntervalSince1970: TimeInterval(seconds - offset))
     }
 }
