@@ -5,7 +5,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup build demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps clean
+.PHONY: setup build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps clean
 
 ## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
 setup:
@@ -63,10 +63,15 @@ sanitize-thread: build interop-deps
 	@echo "make: under ThreadSanitizer (about 10x slower) two timing-bound tests are skipped: CrashSafetyTests.secondWaits, RateLimitedRolloutTests.storm"
 	Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 10)) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip 'secondWaits|RateLimitedRolloutTests.storm'
 
-## bench: the benchmark of spec §8 (release build): patrol rollout against the simulator at 9, 100 and 1,000
+## release: the binary to install, .build/release/patrol: optimised, with the Swift runtime and Foundation linked in,
+## so it runs on a machine that has libcurl and libsodium but no Swift (and starts faster, in less memory)
+release: setup
+	$(SWIFT) build -c release --static-swift-stdlib --product patrol
+
+## bench: the benchmark of spec §8 (the release build): patrol rollout against the simulator at 9, 100 and 1,000
 ## repositories, beside a gh-like loop; BENCH_ARGS=--json for JSON, BENCH_ARGS="--only 9,100" for a subset
 bench: setup
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 	$(SWIFT) run -c release --skip-build patrol-bench $(BENCH_ARGS)
 
 ## fuzz: libFuzzer (swiftc -sanitize=fuzzer,address) on the config, workflow, token and header readers, a fixed number
