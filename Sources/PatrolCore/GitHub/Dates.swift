@@ -12,7 +12,8 @@ public enum ISO8601 {
         guard let seconds = reader.dateAndTime(separator: "T") else { return nil }
         var fraction = 0.0
         if reader.skip(".") {
-            guard let digits = reader.digits(), !digits.isEmpty, digits.count <= 9 else { return nil }
+            let digits = reader.digits()
+            guard !digits.isEmpty, digits.count <= 9 else { return nil }
             fraction = Double(Int(digits)!) / pow(10, Double(digits.count))
         }
         guard let offset = reader.offset(), reader.atEnd else { return nil }
@@ -134,7 +135,7 @@ struct DateText {
     }
 
     /// The ASCII digits from here on (possibly none).
-    mutating func digits() -> String? {
+    mutating func digits() -> String {
         let start = index
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
         return String(decoding: bytes[start..<index], as: UTF8.self)
