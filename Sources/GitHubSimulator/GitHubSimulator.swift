@@ -144,6 +144,12 @@ public final class GitHubSimulator: Sendable {
         state.withLock { $0.repositories[fullName.lowercased()]?.rotateAfterNextKeyFetch = true }
     }
 
+    /// Answers each of the repository's next `count` public-key fetches, then rotates the key: every upload
+    /// sealed for a fetched key is refused (422) until the fetches run out — a key rotated again and again.
+    public func rotatePublicKeyAfterFetches(of fullName: String, count: Int) {
+        state.withLock { $0.repositories[fullName.lowercased()]?.rotationsAfterKeyFetches = max(0, count) }
+    }
+
     /// Answers the repository's next secret upload with 201/204 but keeps nothing: a lost write, which
     /// only reading the secret back can reveal.
     public func loseNextWrite(to fullName: String) {

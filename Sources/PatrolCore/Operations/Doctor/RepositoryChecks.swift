@@ -29,7 +29,7 @@ extension DoctorRun {
             return nil
         }
 
-        let manages = kind == .fineGrained ? await probeSecrets(repository) : classicAdmin(info, repository, login: login)
+        let manages = kind == .fineGrained ? await probeSecrets(repository) : classicWrite(info, repository, login: login)
         guard manages else {
             book.skip(secretChecks, repository, because: "repo.access failed", fix: "fix repo.access first")
             return info
@@ -38,14 +38,16 @@ extension DoctorRun {
         return info
     }
 
-    private func classicAdmin(_ info: RepositoryInfo, _ repository: RepositoryName, login: String) -> Bool {
-        if info.admin {
-            book.pass(CheckID.repoAccess, repository, "\(login) administers it, so the token may manage its Actions secrets")
+    /// Classic tokens: GitHub lets any collaborator with write (push) or admin access manage a repository's
+    /// secrets (admin is not required); read-only may not.
+    private func classicWrite(_ info: RepositoryInfo, _ repository: RepositoryName, login: String) -> Bool {
+        if info.admin || info.push {
+            book.pass(CheckID.repoAccess, repository, "\(login) \(info.admin ? "administers" : "may push to") it, so the token may manage its Actions secrets")
             return true
         }
         book.fail(CheckID.repoAccess, repository,
-                  "\(login) may \(info.push ? "push to" : "only read") it but not administer it; managing Actions secrets needs admin",
-                  fix: "have an owner of \(repository.fullName) make \(login) an admin (Settings → Collaborators and teams), or use a token of an account that is")
+                  "\(login) may only read it; managing Actions secrets needs write (push) access",
+                  fix: "give the token's account write access: have an owner of \(repository.fullName) give \(login) the Write role (Settings → Collaborators and teams), or use a token of an account that has it")
         return false
     }
 
