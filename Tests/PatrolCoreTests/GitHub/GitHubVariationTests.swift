@@ -159,4 +159,19 @@ struct GitHubVariationTests {
         #expect(try await send(.get, "").status == 200)
         #expect(try await send(.get, "/issues").status == 200)
     }
+
+    @Test("doctor: a rate limit that outlasts the retries is not repo.access's failure; ratelimit fails and says so")
+    func doctorRateLimitIsNotAccess() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        try await fleet.rolledOut(token)
+        StatusRobustnessTests.rateLimited(fleet, path: "/repos/garrick0/c3-web", times: 100)
+        let report = try await fleet.doctor(token)
+        let web = try fleet.repository("c3-web")
+        #expect(report.check("repo.access", web)?.status == .skip)
+        #expect(report.check("repo.access", web)?.detail.contains("rate limit") == true)
+        #expect(report.check("ratelimit")?.status == .fail)
+        #expect(report.ids(.fail) == ["ratelimit"])
+        #expect(report.checks.filter { $0.id == "repo.access" && $0.status == .pass }.count == 8)
+    }
 }

@@ -22,6 +22,13 @@ extension DoctorRun {
                         : "check the name in \(config.path), and that \(login) has access to \(repository.fullName) (its Settings → Collaborators and teams)")
             book.skip(secretChecks + [CheckID.dispatchTarget], repository, because: "repo.access failed", fix: "fix repo.access first")
             return nil
+        case .failure(let error as GitHubError) where error.isRateLimited:
+            // A rate limit is never an access verdict (spec §4): the checks are not run, and `ratelimit` says why.
+            noteRateLimited(error)
+            book.skip(CheckID.perRepository + [CheckID.dispatchTarget], repository,
+                      because: "GitHub's rate limit outlasted \(error.attempts) attempts (not an access verdict)",
+                      fix: "fix ratelimit first")
+            return nil
         case .failure(let error):
             if lockout.error != nil { return nil }
             book.fail(CheckID.repoAccess, repository, Self.describe(error), fix: Self.fix(for: error))

@@ -127,6 +127,12 @@ extension DoctorRun {
         }
     }
 
+    /// A rate-limit answer that outlasted the retries: `ratelimit` fails with it, whatever it said before.
+    func noteRateLimited(_ error: GitHubError) {
+        book.fail(CheckID.rateLimit, "GitHub kept refusing requests for its rate limit (\(error.request) answered \(error.status) \(error.attempts) times)",
+                  fix: "wait for the limit to reset (it is per account, shared by all its tokens), then run `patrol doctor` again")
+    }
+
     /// A 403 with `X-GitHub-SSO` on any repository → the token needs SAML SSO authorization.
     func checkSSO() {
         guard lockout.error == nil else { return }
