@@ -125,6 +125,7 @@ struct GitHubVariationTests {
         }
         let scopes = try #require(report.check("token.scopes"))
         #expect(scopes.detail.contains("actions=read on garrick0/c3-platform"), "\(scopes.detail)")
+        #expect(scopes.fix?.contains("Actions: Read (doctor's workflow state and runs)") == true)
     }
 
     @Test("the simulator checks fine-grained permissions per area with GitHub's header and message, before the body")

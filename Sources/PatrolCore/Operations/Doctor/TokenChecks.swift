@@ -72,9 +72,15 @@ extension DoctorRun {
         } else {
             book.fail(CheckID.tokenScopes, "fine-grained token lacks: " + missing.joined(separator: "; ")
                         + " (every job's permissions: docs/getting-started.md)",
-                      fix: "edit the token at https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/personal-access-tokens and grant those repository permissions")
+                      fix: "edit the token at https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/personal-access-tokens and grant those repository permissions; "
+                        + "patrol needs, on the fleet and the platform repository: \(Self.fineGrainedPermissionList)")
         }
     }
+
+    /// What each job needs of a fine-grained token (spec §5.3), as GitHub's settings page names the permissions.
+    static let fineGrainedPermissionList = "Metadata: Read (always), Secrets: Read and write (rollout, rotate, status), "
+        + "Actions: Read (doctor's workflow state and runs), Contents: Read (doctor's workflow files) and Read and write "
+        + "(--send-test-event and the fleet's dispatches), Issues: Read and write (expiry --open-issue)"
 
     /// Days left against the policy; "no expiration" warns (the guide: don't set it).
     func checkExpiry(user: AuthenticatedUser) {
