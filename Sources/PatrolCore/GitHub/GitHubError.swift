@@ -47,7 +47,8 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
         self.init(request: request, status: response.status, message: message,
                   requestID: response.headers["x-github-request-id"],
                   acceptedPermissions: response.headers["x-accepted-github-permissions"], ssoURL: sso, attempts: response.attempts,
-                  rateLimited: RateLimitSignal(response, now: Date().timeIntervalSince1970)?.refused == true)
+                  // Whether it was refused does not depend on the clock (only the wait does), so no time is read here.
+                  rateLimited: RateLimitSignal(response, now: 0)?.refused == true)
     }
 
     /// True for 401: the token is invalid, expired or revoked. The run must stop: GitHub locks out an

@@ -23,11 +23,7 @@ extension DoctorRun {
             book.skip(secretChecks + [CheckID.dispatchTarget], repository, because: "repo.access failed", fix: "fix repo.access first")
             return nil
         case .failure(let error as GitHubError) where error.isRateLimited:
-            // A rate limit is never an access verdict (spec §4): the checks are not run, and `ratelimit` says why.
-            noteRateLimited(error)
-            book.skip(CheckID.perRepository + [CheckID.dispatchTarget], repository,
-                      because: "GitHub's rate limit outlasted \(error.attempts) attempts (not an access verdict)",
-                      fix: "fix ratelimit first")
+            skipForRateLimit(error, repository, also: [CheckID.dispatchTarget])
             return nil
         case .failure(let error):
             if lockout.error != nil { return nil }
@@ -63,6 +59,10 @@ extension DoctorRun {
     private func probeSecrets(_ repository: RepositoryName) async -> Bool {
         let permissionsPage = webHostPage("/settings/personal-access-tokens")
         guard let read = await lockout.call({ try await client.publicKey(of: repository) }) else { return false }
+        if case .failure(let error as GitHubError) = read, error.isRateLimited {
+            skipForRateLimit(error, repository)
+            return false
+        }
         if case .failure(let error) = read {
             let wanted = (error as? GitHubError)?.acceptedPermissions ?? "secrets=read"
             notes.state.withLock { $0.missingPermissions.append("\(wanted) on \(repository.fullName)") }
@@ -82,10 +82,21 @@ extension DoctorRun {
             book.fail(CheckID.repoAccess, repository, "Secrets: read only — a test write answered 403 (GitHub asks for secrets=write)",
                       fix: "give the token Secrets: Read and write on \(repository.fullName) at \(permissionsPage)")
             return false
+        case .failure(let error as GitHubError) where error.isRateLimited:
+            skipForRateLimit(error, repository)
+            return false
         case .failure(let error):
             book.fail(CheckID.repoAccess, repository, "the write probe failed: \(Self.describe(error))", fix: Self.fix(for: error))
             return false
         }
+    }
+
+    /// A rate limit is never an access verdict (spec §4): the repository's checks are skipped, and `ratelimit` fails
+    /// saying why.
+    private func skipForRateLimit(_ error: GitHubError, _ repository: RepositoryName, also more: [String] = []) {
+        noteRateLimited(error)
+        book.skip(CheckID.perRepository + more, repository,
+                  because: "GitHub's rate limit outlasted \(error.attempts) attempts (not an access verdict)", fix: "fix ratelimit first")
     }
 
     /// `secret.present` (guide: "Verify PAT_TOKEN is set in repo secrets") and `secret.current` against the ledger.
