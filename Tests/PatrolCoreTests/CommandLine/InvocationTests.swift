@@ -109,14 +109,24 @@ struct InvocationOptionTests {
         #expect(try parse("demo", "--verbose").global.verbose)
     }
 
-    @Test("token options, all recorded; which wins is decided later (first match per §3.1)")
+    @Test("token options are recorded; the source is resolved later (§3.1)")
     func token() throws {
-        let invocation = try parse("doctor", "--token-stdin", "--token-env", "NEW_PAT", "--token-file=/run/pat",
-                                   "--auth-env", "GH_TOKEN")
-        #expect(invocation.token.fromStandardInput)
+        let invocation = try parse("doctor", "--token-env", "NEW_PAT", "--auth-env", "GH_TOKEN")
         #expect(invocation.token.environmentVariable == "NEW_PAT")
-        #expect(invocation.token.filePath == "/run/pat")
         #expect(invocation.token.authEnvironmentVariable == "GH_TOKEN")
+        #expect(try parse("doctor", "--token-stdin").token.fromStandardInput)
+        #expect(try parse("doctor", "--token-file=/run/pat").token.filePath == "/run/pat")
+    }
+
+    @Test("two explicit token sources are a usage error naming both", arguments: [
+        (["--token-stdin", "--token-env", "NEW_PAT"], "--token-stdin", "--token-env"),
+        (["--token-env", "NEW_PAT", "--token-file", "/run/pat"], "--token-env", "--token-file"),
+        (["--token-file", "/run/pat", "--token-stdin"], "--token-stdin", "--token-file"),
+    ])
+    func twoTokenSources(options: [String], first: String, second: String) {
+        #expect(throws: UsageError.conflictingOptions(first, second, command: .rollout)) {
+            try Invocation.parse(["rollout"] + options)
+        }
     }
 
     @Test("rollout options")
