@@ -144,12 +144,23 @@ struct InvocationOptionTests {
     @Test("rotate takes rollout's options and its own")
     func rotate() throws {
         let invocation = try parse("rotate", "--repos=c3-web", "--concurrency", "2", "--force", "--revoke-old",
-                                   "--old-token-env", "OLD_PAT", "--old-token-file", "/run/old")
+                                   "--old-token-env", "OLD_PAT", "--allow-expiring")
         #expect(invocation.rollout.repositories == ["c3-web"])
         #expect(invocation.rollout.concurrency == 2)
+        #expect(invocation.rollout.allowExpiring)
         #expect(invocation.rotate.force && invocation.rotate.revokeOld)
         #expect(invocation.rotate.oldTokenEnvironmentVariable == "OLD_PAT")
-        #expect(invocation.rotate.oldTokenFilePath == "/run/old")
+        #expect(try parse("rotate", "--revoke-old", "--old-token-file", "/run/old").rotate.oldTokenFilePath == "/run/old")
+        // The old token too comes from exactly one source.
+        #expect(throws: UsageError.conflictingOptions("--old-token-env", "--old-token-file", command: .rotate)) {
+            try Invocation.parse(["rotate", "--revoke-old", "--old-token-env", "OLD_PAT", "--old-token-file", "/run/old"])
+        }
+    }
+
+    @Test("--ledger PATH is a global option")
+    func ledger() throws {
+        #expect(try parse("expiry", "--ledger", "/srv/patrol/ledger.json").global.ledgerPath == "/srv/patrol/ledger.json")
+        #expect(try parse("status").global.ledgerPath == nil)
     }
 
     @Test("expiry options")
