@@ -58,6 +58,54 @@ struct LedgerPlaceBinaryTests {
         }
     }
 
+    /// True when this machine lets a test mount a folder read-only in a mount namespace of its own (root in a
+    /// container usually may): the only way to make a folder read-only for root, whom a folder's mode does not stop.
+    static let canMountReadOnly: Bool = {
+        let folder = NSTemporaryDirectory() + "patrol-ro-probe-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        return (try? readOnly(folder, ["/bin/sh", "-c", "! touch \"$0/probe\" 2>/dev/null", folder]).code) == 0
+    }()
+
+    /// Runs `command` with `folder` mounted read-only (a private mount namespace through `unshare -m`).
+    static func readOnly(_ folder: String, _ command: [String], environment: [String: String] = [:]) throws -> PatrolBinary.Result {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        let script = "mount --bind \"$0\" \"$0\" && mount -o remount,ro,bind \"$0\" && exec \"$@\""
+        process.arguments = ["-m", "/bin/sh", "-c", script, folder] + command
+        process.currentDirectoryURL = URL(fileURLWithPath: PatrolBinary.packageRoot)
+        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]
+            .merging(environment) { $1 }
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return PatrolBinary.Result(code: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
+                                   stderr: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test("in a folder mounted read-only: expiry, rollout --dry-run, status and doctor answer; nothing says read-only",
+          .enabled(if: canMountReadOnly, "needs unshare -m and mount (root in a mount namespace)"))
+    func readOnlyMount() throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        #expect(try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token]).code == 0)
+        try FileManager.default.removeItem(atPath: fleet.ledgerPath + ".lock")
+        let runs: [(arguments: [String], code: Int32)] = [
+            (["expiry"], 0), (["rollout", "--dry-run"], 0), (["status"], 0), (["doctor"], 1),
+        ]
+        for (arguments, code) in runs {
+            let run = try Self.readOnly(fleet.folder, [PatrolBinary.path] + arguments + ["--config", fleet.configPath],
+                                        environment: ["PAT_TOKEN": token])
+            #expect(run.code == code, "\(arguments): \(run.stderr)")
+            #expect(!run.stderr.contains("Read-only file system"), "\(arguments): \(run.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: fleet.ledgerPath + ".lock"))
+    }
+
     @Test("while another run holds the lock: expiry answers, expiry --live answers and records nothing (and says so), status and doctor run")
     func whileLocked() throws {
         let fleet = try FleetHarness()
