@@ -1,15 +1,15 @@
 # patrol — two commands set up a fresh Debian machine: `make demo` and `make test`.
 SHELL    := /bin/bash
 SWIFT    ?= swift
-PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
+PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev libssl-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .PHONY: setup build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps workflows clean
 
-## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
+## setup: install libcurl's, libsodium's and libcrypto's (libssl-dev) -dev packages, only when pkg-config cannot find them
 setup:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libsodium; then \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libsodium libcrypto; then \
 		echo "make: installing $(PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \

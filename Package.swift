@@ -3,8 +3,8 @@ import PackageDescription
 
 /// patrol: one GitHub token kept as an Actions secret across a fleet of repositories.
 ///
-/// No package dependencies: outside code is libcurl and libsodium from Debian,
-/// reached through the two system-library targets below.
+/// No package dependencies: outside code is libcurl, libsodium and (for GitHub App JWTs only) libcrypto
+/// from Debian, reached through the system-library targets below.
 let package = Package(
     name: "patrol",
     products: [
@@ -24,17 +24,23 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // OpenSSL's libcrypto, for one thing only: RS256 signatures of GitHub App JWTs (spec §10).
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         // A GitHub REST simulator on loopback sockets that opens every sealed box it receives.
         // It shares no code with PatrolCore so that it checks patrol rather than agreeing with it.
         .target(
             name: "GitHubSimulator",
-            dependencies: ["CSodium"],
+            dependencies: ["CSodium", "CCrypto"],
             swiftSettings: strict
         ),
         // All of patrol's logic.
         .target(
             name: "PatrolCore",
-            dependencies: ["CCurl", "CSodium", "GitHubSimulator"],
+            dependencies: ["CCurl", "CSodium", "CCrypto", "GitHubSimulator"],
             swiftSettings: strict
         ),
         .executableTarget(
