@@ -69,6 +69,10 @@ extension ExitCode {
             return .usage
         case let preflight as PreflightError where preflight.isCredentialProblem:
             return .critical
+        case is AppKeyError:
+            return .usage
+        case let app as AppCallerError:
+            return app.isCredentialProblem ? .critical : app.isInputError ? .usage : .failure
         default:
             return .failure
         }

@@ -5,6 +5,7 @@ import Foundation
 enum AppRoutes {
     static let routes: [Route] = [
         Route("GET", "/app", counted: "GET app", requiresAuthentication: false, handle: app),
+        Route("GET", "/app/installations/{id}", counted: "GET installation", requiresAuthentication: false, handle: installationByID),
         Route("GET", "/orgs/{org}/installation", counted: "GET installation", requiresAuthentication: false, handle: organizationInstallation),
         Route("GET", "/users/{user}/installation", counted: "GET installation", requiresAuthentication: false, handle: userInstallation),
         Route("GET", "/repos/{owner}/{repo}/installation", counted: "GET installation", requiresAuthentication: false, handle: repositoryInstallation),
@@ -27,6 +28,10 @@ enum AppRoutes {
             "permissions": app.permissions, "events": [String](),
             "html_url": "https://github.com/apps/\(app.slug)",
         ])
+    }
+
+    static func installationByID(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
+        installation(state, context) { String($0.id) == context.parameter("id") }
     }
 
     static func organizationInstallation(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {

@@ -237,6 +237,8 @@ private struct OptionValues {
         case "--token-env": invocation.token.environmentVariable = try variableName()
         case "--token-file": invocation.token.filePath = try nonEmpty("a file path")
         case "--auth-env": invocation.token.authEnvironmentVariable = try variableName()
+        case "--app-id": invocation.token.appID = try nonEmpty("the App's numeric id")
+        case "--app-key-file": invocation.token.appKeyFile = try nonEmpty("a file path")
         case "--repos":
             let names = try list()
             switch command {

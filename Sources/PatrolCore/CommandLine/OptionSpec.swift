@@ -67,6 +67,10 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                 OptionSpec("--token-file", value: "PATH", "read the token from a file readable only by you (mode 600)"),
                 OptionSpec("--auth-env", value: "NAME", "call the API with the credential in variable NAME, e.g. GH_TOKEN",
                            default: "the token itself"),
+                OptionSpec("--app-id", value: "ID", "call the API as this GitHub App (docs/github-app.md)",
+                           default: "$PATROL_APP_ID, else the config's app.id"),
+                OptionSpec("--app-key-file", value: "PATH", "the App's private key, PEM, readable only by you (mode 600)",
+                           default: "the config's app.privateKeyFile, else $PATROL_APP_PRIVATE_KEY"),
             ]
         case .rollout:
             [

@@ -32,11 +32,11 @@ public struct Context: Sendable {
 }
 
 extension Context {
-    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` always, and the
+    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` and `PATROL_APP_PRIVATE_KEY` always, and the
     /// variables named by `--token-env`, `--auth-env` and `--old-token-env`. Their values are read only through
     /// ``TokenInputs`` (getenv, straight into guarded memory), never kept in ``environment`` (spec §5.5).
     public static func credentialVariables(_ invocation: Invocation?) -> Set<String> {
-        var names: Set<String> = [TokenSource.patTokenVariable]
+        var names: Set<String> = [TokenSource.patTokenVariable, AppKeySource.variable]
         if let invocation {
             for name in [invocation.token.environmentVariable, invocation.token.authEnvironmentVariable,
                          invocation.rotate.oldTokenEnvironmentVariable].compactMap({ $0 }) {
@@ -111,11 +111,15 @@ extension Context {
 
     /// A transport for this run (the caller shuts it down) and a client over it that retries with
     /// `retryPolicy` and paces requests through the rate-limit governor set from `options`.
-    func connect(_ base: APIBase, as credential: Token, options: RolloutOptions = RolloutOptions()) -> (client: GitHubClient, transport: any ClosableTransport) {
+    /// With `appSession`, requests made with its stand-in credential carry the App's installation token (`App/`).
+    func connect(_ base: APIBase, as credential: Token, options: RolloutOptions = RolloutOptions(),
+                 appSession: AppSession? = nil) -> (client: GitHubClient, transport: any ClosableTransport) {
         let console = self.console
         let transport = makeTransport { line in console.trace(line) }
         let governed = RetryingTransport.governed(transport, options: options, console: console, policy: retryPolicy)
-        return (GitHubClient(transport: governed, base: base, credential: credential), transport)
+        guard let appSession else { return (GitHubClient(transport: governed, base: base, credential: credential), transport) }
+        appSession.attach(governed, base: base)
+        return (GitHubClient(transport: AppAuthTransport(inner: governed, session: appSession), base: base, credential: appSession.standIn), transport)
     }
 }
 
@@ -123,8 +127,10 @@ extension FleetConfig {
     /// This config with its ledger at `path`; itself when `path` is nil.
     func withLedger(at path: String?) -> FleetConfig {
         guard let path else { return self }
-        return FleetConfig(path: self.path, owner: owner, secret: secret, libraries: libraries, applications: applications,
-                           platform: platform, workflows: workflows, policy: policy, tokenDescription: tokenDescription,
-                           apiURL: apiURL, ledgerPath: path)
+        var config = FleetConfig(path: self.path, owner: owner, secret: secret, libraries: libraries, applications: applications,
+                                 platform: platform, workflows: workflows, policy: policy, tokenDescription: tokenDescription,
+                                 apiURL: apiURL, ledgerPath: path)
+        config.app = app
+        return config
     }
 }

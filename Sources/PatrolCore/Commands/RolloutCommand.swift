@@ -13,7 +13,8 @@ enum RolloutCommand {
             : try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
         try RolloutError.check(token, ledger: await ledger.snapshot, options: invocation.rollout, console: context.console)
 
-        let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
+        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
+        let (client, transport) = try await context.connect(base, as: auth ?? token, options: invocation.rollout, app: app)
         defer { transport.shutdown() }
         let report = try await perform(RolloutPlan(
             command: "rollout", config: config, repositories: repositories, token: token, client: client,

@@ -36,7 +36,8 @@ enum RotateCommand {
             ? try LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
             : try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
 
-        let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
+        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
+        let (client, transport) = try await context.connect(base, as: auth ?? token, options: invocation.rollout, app: app)
         defer { transport.shutdown() }
         let report = try await perform(RotatePlan(
             rollout: .init(command: "rotate", config: config, repositories: repositories, token: token, client: client,

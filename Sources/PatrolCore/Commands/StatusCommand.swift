@@ -11,7 +11,10 @@ enum StatusCommand {
         // status needs no token of its own (spec §3.7): the credential only calls the API (it needs `repo`), so
         // with --auth-env that is all it reads; otherwise the token (PAT_TOKEN by default), which need not be current.
         let caller: Token
-        if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
+        let app = try context.appSession(invocation, config: config, scope: .secretsRead(repositories))
+        if let app {
+            caller = app.standIn
+        } else if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
             context.console.redact([auth])
             caller = auth
         } else {
@@ -22,7 +25,7 @@ enum StatusCommand {
         let running = LedgerLock.currentHolder(ledgerPath: config.ledgerPath)
             .map { FleetStatus.RunningWrite(since: $0.since, command: $0.command) }
 
-        let (client, transport) = context.connect(base, as: caller)
+        let (client, transport) = try await context.connect(base, as: caller, app: app)
         defer { transport.shutdown() }
         let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger, running: running)
         print(report, json: invocation.global.json, console: context.console)

@@ -17,6 +17,7 @@ public final class Console: Sendable {
 
     private struct State {
         var redactor = Redactor(tokens: [])
+        var redacted: [Token] = []
         var progressShown = false
     }
 
@@ -41,7 +42,18 @@ public final class Console: Sendable {
 
     /// From now on, mask these tokens wherever they appear.
     public func redact(_ tokens: [Token]) {
-        state.withLock { $0.redactor = Redactor(tokens: tokens) }
+        state.withLock { state in
+            state.redacted = tokens
+            state.redactor = Redactor(tokens: tokens)
+        }
+    }
+
+    /// Masks these too, from now on: credentials made during the run (an App's JWTs and installation tokens).
+    public func redactAlso(_ tokens: [Token]) {
+        state.withLock { state in
+            state.redacted += tokens
+            state.redactor = Redactor(tokens: state.redacted)
+        }
     }
 
     /// A result line on stdout.
