@@ -156,7 +156,7 @@ public actor AppSession {
     }
 
     /// The lower-cased names of `repositories` that a selected-repositories installation reaches (`GET /repos/…/installation`).
-    private func reachable(_ installation: InstallationFacts, among repositories: [RepositoryName]) async throws -> Set<String> {
+    func reachable(_ installation: InstallationFacts, among repositories: [RepositoryName]) async throws -> Set<String> {
         var reached = Set<String>()
         let jwt = try jwt()
         for repository in repositories {
