@@ -19,7 +19,9 @@ enum ExpiryCommand {
         let webhook = try options.webhookEnvironmentVariable.map { name throws(WebhookError) in
             try WebhookURL(variable: name, environment: context.environment)
         }
-        let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
+        // A GitHub App, when named, writes the issue (its installation token narrowed to the platform's Issues: write).
+        let app = options.openIssue ? try context.appSession(invocation, config: config, scope: .issues(config.platform.repository)) : nil
+        let auth = try app?.standIn ?? TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
         let needsToken = options.live || (options.openIssue && auth == nil)
         let token = needsToken ? try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token : nil
         context.console.redact([token, auth].compactMap { $0 })
@@ -36,7 +38,12 @@ enum ExpiryCommand {
         let transport = needsAPI || webhook != nil
             ? context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) } : nil
         defer { transport?.shutdown() }
-        let retrying = transport.map { RetryingTransport.governed($0, options: RolloutOptions(), console: context.console, policy: context.retryPolicy) }
+        let governed = transport.map { RetryingTransport.governed($0, options: RolloutOptions(), console: context.console, policy: context.retryPolicy) }
+        let retrying: (any HTTPTransport)? = governed.map { governed in
+            guard let app, let base else { return governed }
+            app.attach(governed, base: base)
+            return AppAuthTransport(inner: governed, session: app)
+        }
         let client = retrying.flatMap { retrying in
             base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
         }

@@ -144,3 +144,22 @@ import Testing
         #expect(notNumber.code == 2)
     }
 }
+
+/// `patrol expiry --open-issue` with the App writing the issue: no credential of a person involved.
+@Suite struct AppExpiryIssueTests {
+    @Test func theAppOpensTheExpiryIssue() async throws {
+        let fleet = try AppFleet()
+        // A token 5 days from expiry, rolled out by the App, then the daily check with --open-issue as the App.
+        let soon = fleet.harness.mint(expiresAt: Date().addingTimeInterval(5 * 86_400 + 3600))
+        let file = fleet.harness.folder + "/soon" + TestTranscripts.tokenInputSuffix
+        _ = FileManager.default.createFile(atPath: file, contents: Data(soon.utf8), attributes: [.posixPermissions: 0o600])
+        let rollout = await fleet.harness.run(["rollout", "--token-file", file, "--allow-expiring"] + fleet.appArguments)
+        #expect(rollout.code == 0, "\(rollout.output)")
+        let expiry = await fleet.harness.run(["expiry", "--open-issue"] + fleet.appArguments)
+        #expect(expiry.code == 4, "\(expiry.output)")
+        let issues = fleet.harness.simulator.requests.filter { $0.path.hasPrefix("/repos/garrick0/c3-platform/issues") && $0.method == "POST" }
+        #expect(issues.count == 1)
+        #expect(issues.allSatisfy { ($0.authorization ?? "").hasPrefix("Bearer ghs_") })
+        #expect(issues.first?.status == 201)
+    }
+}
