@@ -55,7 +55,9 @@ public enum HelpText {
         }
         if configuration.groups.contains(.token) {
             lines += ["", "Token sources: one of --token-stdin, --token-env, --token-file; else PAT_TOKEN; else the prompt.",
-                      "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused."]
+                      "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused.",
+                      "A GitHub App may call the API instead: --app-id and --app-key-file (or PATROL_APP_ID and",
+                      "PATROL_APP_PRIVATE_KEY, or the config's app); see docs/github-app.md."]
         }
         return lines.joined(separator: "\n") + "\n"
     }
