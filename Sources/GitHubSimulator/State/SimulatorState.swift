@@ -47,6 +47,8 @@ struct SimulatorState: Sendable {
     var ssoOrganizations: Set<String> = []
     /// Tokens authorized for SAML SSO in every organization that requires it.
     var ssoAuthorizedTokens: Set<String> = []
+    /// Old names (lower-cased) of renamed repositories → their id (`RepositoryRenames.swift`).
+    var renamedRepositories: [String: Int] = [:]
     private var nextRepositoryID = 700_000_001
 
     init(seed: UInt64, latency: Duration) {

@@ -51,10 +51,12 @@ enum RolloutCommand {
         rollout.dryRun = options.dryRun
         rollout.resume = options.resume
         rollout.concurrency = options.concurrency
+        rollout.configPath = plan.config.path
         let total = plan.repositories.count
         rollout.progress = { done in console.progress("\(plan.command) \(done)/\(total) …") }
         console.progress("\(plan.command) 0/\(total) …")
         let outcomes = await rollout.run()
+        for warning in outcomes.flatMap(\.warnings) { console.error("warning: \(warning)") }
         let report = RolloutReport(command: plan.command, secret: plan.config.secret, fingerprint: plan.token.fingerprint,
                                    login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes)
         if !options.dryRun {

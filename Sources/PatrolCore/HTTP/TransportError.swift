@@ -36,6 +36,10 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
     public let url: String
     /// Times the request was sent before this failure, retries included (set by ``RetryingTransport``).
     public var attempts = 1
+    /// The CA file the TLS check used (nil: the system store alone), named in a TLS failure.
+    public var caFile: CAFile?
+    /// Where the API URL came from (`--api-url`, `$GITHUB_API_URL`, …), named in the advice; nil says `--api-url`.
+    public var apiURLSource: String?
 
     public init(kind: Kind, curlCode: Int = 0, curlMessage: String = "", detail: String, method: String, url: String) {
         self.kind = kind
@@ -66,14 +70,17 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
     public var description: String {
         let request = "\(method) \(url)"
         let code = curlCode == 0 ? "" : " (curl error \(curlCode))"
+        let urlSource = apiURLSource ?? "--api-url"
         switch kind {
         case .connect:
-            return "could not connect to \(host): \(detail)\(code) — check the network or --api-url"
+            return "could not connect to \(host): \(detail)\(code) — check the network, the proxy (HTTPS_PROXY) or the API URL from \(urlSource)"
         case .timeout:
-            return "\(request) timed out: \(detail)\(code) — the network or GitHub is slow; try again, or check the network or --api-url"
+            return "\(request) timed out: \(detail)\(code) — the network or GitHub is slow; try again, or check the network or the API URL from \(urlSource)"
         case .tls:
-            return "the TLS connection to \(host) failed: \(detail)\(code) — the server's certificate is not trusted by this machine;"
-                + " patrol never turns verification off: install the CA certificate of the host or fix --api-url"
+            let trusted = caFile.map { "the system store and \($0.description)" } ?? "the system store only"
+            return "the TLS connection to \(host) failed: \(detail)\(code) — the certificate \(host) presented is not trusted"
+                + " (patrol trusts \(trusted)); if \(host) or a proxy on the way uses a private CA, give its certificate with"
+                + " --ca-file PATH, PATROL_CA_FILE or SSL_CERT_FILE; patrol never turns verification off. Check the API URL from \(urlSource)"
         case .connectionLost:
             return "the connection to \(host) broke during \(request): \(detail)\(code) — try again; if it persists, check the network or proxy"
         case .tooLarge:

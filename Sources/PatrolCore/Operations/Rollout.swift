@@ -22,6 +22,8 @@ public struct Rollout: Sendable {
     /// Called after each repository finishes, with the count done so far.
     public var progress: @Sendable (Int) -> Void = { _ in }
     public var now: @Sendable () -> Date = Date.init
+    /// The config file, named in the warning about a renamed repository.
+    public var configPath = FleetConfig.defaultPath
 
     public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
         self.client = client
@@ -106,8 +108,13 @@ public struct Rollout: Sendable {
             }
             try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
                                           uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
-            return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
-                                     httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            var outcome = RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
+                                            httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            // Reached through a redirect: delivered, and the config should learn the new name (the ledger keeps the old).
+            if let current = try? await client.currentName(of: repository) {
+                outcome.warnings.append("\(repository.fullName) is now \(current): update \(configPath)")
+            }
+            return outcome
         } catch {
             return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
                                      secretUpdatedAt: nil, attempts: attempts, failure: .failed(error))
@@ -162,6 +169,8 @@ public struct RepositoryOutcome: Sendable {
     public let secretUpdatedAt: Date?
     public let attempts: Int
     public let failure: Failure?
+    /// What the user should know although the repository succeeded (a renamed repository).
+    public var warnings: [String] = []
 
     /// True when the repository ended where the user wanted it.
     public var succeeded: Bool {
