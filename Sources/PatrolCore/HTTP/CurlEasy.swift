@@ -47,6 +47,8 @@ final class CurlEasy {
         }
         // Plain http stays possible only while talking to this machine, for the simulator.
         let protocols = loopback ? "http,https" : "https"
+        // A proxy would see plain http in clear, Authorization included: loopback http never goes through one.
+        if !target.isHTTPS { try setString(CURLOPT_NOPROXY, "*") }
 
         try setLong(CURLOPT_NOSIGNAL, 1)
         try setString(CURLOPT_URL, request.url)

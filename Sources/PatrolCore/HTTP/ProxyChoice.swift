@@ -3,9 +3,9 @@ import Foundation
 /// The proxy libcurl will use for a URL, worked out from the environment by curl's own rules, so that
 /// `--verbose` can name it. libcurl reads the variables itself; this only describes its choice.
 ///
-/// curl's rules (libcurl 7.88): for `https://` it reads `https_proxy`, then `HTTPS_PROXY`; for `http://` only
-/// the lower-case `http_proxy` (a CGI server may set `HTTP_PROXY` from a request header); then `all_proxy`
-/// or `ALL_PROXY`. `no_proxy`, then `NO_PROXY`, lists hosts to reach directly: `*` for all, a host name
+/// curl's rules (libcurl 7.88) for `https://`: `https_proxy`, then `HTTPS_PROXY`, then `all_proxy` or
+/// `ALL_PROXY`. Plain `http://` (loopback only) never goes through a proxy: patrol sets `CURLOPT_NOPROXY` there,
+/// since a proxy would read the request, Authorization included, in clear. `no_proxy`, then `NO_PROXY`, lists hosts to reach directly: `*` for all, a host name
 /// that also matches its subdomains (a leading dot is optional), or an IP address, separated by commas or spaces.
 public struct ProxyChoice: Sendable, Equatable {
     /// The proxy URL, credentials removed; nil for a direct connection.
@@ -14,13 +14,15 @@ public struct ProxyChoice: Sendable, Equatable {
     public let variable: String?
     /// The host of the URL asked about.
     public let host: String
+    /// True for a plain `http://` URL (loopback only), which patrol never sends through a proxy (`CURLOPT_NOPROXY`).
+    public let plainLoopback: Bool
 
     /// What libcurl will do for `url` with `environment`.
     public init(for url: String, environment: [String: String]) {
         let parts = URLParts(url)
         host = parts.host
-        let candidates = parts.isHTTPS ? ["https_proxy", "HTTPS_PROXY"] : ["http_proxy"]
-        guard let (name, value) = (candidates + ["all_proxy", "ALL_PROXY"]).lazy
+        plainLoopback = !parts.isHTTPS
+        guard parts.isHTTPS, let (name, value) = ["https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"].lazy
             .compactMap({ name in environment[name].flatMap { $0.isEmpty ? nil : (name, $0) } }).first
         else {
             proxy = nil
@@ -45,6 +47,7 @@ public struct ProxyChoice: Sendable, Equatable {
         if let proxy, let variable {
             return "proxy: \(proxy) (from \(variable)) for \(host); TLS to \(host) is tunnelled through it (CONNECT), so it never sees the token"
         }
+        if plainLoopback { return "proxy: none for \(host) (plain http:// to this machine never goes through a proxy)" }
         if let variable { return "proxy: none for \(host) (listed in \(variable))" }
         return "proxy: none for \(host) (HTTPS_PROXY, https_proxy and ALL_PROXY are unset)"
     }
