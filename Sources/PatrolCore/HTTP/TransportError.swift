@@ -78,9 +78,9 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
             return "\(request) timed out: \(detail)\(code) — the network or GitHub is slow; try again, or check the network or the API URL from \(urlSource)"
         case .tls:
             let trusted = caFile.map { "the system store and \($0.description)" } ?? "the system store only"
-            return "the TLS connection to \(host) failed: \(detail)\(code) — the certificate \(host) presented is not trusted"
-                + " (patrol trusts \(trusted)); if \(host) or a proxy on the way uses a private CA, give its certificate with"
-                + " --ca-file PATH, PATROL_CA_FILE or SSL_CERT_FILE; patrol never turns verification off. Check the API URL from \(urlSource)"
+            return "the TLS connection to \(host) failed: \(detail)\(code) — patrol trusts \(trusted); if \(host), or a proxy on the way,"
+                + " uses a private CA, give that CA's certificate with --ca-file PATH, PATROL_CA_FILE or SSL_CERT_FILE"
+                + " (patrol never turns verification off); also check the API URL from \(urlSource)"
         case .connectionLost:
             return "the connection to \(host) broke during \(request): \(detail)\(code) — try again; if it persists, check the network or proxy"
         case .tooLarge:
