@@ -8,6 +8,8 @@ public struct RolloutReport: Sendable {
     public let login: String
     public let expiresAt: Date?
     public let outcomes: [RepositoryOutcome]
+    /// What the preflight found worth saying about the token (e.g. it expires soon); `token.warnings` in JSON.
+    public var warnings: [String] = []
 
     public var succeeded: Int { outcomes.filter(\.succeeded).count }
     public var failed: Int { outcomes.count - succeeded }
@@ -23,6 +25,7 @@ public struct RolloutReport: Sendable {
                 ("fingerprint", .string(fingerprint.value)),
                 ("login", .string(login)),
                 ("expiresAt", .date(expiresAt)),
+                ("warnings", .array(warnings.map { .string($0) })),
             ])),
             ("repositories", .array(outcomes.map { outcome in
                 .object([

@@ -48,7 +48,7 @@ struct StatusTests {
         fleet.simulator.advanceClock(by: 60)
         // A rotation that reached all but c3-cli: c3-cli is stale.
         let others = FleetHarness.fleet.filter { $0 != "garrick0/c3-cli" }.joined(separator: ",")
-        #expect(await fleet.run(["rollout", "--repos", others], environment: ["PAT_TOKEN": new]).code == 0)
+        #expect(await fleet.run(["rotate", "--repos", others], environment: ["PAT_TOKEN": new]).code == 0)
         fleet.simulator.advanceClock(by: 60)
         fleet.simulator.writeSecretOutsidePatrol("PAT_TOKEN", in: "garrick0/c3-bff", value: "something else")
         fleet.simulator.removeRepository("garrick0/c3-web")
