@@ -70,7 +70,8 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
     public var description: String {
         let request = "\(method) \(url)"
         let code = curlCode == 0 ? "" : " (curl error \(curlCode))"
-        let urlSource = apiURLSource ?? "--api-url"
+        let urlSource = apiURLSource == APIBase.defaultSource
+            ? "the default (change it with --api-url, GITHUB_API_URL or apiURL in the config)" : apiURLSource ?? "--api-url"
         switch kind {
         case .connect:
             return "could not connect to \(host): \(detail)\(code) — check the network, the proxy (HTTPS_PROXY) or the API URL from \(urlSource)"
@@ -84,7 +85,7 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
         case .connectionLost:
             return "the connection to \(host) broke during \(request): \(detail)\(code) — try again; if it persists, check the network or proxy"
         case .tooLarge:
-            return "the response to \(request) is too large: \(detail) — patrol refuses oversized responses; check that --api-url points at a GitHub API"
+            return "the response to \(request) is too large: \(detail) — patrol refuses oversized responses; check that the API URL from \(urlSource) points at a GitHub API"
         case .cancelled:
             return "\(request) was cancelled: \(detail)"
         case .invalidRequest:

@@ -26,6 +26,9 @@ struct TransportErrorTests {
         for option in ["--ca-file PATH", "PATROL_CA_FILE", "SSL_CERT_FILE", "the system store only", "apiURL in the config"] {
             #expect(text.contains(option), "\(option)")
         }
+        var byDefault = error(.timeout)
+        byDefault.apiURLSource = APIBase.defaultSource
+        #expect(byDefault.description.hasSuffix("the API URL from the default (change it with --api-url, GITHUB_API_URL or apiURL in the config)"))
     }
 
     @Test func anEmptyErrorBufferFallsBackToCurlsMessage() {

@@ -77,6 +77,17 @@ struct TrustAndAPIURLTests {
         #expect(fleet.simulator.requests.map(\.path) == ["/api/v3/user"])
     }
 
+    @Test("the wrong-API-URL message fits the URL: github.com's, Enterprise Server's /api/v3, and where it came from")
+    func wrongAPIURLText() throws {
+        let dotCom = WrongAPIURLError(base: .gitHubDotCom).description
+        #expect(dotCom.contains("https://api.github.com (the default;") && dotCom.hasSuffix("Fix --api-url, GITHUB_API_URL or apiURL in the config"))
+        let root = WrongAPIURLError(base: try APIBase.resolve(flag: nil, environment: [:], config: "https://ghe.example.com")).description
+        #expect(root.contains("(from apiURL in the config)") && root.contains("ends in /api/v3 (https://HOST/api/v3)"))
+        #expect(root.hasSuffix("Fix apiURL in the config"))
+        let v3 = WrongAPIURLError(base: try APIBase("https://ghe.example.com/api/v3", source: "$GITHUB_API_URL")).description
+        #expect(v3.contains("try the URL without /api/v3") && v3.hasSuffix("Fix $GITHUB_API_URL"))
+    }
+
     @Test("an unreachable host: each retry is announced on stderr as it happens; the advice names the URL's source")
     func unreachableHost() async throws {
         let fleet = try FleetHarness()
