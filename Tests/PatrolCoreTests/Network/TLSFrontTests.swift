@@ -44,15 +44,18 @@ struct TLSFrontTests {
         #expect(!(run.stdout + run.stderr).contains(token))
     }
 
-    @Test("doctor --send-test-event through TLS + HTTP/2: every check passes and the probe's dispatch arrives")
-    func doctor() async throws {
+    @Test("doctor --send-test-event through TLS + HTTP/2: every check passes and the probe's dispatch arrives",
+          arguments: ["--ca-file", "SSL_CERT_FILE"])
+    func doctor(trust: String) async throws {
         let setup = try Setup()
         defer { setup.front.stop() }
         let token = setup.fleet.mint()
         try await setup.fleet.rolledOut(token)
         let before = setup.fleet.simulator.dispatches(to: FleetHarness.platform).count
-        let run = try PatrolBinary.run(["doctor", "--send-test-event", "--wait", "10", "--ca-file", setup.front.caPath] + setup.arguments,
-                                       environment: ["PAT_TOKEN": token])
+        var environment = ["PAT_TOKEN": token]
+        var arguments = ["doctor", "--send-test-event", "--wait", "10"] + setup.arguments
+        if trust == "--ca-file" { arguments += ["--ca-file", setup.front.caPath] } else { environment[trust] = setup.front.caPath }
+        let run = try PatrolBinary.run(arguments, environment: environment)
         #expect(run.code == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains(" 0 failed"), "\(run.stdout)")
         let dispatches = setup.fleet.simulator.dispatches(to: FleetHarness.platform)
