@@ -50,7 +50,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
             CommandConfiguration(
                 abstract: "show, per repository, whether the secret is there, since when, which token it holds",
                 discussion: """
-                    States: current, stale, drifted (written by someone else after patrol), missing, no-access. \
+                    States: current, stale, drifted (written by someone else after patrol), missing, no-access, \
+                    writing (a running rollout wrote it and has not recorded it yet), error (GitHub kept failing; \
+                    that row only). Needs no token of its own: with --auth-env it uses only that credential. \
                     Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
                     """,
                 groups: [.status, .token, .global])
