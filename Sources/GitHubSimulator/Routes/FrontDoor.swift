@@ -102,11 +102,13 @@ extension SimulatorState {
         return (response, token)
     }
 
-    /// `scheme://host` the client addressed: `Host`, and `X-Forwarded-Proto` from a TLS front such as nginx.
+    /// `scheme://host[/prefix]` the client addressed: `Host`, and from a TLS front such as nginx `X-Forwarded-Proto`
+    /// and `X-Forwarded-Prefix` (`/api/v3` when the front serves the API where Enterprise Server does).
     static func baseURL(of request: ServerRequest) -> String? {
         guard let host = request.header("Host") else { return nil }
         let scheme = request.header("X-Forwarded-Proto")?.lowercased() == "https" ? "https" : "http"
-        return "\(scheme)://\(host)"
+        let prefix = request.header("X-Forwarded-Prefix").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
+        return "\(scheme)://\(host)\(prefix)"
     }
 
     /// The token in `Bearer X` or `token X`.

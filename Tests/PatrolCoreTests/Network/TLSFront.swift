@@ -21,12 +21,16 @@ final class TLSFront: @unchecked Sendable {
     let caPath: String
     let port: Int
     private let process: Process
-    /// `https://localhost:PORT`: the certificate is for `localhost` and 127.0.0.1.
-    var url: String { "https://localhost:\(port)" }
+    /// Where the API is served: empty, or `/api/v3` as on GitHub Enterprise Server.
+    let prefix: String
+    /// `https://localhost:PORT[/api/v3]`: the certificate is for `localhost` and 127.0.0.1.
+    var url: String { "https://localhost:\(port)\(prefix)" }
     private var accessLogPath: String { folder + "/access.log" }
 
-    /// Makes the certificates and starts nginx in front of `upstream` (`http://127.0.0.1:PORT`).
-    init(upstream: String, folder parent: String) throws {
+    /// Makes the certificates and starts nginx in front of `upstream` (`http://127.0.0.1:PORT`), serving it under
+    /// `prefix` (`/api/v3` for Enterprise Server's layout, where every other path answers nginx's own 404).
+    init(upstream: String, folder parent: String, prefix: String = "") throws {
+        self.prefix = prefix
         guard let nginx = Self.nginx, let openssl = Self.openssl else { throw FrontError(Self.missing) }
         folder = parent + "/tls-front"
         try FileManager.default.createDirectory(atPath: folder + "/temp", withIntermediateDirectories: true)
@@ -35,7 +39,7 @@ final class TLSFront: @unchecked Sendable {
         var lastError = "nginx did not start"
         for _ in 0..<5 {
             let port = try Self.freePort()
-            try Self.config(folder: folder, port: port, upstream: upstream).write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
+            try Self.config(folder: folder, port: port, upstream: upstream, prefix: prefix).write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
             let process = Process()
             process.executableURL = URL(fileURLWithPath: nginx)
             process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-g", "daemon off;"]
@@ -104,7 +108,7 @@ final class TLSFront: @unchecked Sendable {
     }
 
     /// nginx's whole configuration: every path inside `folder`, TLS + HTTP/2 on `port`, proxied to `upstream`.
-    private static func config(folder: String, port: Int, upstream: String) -> String {
+    private static func config(folder: String, port: Int, upstream: String, prefix: String) -> String {
         // As root, nginx would run its worker as `nobody`, which cannot use the test's folder.
         let user = geteuid() == 0 ? "user root;\n" : ""
         return """
@@ -125,8 +129,9 @@ final class TLSFront: @unchecked Sendable {
                     server_name localhost;
                     ssl_certificate \(folder)/server.pem;
                     ssl_certificate_key \(folder)/server.key;
-                    location / {
-                        proxy_pass \(upstream);
+                    location \(prefix)/ {
+                        proxy_pass \(upstream)\(prefix.isEmpty ? "" : "/");
+                        proxy_set_header X-Forwarded-Prefix "\(prefix)";
                         proxy_http_version 1.1;
                         proxy_set_header Host $host:$server_port;
                         proxy_set_header X-Forwarded-Proto https;

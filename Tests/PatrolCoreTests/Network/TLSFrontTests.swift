@@ -65,6 +65,32 @@ struct TLSFrontTests {
         #expect(setup.front.accessLog.contains { $0.hasPrefix("POST /repos/garrick0/c3-platform/dispatches HTTP/2.0 204") })
     }
 
+    @Test("an Enterprise Server layout (https://HOST/api/v3, a company CA, GHES shapes): a renamed repository is delivered and named; the URL without /api/v3 is called wrong, with its source")
+    func enterpriseServer() throws {
+        let fleet = try FleetHarness()
+        fleet.simulator.serveEnterpriseShapes()
+        let front = try TLSFront(upstream: fleet.apiURL, folder: fleet.folder, prefix: "/api/v3")
+        defer { front.stop() }
+        #expect(fleet.simulator.renameRepository("garrick0/c3-bff", to: "garrick0/c3-gateway"))
+        let token = fleet.mint()
+        let environment = ["PAT_TOKEN": token, "GITHUB_API_URL": front.url, "PATROL_CA_FILE": front.caPath]
+        let run = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: environment)
+        #expect(run.code == 0, "\(run.stdout)\(run.stderr)")
+        #expect(fleet.delivered().filter { $0.key != "garrick0/c3-bff" }.values.allSatisfy { $0 == token })
+        #expect(fleet.simulator.secret("PAT_TOKEN", in: "garrick0/c3-gateway")?.plaintext == token)
+        #expect(run.stderr.contains("warning: garrick0/c3-bff is now garrick0/c3-gateway: update \(fleet.configPath)"), "\(run.stderr)")
+        // GitHub's redirect stayed under /api/v3 on the same host, and was followed over HTTP/2 with the token.
+        #expect(front.accessLog.contains { $0.hasPrefix("PUT /api/v3/repos/garrick0/c3-bff/actions/secrets/PAT_TOKEN HTTP/2.0 307") }, "\(front.accessLog)")
+        #expect(front.accessLog.contains { $0.hasPrefix("PUT /api/v3/repositories/") && $0.hasSuffix("HTTP/2.0 201") })
+
+        let root = String(front.url.dropLast("/api/v3".count))
+        let wrong = try PatrolBinary.run(["rollout", "--config", fleet.configPath],
+                                         environment: environment.merging(["GITHUB_API_URL": root]) { $1 })
+        #expect(wrong.code == 2, "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("GET \(root)/user answered 404: the API URL \(root) (from $GITHUB_API_URL) is wrong"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("For GitHub Enterprise Server it ends in /api/v3"))
+    }
+
     @Test("without the CA: exit 1, the error names the host, curl's certificate reason and the three options; nothing reached the simulator")
     func untrusted() throws {
         let setup = try Setup()
