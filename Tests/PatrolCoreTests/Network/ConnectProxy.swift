@@ -63,6 +63,7 @@ final class ConnectProxy: Sendable {
     private func serve(_ client: Int32) {
         var head: [UInt8] = []
         var byte: UInt8 = 0
+        // Why unsafe: read writes at most one byte into `byte`.
         while !head.ends(with: Array("\r\n\r\n".utf8)), head.count < 16_384, read(client, &byte, 1) == 1 { head.append(byte) }
         let text = String(decoding: head, as: UTF8.self)
         seen.withLock { $0.heads.append(text) }
@@ -71,12 +72,14 @@ final class ConnectProxy: Sendable {
         guard parts.count >= 3, parts[0] == "CONNECT", let target = parts[1].split(separator: ":").last.flatMap({ Int($0) }),
               parts[1].hasPrefix("localhost:") || parts[1].hasPrefix("127.0.0.1:"),
               let upstream = Self.connect(port: target) else {
+            // Why unsafe: write reads count - 1 bytes (the NUL left out) of the C string's live buffer.
             _ = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".utf8CString.withUnsafeBytes { write(client, $0.baseAddress, $0.count - 1) }
             close(client)
             return
         }
         seen.withLock { $0.sockets.append(upstream) }
         let established = Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8)
+        // Why unsafe: write reads exactly the array's bytes while the closure holds them.
         _ = established.withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
         let done = DispatchGroup()
         for (from, to) in [(client, upstream), (upstream, client)] {
@@ -94,6 +97,7 @@ final class ConnectProxy: Sendable {
     private func relay(from source: Int32, to destination: Int32) {
         var buffer = [UInt8](repeating: 0, count: 16_384)
         while true {
+            // Why unsafe: read fills at most the buffer's size; write below reads only the `count` bytes read.
             let count = buffer.withUnsafeMutableBytes { read(source, $0.baseAddress, $0.count) }
             guard count > 0 else { break }
             seen.withLock { $0.relayed.append(contentsOf: buffer[..<count]) }
