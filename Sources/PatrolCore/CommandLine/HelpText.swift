@@ -6,6 +6,9 @@ public enum HelpText {
     /// `patrol 0.1.0`.
     public static var version: String { "patrol \(Patrol.version)" }
 
+    /// `patrol version --json`: `{"command": "version", "version": "0.1.0"}`.
+    public static var versionJSON: JSONValue { .object([("command", "version"), ("version", .string(Patrol.version))]) }
+
     /// The text for `patrol help [topic]`.
     public static func help(topic: CommandName?) -> String {
         topic.map(command) ?? tool()
@@ -34,8 +37,8 @@ public enum HelpText {
             "",
             "EXIT CODES:",
         ]
-        for code in ExitCode.allCases {
-            lines += row(String(code.rawValue), code.meaning, column: 5)
+        for (codes, meaning) in ExitCode.table {
+            lines += row(codes, meaning, column: 9)
         }
         return lines.joined(separator: "\n") + "\n"
     }

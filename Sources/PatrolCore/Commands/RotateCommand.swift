@@ -36,12 +36,17 @@ enum RotateCommand {
 
         let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
-        let report = try await perform(RotatePlan(
-            rollout: .init(command: "rotate", config: config, repositories: repositories, token: token, client: client,
-                           ledger: ledger, options: invocation.rollout),
-            base: base, force: options.force, oldToken: old), console: console)
+        // From here a signal stops new requests; what finished is in the ledger and reported below.
+        context.interrupt.stopsGracefully()
+        var rollout = RolloutCommand.RolloutPlan(command: "rotate", config: config, repositories: repositories, token: token,
+                                                 client: client, ledger: ledger, options: invocation.rollout)
+        rollout.streams = !invocation.global.json
+        rollout.shouldStop = { [context] in context.shouldStop }
+        let report = try await perform(RotatePlan(rollout: rollout, base: base, force: options.force, oldToken: old), console: console)
         print(report, config: config, base: base, json: invocation.global.json, console: console)
-        return report.exitCode
+        return RolloutCommand.interrupted(report.rollout, context: context,
+                                          advice: "run patrol rotate --resume with the same new token; the old one stays valid meanwhile")
+            ?? report.exitCode
     }
 
     /// What one rotation needs; `rollout.token` is the new token. Shared with `demo`.
@@ -117,9 +122,11 @@ enum RotateCommand {
         if json {
             console.result(self.json(report).text)
         } else {
-            for line in report.rollout.lines(console: console) { console.result(line) }
+            // The repository lines were streamed as each finished.
+            console.result(report.rollout.summary(console: console))
             for line in summary(report, config: config, base: base) { console.result(line) }
         }
+        if let owner = report.rollout.ownerMismatch(config: config) { console.error(owner) }
         if case .failed(let error) = report.revocation {
             console.error("error: the old token was not revoked: \(error). Delete it at \(tokensPage(base: base))")
         }

@@ -21,6 +21,10 @@ public struct Rollout: Sendable {
     public var concurrency = 8
     /// Called after each repository finishes, with the count done so far.
     public var progress: @Sendable (Int) -> Void = { _ in }
+    /// Called with each repository's outcome the moment it is known, in the order they finish (the report streams it).
+    public var finished: @Sendable (RepositoryOutcome) -> Void = { _ in }
+    /// Asked before each repository starts and before each upload: true (a signal, a closed stdout) starts nothing more.
+    public var shouldStop: @Sendable () -> Bool = { false }
     public var now: @Sendable () -> Date = Date.init
 
     public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
@@ -51,6 +55,7 @@ public struct Rollout: Sendable {
                 guard let (index, outcome) = await group.next() else { break }
                 outcomes[index] = outcome
                 done += 1
+                finished(outcome)
                 progress(done)
             }
         }
@@ -63,6 +68,7 @@ public struct Rollout: Sendable {
             return .skipped(repository, reason: "already holds this token (--resume)", counts: true)
         }
         if let error = rejection.error { return .notAttempted(repository, because: error) }
+        if shouldStop() { return .interrupted(repository) }
         let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
         if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials { rejection.record(error) }
         return outcome
@@ -84,6 +90,7 @@ public struct Rollout: Sendable {
             var key = try await client.publicKey(of: repository, cached: cachedKey)
             var sealed = try SealedBox.seal(token, publicKey: key.key)
             if dryRun { return .dryRun(repository) }
+            if shouldStop() { return .interrupted(repository) }
             let write: SecretWrite
             do {
                 write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
@@ -147,11 +154,14 @@ public struct RepositoryOutcome: Sendable {
         case failed(any Error)
         /// Not attempted, or skipped, for this reason. `counts` is true when the skip is a success (already done).
         case skipped(String, counts: Bool)
+        /// Not started: the run was stopped (a signal, a closed stdout) first.
+        case interrupted
 
         public var message: String {
             switch self {
             case .failed(let error): return "\(error)"
             case .skipped(let reason, _): return reason
+            case .interrupted: return "not started: the run was interrupted first; nothing was uploaded here"
             }
         }
     }
@@ -182,6 +192,16 @@ public struct RepositoryOutcome: Sendable {
     static func notAttempted(_ repository: RepositoryName, because rejection: GitHubError) -> RepositoryOutcome {
         skipped(repository, reason: "not attempted: the run stopped when GitHub rejected the credential (401 \"\(rejection.message)\"); "
                 + "fix the token, then run again with --resume", counts: false)
+    }
+
+    static func interrupted(_ repository: RepositoryName) -> RepositoryOutcome {
+        RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: .interrupted)
+    }
+
+    /// True for a repository the run stopped before it started (a signal, a closed stdout).
+    public var wasInterrupted: Bool {
+        if case .interrupted = failure { return true }
+        return false
     }
 
     static func dryRun(_ repository: RepositoryName) -> RepositoryOutcome {
