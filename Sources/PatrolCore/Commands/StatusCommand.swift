@@ -16,6 +16,10 @@ enum StatusCommand {
         defer { transport.shutdown() }
         let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger)
         print(report, json: invocation.global.json, console: context.console)
+        let statuses = report.lines.map { $0.state == .noAccess ? $0.problem?.status : nil }
+        if let owner = await OwnerMismatch.line(statuses: statuses, client: client, config: config) {
+            context.console.error(owner)
+        }
         return report.exitCode
     }
 

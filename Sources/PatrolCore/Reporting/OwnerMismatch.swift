@@ -17,4 +17,12 @@ enum OwnerMismatch {
         return "\(every) answered 404: the token belongs to \(login), the owner, yet sees none of them — check the repository "
             + "names in \(config.path), and for a fine-grained token its repository access"
     }
+
+    /// The line for a command that has not asked GitHub whom the credential belongs to: asks (`GET /user`) only
+    /// when every repository answered 404.
+    static func line(statuses: [Int?], client: GitHubClient, config: FleetConfig) async -> String? {
+        guard !statuses.isEmpty, statuses.allSatisfy({ $0 == 404 }) else { return nil }
+        let login = try? await client.authenticatedUser().login
+        return line(statuses: statuses, login: login, config: config)
+    }
 }

@@ -107,12 +107,12 @@ public struct RolloutReport: Sendable {
             text = "\(command): \(succeeded)/\(total) repositories verified"
             if failed > interrupted { text += ", \(failed - interrupted) failed" }
             if interrupted > 0 { text += ", \(interrupted) not started" }
-            let held = switch holding {
-            case total: " — \(secret) holds \(token)"
-            case 0: " — no repository holds \(token)"
-            default: " — \(secret) holds \(token) in \(holding) of \(total) only"
+            // About the others this run says nothing: they may hold any token, this one included.
+            if holding == total {
+                text += " — \(secret) holds \(token)"
+            } else if holding > 0 {
+                text += " — those \(holding) hold \(token) as \(secret)"
             }
-            text += held
         }
         return console.paint(text, failed == 0 ? .bold : .red)
     }

@@ -54,10 +54,12 @@ public struct StatusReport: Sendable {
         ])
     }
 
-    /// One line per repository, then a summary line.
+    /// One line per repository, then a summary line. With `--quiet`, current repositories are only counted
+    /// in the summary.
     public func lines(console: Console) -> [String] {
         let width = lines.map(\.repository.fullName.count).max() ?? 0
-        var text = lines.map { line -> String in
+        let shown = console.quiet ? lines.filter { $0.state != .current } : lines
+        var text = shown.map { line -> String in
             let name = line.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
             let state = line.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
             let colour: Console.Colour = switch line.state {
