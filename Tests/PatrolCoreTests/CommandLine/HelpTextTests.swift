@@ -63,6 +63,7 @@ struct HelpTextTests {
                 if option.takesValue { arguments.append(Self.sampleValue(option.name)) }
                 if option.name == "--revoke-old" { arguments += ["--old-token-env", "OLD"] }
                 if option.name == "--old-token-env" || option.name == "--old-token-file" { arguments.append("--revoke-old") }
+                if option.name == "--wait" { arguments.append("--send-test-event") }
                 #expect(throws: Never.self, "\(arguments)") { try Invocation.parse(arguments) }
             }
         }
