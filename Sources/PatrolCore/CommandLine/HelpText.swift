@@ -35,10 +35,14 @@ public enum HelpText {
             "The token is never an argument: give it with --token-stdin, --token-env NAME, --token-file PATH,",
             "the PAT_TOKEN variable, or at the prompt. See 'patrol help <command>' for a command's options.",
             "",
+            "Results go to stdout as each is known, progress and diagnostics to stderr. A closed stdout",
+            "(patrol status | head -1) ends patrol quietly. Ctrl-C or SIGTERM stops starting requests, records",
+            "what finished in the ledger, says what is left (--resume finishes a rollout) and exits 130 or 143.",
+            "",
             "EXIT CODES:",
         ]
         for (codes, meaning) in ExitCode.table {
-            lines += row(codes, meaning, column: 9)
+            lines += row(codes, meaning, column: 10)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -122,6 +122,15 @@ struct ExitCodeTests {
         #expect(ExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 130, 141, 143])
         #expect(ExitCode.table.map(\.codes) == ["0", "1", "2", "3", "4", "130, 143", "141"])
         #expect(ExitCode.usage.rawValue == 2)
+    }
+
+    @Test("README.md shows the same exit-code table as patrol help")
+    func readmeTable() throws {
+        let readme = try String(contentsOfFile: PatrolBinary.packageRoot + "/README.md", encoding: .utf8)
+        for (codes, meaning) in ExitCode.table {
+            let row = "| \(codes) | \(meaning.replacingOccurrences(of: "|", with: "\\|")) |"
+            #expect(readme.contains(row), "README.md lacks the row: \(row)")
+        }
         #expect(ExitCode.critical.rawValue == 4)
     }
 }
