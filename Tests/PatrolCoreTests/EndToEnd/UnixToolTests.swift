@@ -93,6 +93,28 @@ struct UnixToolTests {
         #expect(fleet.delivered().values.allSatisfy { $0 == token })
     }
 
+    @Test("SIGTERM during a rotation: the new token stays pending, --resume with the same token named, exit 143")
+    func signalDuringRotate() throws {
+        let fleet = try FleetHarness(latency: .milliseconds(150))
+        let old = fleet.mint(), new = fleet.mint()
+        #expect(try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": old]).code == 0)
+        let running = try PatrolBinary.start(["rotate", "--concurrency", "1", "--config", fleet.configPath],
+                                             environment: ["PAT_TOKEN": new], readsOutput: true)
+        defer { running.stop(SIGKILL) }
+        _ = try Self.firstLine(of: running)
+        kill(running.process.processIdentifier, SIGTERM)
+        let stdout = String(decoding: running.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        running.process.waitUntilExit()
+        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 143, "\(stderr)")
+        let holding = fleet.delivered().filter { $0.value == new }.count
+        #expect(holding > 0 && holding < 9)
+        #expect(stderr.hasSuffix("interrupted: \(holding)/9 repositories verified; run patrol rotate --resume with the same new token; "
+                                 + "the old one stays valid meanwhile\n"), "\(stderr)")
+        #expect(stdout.contains("rotation incomplete"), "\(stdout)")
+        #expect(!stdout.contains("retired") && !stdout.contains("delete the old token"), "\(stdout)")
+    }
+
     @Test("SIGINT during status: it says so and exits 130 at once")
     func signalDuringStatus() throws {
         let fleet = try FleetHarness(latency: .milliseconds(600))
