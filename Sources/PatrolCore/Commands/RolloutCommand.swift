@@ -11,10 +11,11 @@ enum RolloutCommand {
 
         let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
-        // From here a signal stops new requests; what finished is in the ledger and reported below.
-        context.interrupt.stopsGracefully()
         var plan = RolloutPlan(command: "rollout", config: config, repositories: repositories, token: token, client: client,
                                ledger: ledger, options: invocation.rollout)
+        // Until the preflight passed, a signal ends patrol at once (nothing was uploaded, and a retried request to
+        // an unreachable host must not hold it). From then on it stops new requests; what finished is reported.
+        plan.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
         plan.streams = !invocation.global.json
         plan.shouldStop = { [context] in context.shouldStop }
         let report = try await perform(plan, console: context.console)

@@ -36,11 +36,11 @@ enum RotateCommand {
 
         let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
-        // From here a signal stops new requests; what finished is in the ledger and reported below.
-        context.interrupt.stopsGracefully()
         var rollout = RolloutCommand.RolloutPlan(command: "rotate", config: config, repositories: repositories, token: token,
                                                  client: client, ledger: ledger, options: invocation.rollout)
         rollout.streams = !invocation.global.json
+        // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.
+        rollout.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
         rollout.shouldStop = { [context] in context.shouldStop }
         let report = try await perform(RotatePlan(rollout: rollout, base: base, force: options.force, oldToken: old), console: console)
         print(report, config: config, base: base, json: invocation.global.json, console: console)
@@ -69,7 +69,9 @@ enum RotateCommand {
         if previous == nil { console.note("the ledger records no current token: this rotation is a first rollout") }
 
         var rolloutPlan = plan.rollout
+        let earlier = plan.rollout.afterPreflight
         rolloutPlan.afterPreflight = { facts in
+            try await earlier?(facts)
             if let previous, previous.login.lowercased() != facts.user.login.lowercased() {
                 console.error("warning: the new token belongs to \(facts.user.login), the current one (\(previous.fingerprint.short)) to "
                               + "\(previous.login); the fleet's workflows will act as \(facts.user.login) from now on")

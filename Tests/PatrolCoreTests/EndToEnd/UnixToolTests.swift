@@ -115,6 +115,21 @@ struct UnixToolTests {
         #expect(!stdout.contains("retired") && !stdout.contains("delete the old token"), "\(stdout)")
     }
 
+    @Test("SIGINT during the preflight: patrol ends at once with 130, nothing uploaded")
+    func signalDuringPreflight() throws {
+        let fleet = try FleetHarness(latency: .seconds(5))
+        let running = try PatrolBinary.start(["rollout", "--config", fleet.configPath],
+                                             environment: ["PAT_TOKEN": fleet.mint()], readsOutput: true)
+        defer { running.stop(SIGKILL) }
+        let deadline = Date().addingTimeInterval(10)
+        while fleet.simulator.requests.isEmpty, Date() < deadline { usleep(10_000) }
+        #expect(running.stop(SIGINT, within: 2), "rollout waited for its preflight before stopping")
+        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 130, "\(stderr)")
+        #expect(stderr.contains("interrupted: patrol rollout stopped before it finished"), "\(stderr)")
+        #expect(fleet.uploads == 0)
+    }
+
     @Test("SIGINT during status: it says so and exits 130 at once")
     func signalDuringStatus() throws {
         let fleet = try FleetHarness(latency: .milliseconds(600))
