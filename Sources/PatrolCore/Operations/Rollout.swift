@@ -74,6 +74,9 @@ public struct Rollout: Sendable {
         return outcome
     }
 
+    /// Thrown instead of an upload that `shouldStop` forbade; the repository is reported as not started.
+    private struct Stopped: Error {}
+
     /// The first 401 of a run: once set, no further repository is attempted.
     private final class Rejection: Sendable {
         private let first = Locked<GitHubError?>(nil)
@@ -115,6 +118,8 @@ public struct Rollout: Sendable {
                                           uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
             return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
                                      httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+        } catch is Stopped {
+            return .interrupted(repository)
         } catch {
             return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
                                      secretUpdatedAt: nil, attempts: attempts, failure: .failed(error))
@@ -125,7 +130,11 @@ public struct Rollout: Sendable {
     private func upload(_ sealed: String, keyID: String, to repository: RepositoryName, slots: AsyncSemaphore,
                         counting attempts: inout Int) async throws -> SecretWrite {
         do {
-            let write = try await slots.withSlot { try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID) }
+            let write = try await slots.withSlot {
+                // Checked again once the slot is ours: a stop that came while this upload waited for it sends nothing.
+                guard !shouldStop() else { throw Stopped() }
+                return try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID)
+            }
             attempts += write.attempts
             return write
         } catch let error as GitHubError {
