@@ -18,7 +18,7 @@ public final class Console: Sendable {
     private struct State {
         var redactor = Redactor(tokens: [])
         var progressShown = false
-        /// Standard output's reader has gone (EPIPE): from then on patrol prints nothing, on either stream.
+        /// Standard output's (or standard error's) reader has gone (EPIPE): from then on patrol prints nothing.
         var outputClosed = false
     }
 
@@ -37,6 +37,8 @@ public final class Console: Sendable {
     /// instead of trapping, as `FileHandle.write(_:)` would; ``outputClosed`` then says so.
     public static func process(quiet: Bool, verbose: Bool, noColor: Bool, environment: [String: String]) -> Console {
         let colorAllowed = !noColor && environment["NO_COLOR"] == nil && isatty(1) == 1 && environment["TERM"] != "dumb"
+        // The sinks reach the console they belong to through this box, set once it exists. (It lives as long as the
+        // process, so the reference cycle it makes is moot.)
         let closed = Locked<Console?>(nil)
         let console = Console(stdout: { text in
                                   if !StandardStream.write(text, to: 1) { closed.withLock { $0 }?.closeOutput() }

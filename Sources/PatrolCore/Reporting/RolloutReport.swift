@@ -8,7 +8,7 @@ public struct RolloutReport: Sendable {
     public let login: String
     public let expiresAt: Date?
     public let outcomes: [RepositoryOutcome]
-    /// `--dry-run` was given (also true when every repository failed before it could be sealed for).
+    /// `--dry-run` was given: the report is a dry run's even when no repository got as far as a `dry-run` outcome.
     public var plannedDryRun = false
 
     public init(command: String, secret: String, fingerprint: Fingerprint, login: String, expiresAt: Date?,
@@ -127,8 +127,8 @@ public struct RolloutReport: Sendable {
             return ["fix what the failed lines say, then run `patrol \(command) --dry-run` again; nothing was uploaded"]
         }
         if outcomes.contains(where: { $0.rejectedCredential }) {
-            return ["GitHub rejected the credential (401): the run stopped; make a new token or copy it again, "
-                    + "then run `patrol \(command) --resume` to finish"]
+            return ["GitHub rejected the credential (401), so the run stopped: make a new token or copy it again, "
+                    + "then run `patrol \(command)\(succeeded > 0 ? " --resume" : "")` again"]
         }
         if interrupted == failed { return [] }
         if succeeded == 0 {
