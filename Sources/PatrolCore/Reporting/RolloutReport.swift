@@ -24,11 +24,12 @@ public struct RolloutReport: Sendable {
 
     public var succeeded: Int { outcomes.filter(\.succeeded).count }
     public var failed: Int { outcomes.count - succeeded }
-    /// Exit 0 only when every selected repository succeeded; 4 when GitHub rejected the credential (spec §3.2);
-    /// 1 for failures of repositories (one the credential cannot reach or write included).
+    /// Exit 0 only when every selected repository succeeded; 4 when GitHub rejected the credential or said it
+    /// lacks a fine-grained permission (spec §3.2); 1 for failures of repositories (one the credential cannot
+    /// reach or write included).
     public var exitCode: ExitCode {
         if failed == 0 { return .success }
-        return outcomes.contains { $0.rejectedCredential } ? .critical : .failure
+        return outcomes.contains { $0.rejectedCredential || $0.lacksPermission } ? .critical : .failure
     }
 
     /// `{"command", "secret", "token", "repositories", "summary"}` (spec §3.3).
@@ -147,6 +148,13 @@ extension RolloutReport {
 }
 
 extension RepositoryOutcome {
+    /// True when GitHub answered 403 naming the fine-grained permission it wanted (`X-Accepted-GitHub-Permissions`):
+    /// the token lacks it, for every repository it selects, so the credential is the problem.
+    var lacksPermission: Bool {
+        if case .failed(let error as GitHubError) = failure { return error.status == 403 && error.acceptedPermissions != nil }
+        return false
+    }
+
     /// True when GitHub answered this repository's requests with 401: the credential, not the repository, is wrong.
     var rejectedCredential: Bool {
         // Only a 401 makes the run skip the rest (``RepositoryOutcome/notAttempted(_:because:)``), so the failed ones tell.

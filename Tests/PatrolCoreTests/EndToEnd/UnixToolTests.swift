@@ -229,6 +229,16 @@ struct UnixToolTests {
         #expect(fleet.uploads == 0)
     }
 
+    @Test("a fine-grained token without the Secrets write permission exits 4; nothing is stored")
+    func missingFineGrainedPermissionExit4() throws {
+        let fleet = try FleetHarness()
+        let token = fleet.simulator.mintToken(login: FleetHarness.owner, kind: .fineGrained)
+        for repository in FleetHarness.fleet { fleet.simulator.setFineGrainedPermissions([.secrets: .read], on: repository, for: token) }
+        let run = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token])
+        #expect(run.code == 4, "\(run.stdout)\(run.stderr)")
+        #expect(fleet.delivered().values.allSatisfy { $0 == nil })
+    }
+
     @Test("a repository the credential cannot write is that repository's failure: exit 1")
     func unreachableRepositoryExit1() throws {
         let fleet = try FleetHarness()
