@@ -5,7 +5,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps clean
+.PHONY: setup build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps workflows clean
 
 ## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
 setup:
@@ -28,6 +28,16 @@ interop-deps:
 	@python3 -c 'import nacl' 2>/dev/null || python3 -m pip install --quiet pynacl \
 		|| python3 -m pip install --quiet --break-system-packages pynacl
 
+# zizmor, GitHub Actions' security linter, in a virtual environment of its own under .build (pinned version).
+ZIZMOR_VERSION := 1.33.1
+VENV     := $(CURDIR)/.build/venv
+
+## workflows: every workflow file patrol ships (config/workflows/*.yml) passes `zizmor --offline` with no findings
+workflows:
+	@[ -x $(VENV)/bin/zizmor ] && $(VENV)/bin/zizmor --version | grep -qF '$(ZIZMOR_VERSION)' \
+		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet 'zizmor==$(ZIZMOR_VERSION)'; }
+	$(VENV)/bin/zizmor --offline config/workflows/*.yml
+
 # Where `make test` keeps every transcript and test folder for the leak scan (fresh on each run).
 HYGIENE  := $(CURDIR)/.build/hygiene
 # A test run still going after this many seconds has hung: Tests/Watchdog/deadline.sh prints every stack, then
@@ -36,7 +46,7 @@ DEADLINE ?= 900
 
 ## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl interoperability), with
 ## marker tokens; then scan every transcript and file the tests left for the marker (Tests/Hygiene/scan.sh)
-test: build interop-deps
+test: build interop-deps workflows
 	$(SWIFT) build --build-tests
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build

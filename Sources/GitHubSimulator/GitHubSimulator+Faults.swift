@@ -38,4 +38,17 @@ extension GitHubSimulator {
     public func answerWasDropped(_ index: Int) -> Bool {
         state.withLock { $0.randomFaults.droppedAfterEffect.contains(index) }
     }
+
+    /// Answers as GitHub Enterprise Server `version` does (nil: as github.com): every response carries
+    /// `x-github-enterprise-version`, and public keys come with an integer `key_id`.
+    public func serveEnterpriseShapes(version: String? = "3.9.0") {
+        state.withLock { $0.enterpriseVersion = version }
+    }
+
+    /// Read-after-write lag: after each secret write, the next `reads` reads of that secret (`GET …/secrets/{name}`
+    /// and the list) still see it as it was before the write; 0 turns it off. GitHub's reads lag a write by about
+    /// a second; counting reads instead of seconds keeps the tests fast and deterministic.
+    public func setReadAfterWriteLag(reads: Int) {
+        state.withLock { $0.readLagReads = max(0, reads) }
+    }
 }

@@ -22,16 +22,20 @@
 //   branch (contents as base64 with line breaks), workflows with a state, runs filtered by event, and
 //   dispatches that start a run only when an active workflow on the default branch lists the type (read
 //   with its own line-based reading, `HandlerTriggers`) and that refuse payloads over GitHub's limits;
-//   fine-grained permissions per area (secrets, contents, actions) with `x-accepted-github-permissions`;
+//   GitHub's access rules: a classic token's account needs write (push) access to manage secrets (read-only
+//   gets 403, no access 404); fine-grained permissions per area (metadata, secrets, actions, contents, issues),
+//   checked before the body, with `x-accepted-github-permissions`;
 //   SAML SSO (403 with `x-github-sso`); `GET /rate_limit`; the guide's workflow files (`GuideWorkflows`);
 // - faults on request: latency (with seeded jitter) on every response, the next N responses failing with a status, the next N
 //   connections dropped without an answer — or, drawn from the seed, a fraction of requests failing, dropped before or after
-//   they take effect, or answered later than a client waits (`GitHubSimulator+Faults.swift`);
+//   they take effect, or answered later than a client waits, read-after-write lag, a key that rotates after
+//   each of several fetches, and Enterprise Server's shapes (integer `key_id`, `x-github-enterprise-version`)
+//   (`GitHubSimulator+Faults.swift`);
 // - a request log and counters (by route, connections, peak concurrency, uploads);
 // - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
 //   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
 //
-// What it does not model (yet): organization/environment/Dependabot secrets, GitHub Enterprise,
+// What it does not model (yet): organization/environment/Dependabot secrets, GitHub Enterprise's `/api/v3` prefix,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
@@ -142,6 +146,12 @@ public final class GitHubSimulator: Sendable {
     /// sealed for a key that is already stale.
     public func rotatePublicKeyAfterNextFetch(of fullName: String) {
         state.withLock { $0.repositories[fullName.lowercased()]?.rotateAfterNextKeyFetch = true }
+    }
+
+    /// Answers each of the repository's next `count` public-key fetches, then rotates the key: every upload
+    /// sealed for a fetched key is refused (422) until the fetches run out — a key rotated again and again.
+    public func rotatePublicKeyAfterFetches(of fullName: String, count: Int) {
+        state.withLock { $0.repositories[fullName.lowercased()]?.rotationsAfterKeyFetches = max(0, count) }
     }
 
     /// Answers the repository's next secret upload with 201/204 but keeps nothing: a lost write, which

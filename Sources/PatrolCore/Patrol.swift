@@ -9,10 +9,11 @@ public enum Patrol {
     /// and server it started has stopped, so the caller may `exit` at once.
     public static func main(arguments: [String]) async -> Int32 {
         ProcessHardening.disableCoreDumps()
-        let environment = ProcessInfo.processInfo.environment
         // The console is needed before parsing can fail, so read its flags from a first parse (it is pure and cheap).
         let parsed = try? Invocation.parse(arguments)
         let global = parsed?.global ?? GlobalOptions()
+        // Without the variables that hold a token: those are read through TokenInputs into guarded memory only.
+        let environment = Context.processEnvironment(excluding: Context.credentialVariables(parsed))
         let console = Console.process(quiet: global.quiet, verbose: global.verbose, noColor: global.noColor, environment: environment)
         // A closed stdout is an EPIPE from write, which the console turns into a quiet stop (gotcha 11).
         signal(SIGPIPE, SIG_IGN)
@@ -84,14 +85,14 @@ extension ExitCode {
     /// the rest means the operation failed (1).
     static func `for`(_ error: any Error) -> ExitCode {
         switch error {
-        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError:
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError:
             return .usage
-        case is PreflightError:
-            return .critical
         case let github as GitHubError where github.isBadCredentials:
             return .critical
         case let webhook as WebhookError where webhook.isInputError:
             return .usage
+        case let preflight as PreflightError where preflight.isCredentialProblem:
+            return .critical
         default:
             return .failure
         }

@@ -145,16 +145,22 @@ struct SecretTests {
         #expect(fixture.simulator.counters.byRoute["unknown"] == 1)
     }
 
-    @Test func classicTokenNeedsRepoScopeAndAdmin() throws {
+    /// GitHub lets any collaborator with write (push) access manage repository secrets (cli/cli#7100);
+    /// read-only collaborators get 403, and no role at all looks like no repository.
+    @Test func classicTokenNeedsRepoScopeAndWriteAccess() throws {
         let fixture = try Fixture()
         let client = try fixture.client()
         let path = "/repos/\(fixture.repository)/actions/secrets/public-key"
         let noScope = fixture.simulator.mintToken(scopes: ["workflow"])
         #expect(try client.request("GET", path, token: noScope).status == 404)
         fixture.simulator.setPermission(.write, on: fixture.repository)
-        let writer = try client.request("GET", path, token: fixture.token)
-        #expect(writer.status == 403)
+        #expect(try client.request("GET", path, token: fixture.token).status == 200)
+        let put = try client.request("PUT", "/repos/\(fixture.repository)/actions/secrets/PAT_TOKEN", token: fixture.token,
+                                     body: #"{"encrypted_value":"","key_id":""}"#)
+        #expect(put.status == 422, "a writer gets past the access check to the body's validation")
         fixture.simulator.setPermission(.read, on: fixture.repository)
+        #expect(try client.request("GET", path, token: fixture.token).status == 403)
+        fixture.simulator.setPermission(.none, on: fixture.repository)
         #expect(try client.request("GET", path, token: fixture.token).status == 404)
     }
 

@@ -139,6 +139,7 @@ extension SimulatorState {
         headers.append(("x-github-request-id", makeRequestID()))
         headers.append(("x-github-media-type", "github.v3; format=json"))
         headers.append(("x-github-api-version-selected", "2022-11-28"))
+        if let enterpriseVersion { headers.append(("x-github-enterprise-version", enterpriseVersion)) }
         let key = bucketKey(token?.login)
         let window = rateLimits[key] ?? RateLimitWindow(used: 0, resetAt: now.addingTimeInterval(3600))
         let limit = limit(for: token?.login)

@@ -121,13 +121,18 @@ enum IssueRoutes {
     /// The repository's key when the token may read (or write) its issues; else GitHub's answer.
     /// Classic tokens need `repo`; no access looks like a missing repository (404), read-only access
     /// cannot write (403).
+    /// Classic tokens: `repo` and a role that sees the repository; writing needs write. Fine-grained tokens:
+    /// the Issues permission, checked like every other area (`ContentAccess`).
     private static func access(_ state: SimulatorState, _ context: RouteContext, write: Bool) -> Result<String, GitHubError> {
+        if context.token?.kind == .fineGrained {
+            return ContentAccess.check(state, context, area: .issues, need: write ? .write : .read)
+        }
         let key = "\(context.parameter("owner"))/\(context.parameter("repo"))".lowercased()
         guard let token = context.token, let repository = state.repositories[key] else {
             return .failure(GitHubError(.notFound))
         }
         let permission = token.permissions[key] ?? repository.permission
-        if token.kind == .classic, !token.hasScope("repo") { return .failure(GitHubError(.notFound)) }
+        if !token.hasScope("repo") { return .failure(GitHubError(.notFound)) }
         guard permission >= .read else { return .failure(GitHubError(.notFound)) }
         if write, permission < .write {
             return .failure(GitHubError(.error(403, "Resource not accessible by personal access token")

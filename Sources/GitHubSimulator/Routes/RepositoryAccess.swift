@@ -9,9 +9,11 @@ enum RepositoryAccess {
 
     /// The repository's key in `state.repositories`, or the response GitHub gives instead.
     ///
-    /// Classic tokens need the `repo` scope and admin rights: no access or read access looks like a missing
-    /// repository (404), write access gets 403. Fine-grained tokens need the Secrets permission: none is 404,
-    /// read-only on a write is 403 "Resource not accessible by personal access token".
+    /// Classic tokens need the `repo` scope and a collaborator role of write (push) or admin: GitHub lets
+    /// any collaborator with write access manage repository secrets (cli/cli#7100). No role at all looks
+    /// like a missing repository (404); read-only sees the repository and gets 403. Fine-grained tokens need
+    /// the repository selected (404 otherwise) and the Secrets permission, checked before the body is read:
+    /// too little is 403 "Resource not accessible by personal access token" with `x-accepted-github-permissions`.
     static func check(
         _ state: SimulatorState, _ context: RouteContext, need: Need
     ) -> Result<String, GitHubError> {
@@ -22,15 +24,15 @@ enum RepositoryAccess {
         let permission = token.permissions[key] ?? repository.permission
         switch token.kind {
         case .classic:
-            guard token.hasScope("repo"), permission >= .write else { return .failure(GitHubError(.notFound)) }
-            guard permission == .admin else {
+            guard token.hasScope("repo"), permission >= .read else { return .failure(GitHubError(.notFound)) }
+            guard permission >= .write else {
                 return .failure(GitHubError(.error(403, "Must have admin rights to Repository.")))
             }
         case .fineGrained:
-            guard permission >= .read else { return .failure(GitHubError(.notFound)) }
-            if need == .write, permission < .write {
+            guard ContentAccess.isSelected(token, key: key, repository: repository) else { return .failure(GitHubError(.notFound)) }
+            if permission < (need == .write ? .write : .read) {
                 let response = GitHubResponse.error(403, "Resource not accessible by personal access token")
-                    .adding("x-accepted-github-permissions", "secrets=write")
+                    .adding("x-accepted-github-permissions", need == .write ? "secrets=write" : "secrets=read")
                 return .failure(GitHubError(response))
             }
         }

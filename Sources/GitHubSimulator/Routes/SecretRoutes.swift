@@ -16,14 +16,19 @@ enum SecretRoutes {
             let repository = state.repositories[key]!
             if repository.rotateAfterNextKeyFetch {
                 state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
+            } else if repository.rotationsAfterKeyFetches > 0 {
+                state.repositories[key]!.rotationsAfterKeyFetches -= 1
+                state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
             }
             let etag = "W/\"\(repository.keyID)\""
             if let presented = context.request.header("If-None-Match"),
                presented.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
                 return GitHubResponse(status: 304, body: nil).adding("etag", etag)
             }
+            // Some Enterprise Server versions send `key_id` as an integer (PyGithub#1878).
+            let keyID: Any = state.enterpriseVersion != nil ? (Int64(repository.keyID) ?? 0) as Any : repository.keyID
             return GitHubResponse.json(200, [
-                "key_id": repository.keyID,
+                "key_id": keyID,
                 "key": SimulatorCrypto.encodeBase64(repository.keyPair.publicKey),
             ]).adding("etag", etag)
         }
@@ -35,7 +40,7 @@ enum SecretRoutes {
         case .failure(let error):
             return error.response
         case .success(let key):
-            guard let secret = state.repositories[key]?.secrets[context.parameter("name").uppercased()] else {
+            guard let secret = state.repositories[key]!.read(context.parameter("name").uppercased()) else {
                 return .notFound
             }
             return .json(200, summary(secret))
@@ -48,7 +53,9 @@ enum SecretRoutes {
         case .failure(let error):
             return error.response
         case .success(let key):
-            let all = state.repositories[key]!.secrets.values.sorted { $0.name < $1.name }
+            let names = state.repositories[key]!.secrets.keys.sorted()
+                + state.repositories[key]!.laggingReads.keys.filter { state.repositories[key]!.secrets[$0] == nil }.sorted()
+            let all = names.compactMap { state.repositories[key]!.read($0) }.sorted { $0.name < $1.name }
             let query = context.request.query
             let perPage = min(100, max(1, query["per_page"].flatMap { Int($0) } ?? 30))
             let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
@@ -91,7 +98,8 @@ enum SecretRoutes {
         guard let object = try? JSONSerialization.jsonObject(with: Data(context.request.body)),
               let fields = object as? [String: Any]
         else { return .error(400, "Problems parsing JSON") }
-        guard let keyID = fields["key_id"] as? String else {
+        // A client that echoes an Enterprise Server's integer `key_id` sends a number; both name the key.
+        guard let keyID = (fields["key_id"] as? String) ?? (fields["key_id"] as? NSNumber).map({ $0.stringValue }) else {
             return .error(422, "Invalid request.\n\n\"key_id\" wasn't supplied.")
         }
         guard let encrypted = fields["encrypted_value"] as? String else {
@@ -112,6 +120,9 @@ enum SecretRoutes {
         if repository.loseNextWrite {
             state.repositories[key]!.loseNextWrite = false
             return repository.secrets[stored] == nil ? .json(201, [String: String]()) : .noContent()
+        }
+        if state.readLagReads > 0 {
+            state.repositories[key]!.laggingReads[stored] = .init(before: repository.secrets[stored], remaining: state.readLagReads)
         }
         if var existing = repository.secrets[stored] {
             existing.plaintextBytes = plaintext

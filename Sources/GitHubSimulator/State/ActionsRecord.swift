@@ -63,7 +63,7 @@ public struct SimulatedDispatch: Sendable, Equatable {
 
 /// Areas of a fine-grained token's repository permissions that the simulator distinguishes.
 public enum FineGrainedArea: String, Sendable, CaseIterable {
-    case secrets, contents, actions, metadata
+    case secrets, contents, actions, metadata, issues
 }
 
 extension SimulatorState {

@@ -47,6 +47,11 @@ struct SimulatorState: Sendable {
     var ssoOrganizations: Set<String> = []
     /// Tokens authorized for SAML SSO in every organization that requires it.
     var ssoAuthorizedTokens: Set<String> = []
+    /// Set: answer as GitHub Enterprise Server of this version does (`x-github-enterprise-version` on every
+    /// response, an integer `key_id` in public keys).
+    var enterpriseVersion: String?
+    /// Read-after-write lag: this many reads of a secret after each write still see it as it was before.
+    var readLagReads = 0
     private var nextRepositoryID = 700_000_001
 
     init(seed: UInt64, latency: Duration) {

@@ -11,7 +11,10 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
             CommandConfiguration(
                 abstract: "seal the token and upload it to every repository of the fleet",
                 discussion: """
-                    Checks the token first (format, GET /user, scopes, expiry) and uploads nothing if that fails. \
+                    Checks the token first (format, GET /user, scopes, expiry) and uploads nothing if that fails: \
+                    a token inside policy.criticalDays or expired exits 4 (unless --allow-expiring), one inside \
+                    warnDays gets a warning. A token other than the ledger's current one is refused (exit 2): \
+                    replacing it is patrol rotate's job. \
                     Then, per repository: fetch the Actions public key, seal, upload, read the secret back. \
                     Exits 0 only if every selected repository succeeded.
                     """,
@@ -20,16 +23,17 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
             CommandConfiguration(
                 abstract: "replace the token everywhere with a new one",
                 discussion: """
-                    Checks the new token, refuses the one already current (unless --force), rolls it out, and on \
-                    full success marks it current and the old one retired. --revoke-old revokes the old token \
-                    only after a fully successful rollout.
+                    Checks the new token, refuses the one already current (unless --force, which rolls it out \
+                    again and retires nothing), rolls it out, and on full success marks it current and the old \
+                    one retired. --revoke-old revokes the old token only after a fully successful rollout.
                     """,
                 groups: [.rollout, .rotate, .token, .global])
         case .expiry:
             CommandConfiguration(
                 abstract: "report how long the token has left; exit 3 (warning) or 4 (critical/expired)",
                 discussion: """
-                    Reads the expiry from the ledger, or from GitHub with --live. Exits 3 inside warnDays, for a \
+                    Reads the expiry from the ledger (no lock, no file written), or from GitHub with --live, \
+                    recorded in the ledger when no other run holds it. Exits 3 inside warnDays, for a \
                     token that never expires or is older than rotationDays; 4 inside criticalDays, when expired, or \
                     when GitHub rejects the token; 1 when there is nothing to judge. See docs/expiry-alerts.md.
                     """,
@@ -46,7 +50,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
             CommandConfiguration(
                 abstract: "show, per repository, whether the secret is there, since when, which token it holds",
                 discussion: """
-                    States: current, stale, drifted (written by someone else after patrol), missing, no-access. \
+                    States: current, stale, drifted (written by someone else after patrol), missing, no-access, \
+                    writing (a running rollout wrote it and has not recorded it yet), error (GitHub kept failing; \
+                    that row only). Needs no token of its own: with --auth-env it uses only that credential. \
                     Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
                     """,
                 groups: [.status, .token, .global])
@@ -61,7 +67,11 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
         case .simulator:
             CommandConfiguration(
                 abstract: "serve the GitHub simulator on a local port",
-                discussion: "Prints the API URL and a usable token to stdout, then serves until interrupted.",
+                discussion: """
+                    Serves the config's fleet, or without a config the built-in c3 fleet, with its workflow files \
+                    wired as the setup guide describes. Prints GITHUB_API_URL, PAT_TOKEN and PAT_TOKEN_NEXT (a \
+                    second token, for trying rotate) to stdout, then serves until interrupted.
+                    """,
                 groups: [.simulator, .global])
         case .help:
             CommandConfiguration(

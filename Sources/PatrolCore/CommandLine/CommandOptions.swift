@@ -2,6 +2,8 @@
 public struct GlobalOptions: Sendable, Equatable {
     /// `--config PATH`; nil leaves the choice to ``FleetConfig/locate(flag:environment:)``.
     public var configPath: String?
+    /// `--ledger PATH`; nil leaves the choice to `$PATROL_LEDGER`, else the config's `ledger`.
+    public var ledgerPath: String?
     /// `--api-url URL`; checked where the API base is resolved.
     public var apiURL: String?
     /// `--json`: one JSON document on stdout.
@@ -18,8 +20,8 @@ public struct GlobalOptions: Sendable, Equatable {
 
 /// Where the token, and the credential that calls the API, come from (spec §3.1).
 ///
-/// Several sources may be given; the first in this order wins: stdin, `--token-env`, `--token-file`,
-/// `PAT_TOKEN`, the prompt.
+/// At most one of stdin, `--token-env` and `--token-file` (two are a usage error); without any,
+/// `PAT_TOKEN`, then the prompt.
 public struct TokenOptions: Sendable, Equatable {
     /// `--token-stdin`.
     public var fromStandardInput = false
@@ -47,6 +49,8 @@ public struct RolloutOptions: Sendable, Equatable {
     public var writeRate = 1.0
     /// `--write-burst B`: uploads at once before the rate applies, 1…1000.
     public var writeBurst = 10
+    /// `--allow-expiring`: roll out a token inside `criticalDays`, or expired, instead of refusing it.
+    public var allowExpiring = false
 
     public init() {}
 }

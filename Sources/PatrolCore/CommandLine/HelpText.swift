@@ -32,8 +32,9 @@ public enum HelpText {
         lines += [""] + section(.global, column: optionColumn([.global]))
         lines += [
             "",
-            "The token is never an argument: give it with --token-stdin, --token-env NAME, --token-file PATH,",
-            "the PAT_TOKEN variable, or at the prompt. See 'patrol help <command>' for a command's options.",
+            "The token is never an argument: give it with one of --token-stdin, --token-env NAME or",
+            "--token-file PATH, else the PAT_TOKEN variable, else at the prompt.",
+            "See 'patrol help <command>' for a command's options.",
             "",
             "Results go to stdout as each is known, progress and diagnostics to stderr. A closed stdout",
             "(patrol status | head -1) ends patrol quietly. Ctrl-C or SIGTERM stops starting requests, records",
@@ -60,7 +61,8 @@ public enum HelpText {
             lines += [""] + section(group, column: column)
         }
         if configuration.groups.contains(.token) {
-            lines += ["", "Token sources, first match wins: --token-stdin, --token-env, --token-file, PAT_TOKEN, the prompt."]
+            lines += ["", "Token sources: one of --token-stdin, --token-env, --token-file; else PAT_TOKEN; else the prompt.",
+                      "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused."]
         }
         return lines.joined(separator: "\n") + "\n"
     }

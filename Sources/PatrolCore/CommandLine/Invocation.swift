@@ -186,7 +186,15 @@ struct InvocationParser {
         if invocation.global.quiet, invocation.global.verbose {
             throw .conflictingOptions("--quiet", "--verbose", command: command)
         }
+        // Exactly one token source (spec §3.1): two explicit ones would silently leave one unread.
+        let token = invocation.token
+        let sources = [token.fromStandardInput ? "--token-stdin" : nil, token.environmentVariable.map { _ in "--token-env" },
+                       token.filePath.map { _ in "--token-file" }].compactMap { $0 }
+        if sources.count > 1 { throw .conflictingOptions(sources[0], sources[1], command: command) }
         let rotate = invocation.rotate
+        if let _ = rotate.oldTokenEnvironmentVariable, let _ = rotate.oldTokenFilePath {
+            throw .conflictingOptions("--old-token-env", "--old-token-file", command: command)
+        }
         if rotate.revokeOld, rotate.oldTokenEnvironmentVariable == nil, rotate.oldTokenFilePath == nil {
             throw .missingRequirement(option: "--revoke-old",
                                       needs: "the old token: --old-token-env NAME or --old-token-file PATH",
@@ -218,6 +226,7 @@ private struct OptionValues {
         case "--token-stdin": invocation.token.fromStandardInput = true
         case "--dry-run": invocation.rollout.dryRun = true
         case "--resume": invocation.rollout.resume = true
+        case "--allow-expiring": invocation.rollout.allowExpiring = true
         case "--force": invocation.rotate.force = true
         case "--revoke-old": invocation.rotate.revokeOld = true
         case "--live": invocation.expiry.live = true
@@ -230,6 +239,7 @@ private struct OptionValues {
     func apply(to invocation: inout Invocation) throws(UsageError) {
         switch option {
         case "--config": invocation.global.configPath = try nonEmpty("a file path")
+        case "--ledger": invocation.global.ledgerPath = try nonEmpty("a file path")
         case "--api-url": invocation.global.apiURL = try nonEmpty("a URL such as https://api.github.com")
         case "--token-env": invocation.token.environmentVariable = try variableName()
         case "--token-file": invocation.token.filePath = try nonEmpty("a file path")

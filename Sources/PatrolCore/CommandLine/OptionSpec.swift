@@ -49,6 +49,8 @@ public enum OptionGroup: String, Sendable, CaseIterable {
             [
                 OptionSpec("--config", value: "PATH", "the fleet config",
                            default: "$PATROL_CONFIG, else \(FleetConfig.defaultPath)"),
+                OptionSpec("--ledger", value: "PATH", "the ledger: which token each repository holds (fingerprints only, safe to commit)",
+                           default: "$PATROL_LEDGER, else the config's ledger, ledger.json beside the config"),
                 OptionSpec("--api-url", value: "URL", "the GitHub API base, e.g. https://HOST/api/v3 for Enterprise Server",
                            default: "$GITHUB_API_URL, else the config's apiURL, else https://api.github.com"),
                 OptionSpec("--json", "print one JSON document on stdout and nothing else there (every command, version and demo included)"),
@@ -71,6 +73,7 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                 Self.repos("repositories to upload to, by name or owner/name"),
                 OptionSpec("--dry-run", "check the token, fetch keys and seal, but upload nothing"),
                 OptionSpec("--resume", "upload only where the ledger says this token is not there yet"),
+                OptionSpec("--allow-expiring", "roll out a token inside policy.criticalDays, or expired, instead of refusing it"),
                 OptionSpec("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "8"),
                 OptionSpec("--write-rate", value: "R", "uploads per second after the burst, more than 0", default: "1"),
                 OptionSpec("--write-burst", value: "B", "uploads sent at once before the rate applies, 1 to 1000",

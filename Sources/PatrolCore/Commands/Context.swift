@@ -3,6 +3,8 @@ import Foundation
 /// What a command takes from the world outside it: environment, output, token inputs and how to reach
 /// HTTP. The process builds one in ``Patrol/main(arguments:)``; tests build their own.
 public struct Context: Sendable {
+    /// The process environment without any variable that holds a credential (``credentialVariables(_:)``):
+    /// tokens are read through ``tokenInputs`` only.
     public var environment: [String: String]
     public var console: Console
     public var tokenInputs: TokenInputs
@@ -35,6 +37,40 @@ public struct Context: Sendable {
     }
 }
 
+extension Context {
+    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` always, and the
+    /// variables named by `--token-env`, `--auth-env` and `--old-token-env`. Their values are read only through
+    /// ``TokenInputs`` (getenv, straight into guarded memory), never kept in ``environment`` (spec §5.5).
+    public static func credentialVariables(_ invocation: Invocation?) -> Set<String> {
+        var names: Set<String> = [TokenSource.patTokenVariable]
+        if let invocation {
+            for name in [invocation.token.environmentVariable, invocation.token.authEnvironmentVariable,
+                         invocation.rotate.oldTokenEnvironmentVariable].compactMap({ $0 }) {
+                names.insert(name)
+            }
+        }
+        return names
+    }
+
+    /// The process environment without the variables in `excluded`, read from `environ` directly so that an
+    /// excluded value never becomes a Swift `String` (`ProcessInfo.environment` would copy every value).
+    public static func processEnvironment(excluding excluded: Set<String>) -> [String: String] {
+        var environment: [String: String] = [:]
+        // Why unsafe: `environ` is the C environment block, a NULL-terminated array of "NAME=VALUE" C strings;
+        // it is only read here, before any thread that could call setenv starts.
+        let block: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = environ
+        guard var entry = block else { return environment }
+        while let pointer = entry.pointee {
+            defer { entry += 1 }
+            guard let equals = strchr(pointer, Int32(UInt8(ascii: "="))) else { continue }
+            let name = String(decoding: UnsafeRawBufferPointer(start: pointer, count: equals - pointer), as: UTF8.self)
+            guard !excluded.contains(name), environment[name] == nil else { continue }
+            environment[name] = String(cString: equals + 1)
+        }
+        return environment
+    }
+}
+
 /// A transport with a thread or sockets to release when the run ends.
 public protocol ClosableTransport: HTTPTransport {
     /// Releases the transport; pending requests fail. Returns once its thread has ended.
@@ -49,9 +85,19 @@ extension TokenOptions {
 }
 
 extension Context {
-    /// The fleet config named by `--config`, else `$PATROL_CONFIG`, else `./config/fleet.json`.
+    /// The fleet config named by `--config`, else `$PATROL_CONFIG`, else `./config/fleet.json`, with its
+    /// ledger path replaced by `--ledger` or `$PATROL_LEDGER` when one is given.
     func fleetConfig(_ invocation: Invocation) throws -> FleetConfig {
-        try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: environment))
+        let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: environment))
+        return config.withLedger(at: Self.ledgerOverride(flag: invocation.global.ledgerPath, environment: environment))
+    }
+
+    /// `--ledger PATH`, else `$PATROL_LEDGER` (when not empty), else nil for the config's `ledger`.
+    /// Both are paths as the user typed them, relative to the current folder.
+    static func ledgerOverride(flag: String?, environment: [String: String]) -> String? {
+        if let flag, !flag.isEmpty { return flag }
+        if let variable = environment["PATROL_LEDGER"], !variable.isEmpty { return variable }
+        return nil
     }
 
     /// The API base: `--api-url`, else `$GITHUB_API_URL`, else the config's `apiURL`, else github.com.
@@ -76,5 +122,15 @@ extension Context {
         let transport = makeTransport { line in console.trace(line) }
         let governed = RetryingTransport.governed(transport, options: options, console: console, policy: retryPolicy)
         return (GitHubClient(transport: governed, base: base, credential: credential), transport)
+    }
+}
+
+extension FleetConfig {
+    /// This config with its ledger at `path`; itself when `path` is nil.
+    func withLedger(at path: String?) -> FleetConfig {
+        guard let path else { return self }
+        return FleetConfig(path: self.path, owner: owner, secret: secret, libraries: libraries, applications: applications,
+                           platform: platform, workflows: workflows, policy: policy, tokenDescription: tokenDescription,
+                           apiURL: apiURL, ledgerPath: path)
     }
 }

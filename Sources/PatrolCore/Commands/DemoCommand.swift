@@ -8,23 +8,14 @@ import GitHubSimulator
 enum DemoCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let console = context.console
-        let config = try context.fleetConfig(invocation)
+        let (config, _) = try SimulatedFleet.config(invocation, context: context)
         let latency = invocation.demo.latencyMilliseconds
         let simulator = GitHubSimulator(latency: .milliseconds(latency))
         let apiURL = try simulator.start()
         defer { simulator.stop() }
-        for repository in config.repositories + [config.platform.repository] {
-            simulator.addRepository(repository.fullName)
-        }
-        simulator.wireFleetAsGuideDescribes(
-            owner: config.owner, libraries: config.libraries.map(\.fullName), applications: config.applications.map(\.fullName),
-            platform: config.platform.repository.fullName, eventTypes: config.platform.eventTypes, secret: config.secret,
-            handlerPath: config.platform.handlerWorkflow, libraryWorkflowPath: config.workflows.libraries,
-            applicationWorkflowPath: config.workflows.applications)
-        let lifetime = Double(config.policy.rotationDays) * 86_400
+        SimulatedFleet.serve(config, on: simulator)
         // Throw-away tokens that only this simulator accepts; the strings serve to ask it about them.
-        let mint = { simulator.mintToken(login: config.owner, scopes: config.policy.requiredScopes, expiresAt: Date().addingTimeInterval(lifetime)) }
-        let firstMinted = mint(), secondMinted = mint()
+        let firstMinted = SimulatedFleet.mint(config, on: simulator), secondMinted = SimulatedFleet.mint(config, on: simulator)
         let first = Token(bytes: Array(firstMinted.utf8)), second = Token(bytes: Array(secondMinted.utf8))
         console.redact([first, second])
 

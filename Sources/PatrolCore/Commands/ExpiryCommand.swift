@@ -26,7 +26,11 @@ enum ExpiryCommand {
         if let token { _ = try TokenFormat.check(token) }
         let needsAPI = options.live || options.openIssue
         let base = needsAPI ? try context.apiBase(invocation, config: config) : nil
-        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol expiry", console: context.console, environment: context.environment)
+        // Never waits for the lock (spec §6): the daily check must answer while a rotation runs. Ledger only,
+        // it reads; --live records what GitHub said only when the lock is free (and says so when not).
+        let ledger = options.live
+            ? try LedgerStore.openIfFree(config.ledgerPath, secret: config.secret, command: "patrol expiry --live", console: context.console)
+            : try LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "expiry without --live only reads")
 
         // No transport at all for a plain ledger check: it sends nothing.
         let transport = needsAPI || webhook != nil

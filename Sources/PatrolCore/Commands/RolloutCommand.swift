@@ -7,7 +7,11 @@ enum RolloutCommand {
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
         let (token, auth) = try context.tokens(invocation)
-        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
+        // A dry run writes nothing, so it takes no lock and creates no file (spec §6).
+        let ledger = invocation.rollout.dryRun
+            ? try LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
+            : try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
+        try RolloutError.check(token, ledger: await ledger.snapshot, options: invocation.rollout, console: context.console)
 
         let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
@@ -54,7 +58,8 @@ enum RolloutCommand {
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
     static func perform(_ plan: RolloutPlan, console: Console) async throws -> RolloutReport {
         let startedAt = Date()
-        let facts = try await Preflight(policy: plan.config.policy).check(plan.token, client: plan.client)
+        let facts = try await Preflight(policy: plan.config.policy, allowExpiring: plan.options.allowExpiring)
+            .check(plan.token, client: plan.client, now: startedAt)
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(plan.token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
                      + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
@@ -80,8 +85,9 @@ enum RolloutCommand {
         rollout.progress = { done in console.progress("\(plan.command) \(done)/\(total) …") }
         console.progress("\(plan.command) 0/\(total) …")
         let outcomes = await rollout.run()
-        let report = RolloutReport(command: plan.command, secret: plan.config.secret, fingerprint: plan.token.fingerprint,
+        var report = RolloutReport(command: plan.command, secret: plan.config.secret, fingerprint: plan.token.fingerprint,
                                    login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes, plannedDryRun: options.dryRun)
+        report.warnings = facts.warnings
         if !options.dryRun {
             try await plan.ledger.update { ledger in
                 ledger.history.append(RunRecord(command: plan.command, startedAt: startedAt, finishedAt: Date(),

@@ -14,7 +14,7 @@ enum RotateCommand {
         let page = tokenPage(base: base, config: config)
         let sources = invocation.token.sourceOptions
         let noSourceNamed = !sources.stdin && sources.env == nil && sources.file == nil
-            && context.environment[TokenSource.patTokenVariable] == nil
+            && !TokenSource.isSet(TokenSource.patTokenVariable, inputs: context.tokenInputs)
         if noSourceNamed, context.tokenInputs.isTerminal {
             console.note("make the new token on this page (scopes and description filled in):")
             console.note("  \(page)")
@@ -32,7 +32,9 @@ enum RotateCommand {
             : nil
         console.redact([token] + [auth, old].compactMap { $0 })
         _ = try TokenFormat.check(token)
-        let ledger = try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
+        let ledger = invocation.rollout.dryRun
+            ? try LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
+            : try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
 
         let (client, transport) = context.connect(base, as: auth ?? token, options: invocation.rollout)
         defer { transport.shutdown() }
@@ -65,8 +67,11 @@ enum RotateCommand {
         let token = plan.rollout.token
         let before = await plan.rollout.ledger.snapshot
         try RotateError.check(new: token, old: plan.oldToken, ledger: before, base: plan.base, force: plan.force)
-        let previous = before.currentToken
-        if previous == nil { console.note("the ledger records no current token: this rotation is a first rollout") }
+        // With --force the new token may be the current one: then nothing is replaced and nothing retires.
+        let sameToken = before.currentToken?.fingerprint == token.fingerprint
+        let previous = sameToken ? nil : before.currentToken
+        if before.currentToken == nil { console.note("the ledger records no current token: this rotation is a first rollout") }
+        if sameToken { console.note("--force: rolling out the current token \(token.fingerprint.short) again; it stays current and nothing is retired") }
 
         var rolloutPlan = plan.rollout
         let earlier = plan.rollout.afterPreflight
@@ -80,10 +85,10 @@ enum RotateCommand {
         let rollout = try await RolloutCommand.perform(rolloutPlan, console: console)
         let after = await plan.rollout.ledger.snapshot
         let dryRun = plan.rollout.options.dryRun
-        let completed = !dryRun && after.currentToken?.fingerprint == token.fingerprint
         let remaining = plan.rollout.config.repositories
             .filter { !after.holds($0, token.fingerprint) }
             .map { (repository: $0, holds: after.repositories[$0.fullName]?.fingerprint) }
+        let completed = !dryRun && after.currentToken?.fingerprint == token.fingerprint && remaining.isEmpty
 
         let revocation: RotateReport.Revocation
         if let old = plan.oldToken {
@@ -103,7 +108,7 @@ enum RotateCommand {
             revocation = .notRequested
         }
         return RotateReport(rollout: rollout, previous: previous, completed: completed, dryRun: dryRun,
-                            remaining: remaining, revocation: revocation)
+                            remaining: remaining, revocation: revocation, reRolled: sameToken)
     }
 
     /// The pre-filled page where the user makes the new token: host from the API, scopes and description from the config.
@@ -140,6 +145,15 @@ enum RotateCommand {
         let old = report.previous.map { "\($0.fingerprint.short) (\($0.login))" }
         if report.dryRun { return ["dry run: nothing uploaded; the ledger is unchanged"] }
         guard report.completed else {
+            if report.reRolled {
+                var lines = ["rolled out again, incomplete: \(report.remaining.count) of \(config.repositories.count) repositories "
+                             + "do not hold the current token \(new) (per the ledger); it stays current:"]
+                for (repository, holds) in report.remaining {
+                    lines.append("  \(repository.fullName) holds \(holds?.short ?? "nothing patrol wrote")")
+                }
+                lines.append("fix what the failed lines say, then run `patrol rotate --force --resume` with the same token")
+                return lines
+            }
             var lines = ["rotation incomplete: the new token \(new) stays pending; \(report.remaining.count) of "
                          + "\(config.repositories.count) repositories do not hold it yet (per the ledger):"]
             for (repository, holds) in report.remaining {
@@ -149,6 +163,9 @@ enum RotateCommand {
                          + "the old token keeps working meanwhile — do not revoke it yet")
             if case .withheld = report.revocation { lines.append("the old token was not revoked: the rotation is not complete") }
             return lines
+        }
+        if report.reRolled {
+            return ["rolled out again: every repository holds \(new), which stays current; no token was retired and there is nothing to delete"]
         }
         var lines = ["rotated: every repository holds \(new); it is current" + (old.map { ", and \($0) is retired" } ?? "")]
         switch report.revocation {
@@ -175,6 +192,7 @@ enum RotateCommand {
         case .failed(let error): .object([("status", "failed"), ("error", .string("\(error)"))])
         }
         pairs.append(("previous", report.previous.map { .object([("fingerprint", .string($0.fingerprint.value)), ("login", .string($0.login))]) } ?? .null))
+        pairs.append(("reRolled", .bool(report.reRolled)))
         pairs.append(("completed", .bool(report.completed)))
         pairs.append(("pending", .array(report.remaining.map { entry in
             .object([("repository", .string(entry.repository.fullName)), ("holds", .optional(entry.holds?.value))])

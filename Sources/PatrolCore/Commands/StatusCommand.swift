@@ -8,15 +8,25 @@ enum StatusCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.status.repositories)
-        // The token here only calls the API (it needs `repo`); it need not be the fleet's current one.
-        let (token, auth) = try context.tokens(invocation)
+        // status needs no token of its own (spec §3.7): the credential only calls the API (it needs `repo`), so
+        // with --auth-env that is all it reads; otherwise the token (PAT_TOKEN by default), which need not be current.
+        let caller: Token
+        if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
+            context.console.redact([auth])
+            caller = auth
+        } else {
+            caller = try context.tokens(invocation).token
+        }
         let ledger = try LedgerStore.load(path: config.ledgerPath, secret: config.secret)
+        // A rollout holding the lock now: what it wrote but has not journalled yet is `writing`, not `drifted`.
+        let running = LedgerLock.currentHolder(ledgerPath: config.ledgerPath)
+            .map { FleetStatus.RunningWrite(since: $0.since, command: $0.command) }
 
-        let (client, transport) = context.connect(base, as: auth ?? token)
+        let (client, transport) = context.connect(base, as: caller)
         defer { transport.shutdown() }
-        let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger)
+        let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger, running: running)
         print(report, json: invocation.global.json, console: context.console)
-        let statuses = report.lines.map { $0.state == .noAccess ? $0.problem?.status : nil }
+        let statuses = report.lines.map { $0.state == .noAccess ? ($0.problem as? GitHubError)?.status : nil }
         if let owner = await OwnerMismatch.line(statuses: statuses, client: client, config: config) {
             context.console.error(owner)
         }
@@ -24,8 +34,9 @@ enum StatusCommand {
     }
 
     /// The survey itself, for `status` and the demo: `client` calls the API, `ledger` says what patrol wrote.
-    static func perform(config: FleetConfig, repositories: [RepositoryName], client: GitHubClient, ledger: Ledger) async throws -> StatusReport {
-        try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger)
+    static func perform(config: FleetConfig, repositories: [RepositoryName], client: GitHubClient, ledger: Ledger,
+                        running: FleetStatus.RunningWrite? = nil) async throws -> StatusReport {
+        try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger, running: running)
     }
 
     static func print(_ report: StatusReport, json: Bool, console: Console) {

@@ -116,9 +116,9 @@ public struct RepositoryInfo: Sendable, Equatable {
     public let fullName: String
     public let defaultBranch: String
     public let archived: Bool
-    /// The caller's role allows administering it (managing Actions secrets).
+    /// The caller administers it.
     public let admin: Bool
-    /// The caller may push (and so dispatch).
+    /// The caller may push: enough to manage its Actions secrets and to dispatch to it.
     public let push: Bool
     public let pull: Bool
 }

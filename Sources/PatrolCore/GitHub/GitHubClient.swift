@@ -50,7 +50,7 @@ public struct GitHubClient: Sendable {
                              serverDate: response.headers["date"].flatMap(HTTPDate.parse), attempts: response.attempts)
         }
         let body: PublicKeyBody = try decode(response, request)
-        return PublicKey(keyID: body.key_id, key: body.key, etag: response.headers["etag"],
+        return PublicKey(keyID: body.key_id.text, key: body.key, etag: response.headers["etag"],
                          serverDate: response.headers["date"].flatMap(HTTPDate.parse), attempts: response.attempts)
     }
 
@@ -112,7 +112,25 @@ public struct GitHubClient: Sendable {
     }
 
     private struct UserBody: Decodable { let login: String; let id: Int?; let type: String? }
-    private struct PublicKeyBody: Decodable { let key_id: String; let key: String }
+    private struct PublicKeyBody: Decodable { let key_id: KeyID; let key: String }
+
+    /// `key_id` as GitHub sends it: a string on github.com, an integer on some Enterprise Server versions
+    /// (PyGithub#1878). Either way patrol keeps, and sends back, the string.
+    struct KeyID: Decodable {
+        let text: String
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if let string = try? container.decode(String.self) {
+                text = string
+            } else if let number = try? container.decode(Int64.self) {
+                text = String(number)
+            } else {
+                throw DecodingError.typeMismatch(String.self, .init(codingPath: decoder.codingPath,
+                                                                    debugDescription: "key_id is neither a string nor an integer"))
+            }
+        }
+    }
     private struct SecretBody: Decodable { let name: String; let created_at: String; let updated_at: String }
 }
 

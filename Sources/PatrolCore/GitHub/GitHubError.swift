@@ -16,10 +16,13 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
     public let ssoURL: String?
     /// How many times the request was sent before this answer was final.
     public let attempts: Int
+    /// GitHub refused the request for a rate limit, as its status and headers say (``RateLimitSignal``).
+    public let rateLimited: Bool
 
     public init(request: String, status: Int, message: String, requestID: String? = nil,
-                acceptedPermissions: String? = nil, ssoURL: String? = nil, attempts: Int = 1) {
+                acceptedPermissions: String? = nil, ssoURL: String? = nil, attempts: Int = 1, rateLimited: Bool = false) {
         self.attempts = attempts
+        self.rateLimited = rateLimited
         self.request = request
         self.status = status
         self.message = message
@@ -43,17 +46,18 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
         }
         self.init(request: request, status: response.status, message: message,
                   requestID: response.headers["x-github-request-id"],
-                  acceptedPermissions: response.headers["x-accepted-github-permissions"], ssoURL: sso, attempts: response.attempts)
+                  acceptedPermissions: response.headers["x-accepted-github-permissions"], ssoURL: sso, attempts: response.attempts,
+                  // Whether it was refused does not depend on the clock (only the wait does), so no time is read here.
+                  rateLimited: RateLimitSignal(response, now: 0)?.refused == true)
     }
 
     /// True for 401: the token is invalid, expired or revoked. The run must stop: GitHub locks out an
     /// account after repeated bad credentials.
     public var isBadCredentials: Bool { status == 401 }
 
-    /// True for a primary or secondary rate-limit answer.
-    public var isRateLimited: Bool {
-        (status == 403 || status == 429) && message.lowercased().contains("rate limit")
-    }
+    /// True for a primary or secondary rate-limit answer: classified by status and headers, the same rule the
+    /// retries and the rate-limit governor follow (``RateLimitSignal``), so it is never an access verdict.
+    public var isRateLimited: Bool { rateLimited }
 
     public var description: String {
         var text = "\(request) answered \(status) \"\(message)\""
@@ -70,6 +74,8 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
         case 403 where acceptedPermissions != nil:
             return "the token lacks the permission \(acceptedPermissions!); grant it in the token's settings"
         case 403 where isRateLimited: return "GitHub's rate limit was hit; wait and run again with --resume"
+        case 403 where message.lowercased().contains("admin rights"):
+            return "give the token's account write access to the repository (GitHub's message says admin, but the Write role is enough to manage repository secrets)"
         case 404: return "the repository does not exist, or the token cannot see it (missing `repo` scope, wrong owner, or not selected in a fine-grained token)"
         default: return nil
         }

@@ -16,6 +16,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
     case locked(path: String, holder: LedgerLockHolder?, waited: Duration)
     /// `PATROL_LOCK_WAIT` is not a whole number of seconds from 0 to 3600.
     case invalidLockWait(String)
+    /// A write to a ledger this run opened only to read (`reason` says why).
+    case readOnly(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -42,6 +44,8 @@ public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {
             return "\(path) is locked by \(who); waited \(waited.components.seconds) s. "
                 + "Let that run finish, then try again (if that process is gone, the lock is already free: just run again), "
                 + "or wait longer with PATROL_LOCK_WAIT=SECONDS"
+        case .readOnly(let path, let reason):
+            return "\(path): this run only reads the ledger (\(reason)) and cannot record anything in it"
         case .invalidLockWait(let value):
             return "PATROL_LOCK_WAIT is \"\(value)\"; give the seconds to wait for another run's ledger lock, a whole number from 0 to 3600"
         }

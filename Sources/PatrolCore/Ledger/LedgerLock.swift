@@ -69,6 +69,18 @@ final class LedgerLock: Sendable {
         return lock
     }
 
+    /// Who holds the lock on `ledgerPath` now, found without taking it or creating any file (for commands
+    /// that only read); nil when no run holds it or its lock file says nothing readable.
+    static func currentHolder(ledgerPath: String) -> LedgerLockHolder? {
+        let descriptor = open(path(for: ledgerPath), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard descriptor >= 0 else { return nil }
+        // Closing the descriptor drops the shared lock the probe below may take.
+        defer { close(descriptor) }
+        // A shared lock is granted at once unless a run holds the exclusive one.
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 { return nil }
+        return holder(descriptor)
+    }
+
     /// Replaces the lock file's content with who holds it now.
     private func describeHolder(_ holder: LedgerLockHolder) {
         guard let data = try? holder.encoded() else { return }

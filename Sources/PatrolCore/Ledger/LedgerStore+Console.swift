@@ -12,6 +12,21 @@ extension LedgerStore {
         return store
     }
 
+    /// Opens the ledger to record what a reader learnt (`expiry --live`) only if nobody holds the lock and
+    /// the folder is writable; otherwise a read-only store, whose ``readOnlyReason`` says why nothing is recorded.
+    static func openIfFree(_ path: String, secret: String, command: String, console: Console) throws -> LedgerStore {
+        do {
+            let store = try LedgerStore(path: path, secret: secret, command: command, lockWait: .zero)
+            for warning in store.warnings { console.error("warning: \(warning)") }
+            return store
+        } catch LedgerError.locked(_, let holder, _) {
+            return try LedgerStore(readingOnly: path, secret: secret,
+                                   reason: "it is locked by \(holder.map { "\($0)" } ?? "another patrol run")")
+        } catch LedgerError.writeFailed(_, let problem) {
+            return try LedgerStore(readingOnly: path, secret: secret, reason: "it cannot be written here: \(problem)")
+        }
+    }
+
     static func lockWait(_ environment: [String: String]) throws(LedgerError) -> Duration {
         guard let value = environment["PATROL_LOCK_WAIT"] else { return defaultLockWait }
         guard let seconds = Int(value), (0...3600).contains(seconds) else { throw .invalidLockWait(value) }

@@ -9,8 +9,9 @@ import Foundation
 /// - ``update(_:)`` rewrites the whole ledger — temp file, fsync, rename, fsync the folder — and then
 ///   removes the journal. A crash at any point leaves a ledger and a journal that load.
 ///
-/// Readers that change nothing (`status`, `expiry` from the ledger) call ``load(path:secret:)`` instead,
-/// which takes no lock and writes nothing.
+/// Readers that change nothing (`status`, `doctor`) call ``load(path:secret:)`` instead, which takes no
+/// lock and writes nothing; those that share code with writers (`rollout --dry-run`, `expiry`) open a store
+/// with ``init(readingOnly:secret:reason:)``, which does the same and refuses every write.
 public actor LedgerStore {
     public let path: String
     /// Things worth telling the user about the file (it is readable by others), found when it was opened.
@@ -18,8 +19,10 @@ public actor LedgerStore {
     private var ledger: Ledger
     /// Journal lines written since the ledger was last rewritten.
     private var journalled = 0
-    /// Held for the store's life; released when the store goes away.
-    private let lock: LedgerLock
+    /// Held for the store's life; released when the store goes away. Nil for a read-only store.
+    private let lock: LedgerLock?
+    /// Why this store writes nothing, when it was opened with ``init(readingOnly:secret:reason:)``.
+    public nonisolated let readOnlyReason: String?
     private var journalPath: String { LedgerJournal.path(for: path) }
 
     /// Locks, opens and (when a crashed run left a journal) compacts the ledger at `path`, or starts an
@@ -44,6 +47,18 @@ public actor LedgerStore {
         }
         self.ledger = ledger
         self.warnings = warnings
+        readOnlyReason = nil
+    }
+
+    /// The ledger at `path` and its journal as they are, without the lock and without creating any file
+    /// (so it works in a read-only folder and while another run holds the lock). Every write throws
+    /// ``LedgerError/readOnly(path:reason:)``; `reason` says why this run only reads.
+    public init(readingOnly path: String, secret: String, reason: String) throws {
+        self.path = path
+        warnings = try Self.checkFile(path)
+        ledger = try Self.load(path: path, secret: secret)
+        lock = nil
+        readOnlyReason = reason
     }
 
     /// The ledger at `path` with its journal replayed, without locking or writing; an empty ledger when
@@ -61,6 +76,7 @@ public actor LedgerStore {
     /// Records a verified upload: one journal line, on disk before this returns.
     public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
                              uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
+        try refuseIfReadOnly()
         let entry = LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
             fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
             publicKey: publicKey))
@@ -73,9 +89,14 @@ public actor LedgerStore {
         var next = ledger
         change(&next)
         guard next != ledger || journalled > 0 else { return }
+        try refuseIfReadOnly()
         ledger = try Self.write(next, to: path)
         try LedgerJournal.remove(at: journalPath)
         journalled = 0
+    }
+
+    private func refuseIfReadOnly() throws(LedgerError) {
+        if let readOnlyReason { throw .readOnly(path: path, reason: readOnlyReason) }
     }
 
     // MARK: - Reading

@@ -18,7 +18,10 @@ public enum ExpiryLookup {
     /// The entry point for `patrol demo` and other in-process callers.
     public static func report(config: FleetConfig, ledgerPath: String? = nil, live: Live? = nil,
                               warnDays: Int? = nil, criticalDays: Int? = nil, now: Date = Date()) async throws -> ExpiryReport {
-        let ledger = try LedgerStore(path: ledgerPath ?? config.ledgerPath, secret: config.secret)
+        let path = ledgerPath ?? config.ledgerPath
+        let ledger = live == nil
+            ? try LedgerStore(readingOnly: path, secret: config.secret, reason: "a ledger-only expiry check only reads")
+            : try LedgerStore(path: path, secret: config.secret)
         let thresholds = ExpiryThresholds(policy: config.policy, warnDays: warnDays, criticalDays: criticalDays)
         return try await report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: now)
     }
@@ -85,13 +88,22 @@ public enum ExpiryLookup {
             recorded = known?.expiresAt
             if recorded != nil { notes.append(user.expiry.description + "; the ledger's earlier date is used") }
         }
-        try await ledger.update { ledger in
+        let note = { (ledger: inout Ledger) in
             ledger.noteToken(fingerprint, login: user.login, kind: kind, scopes: user.scopes, expiresAt: recorded, at: now)
         }
-        let after = await ledger.snapshot
+        var after = before
+        if let reason = ledger.readOnlyReason {
+            // Judged as if recorded, so the report is the same; the file is left as it is.
+            note(&after)
+            notes.append("what GitHub said was not recorded in the ledger: \(reason); run `patrol expiry --live` again later to record it")
+        } else {
+            try await ledger.update(note)
+            after = await ledger.snapshot
+        }
         let record = after.tokens.first { $0.fingerprint == fingerprint }
         if known == nil {
-            notes.append("the ledger did not know this token; it is now recorded as seen")
+            notes.append(ledger.readOnlyReason == nil ? "the ledger did not know this token; it is now recorded as seen"
+                                                      : "the ledger does not know this token")
         } else if let current = after.currentToken, current.fingerprint != fingerprint {
             notes.append("this is not the ledger's current token (\(current.fingerprint.short))")
         }

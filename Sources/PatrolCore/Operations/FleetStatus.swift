@@ -13,8 +13,20 @@ public enum FleetStatus {
         case drifted
         /// The repository has no such secret.
         case missing
-        /// The token cannot see the repository's secrets (404 or 403).
+        /// The token cannot see the repository's secrets (a 404, or a 403 that is not a rate limit).
         case noAccess = "no-access"
+        /// A rollout holding the ledger's lock wrote it after it started and has not journalled it yet.
+        case writing
+        /// GitHub's answer stayed an error (5xx, a rate limit, no connection) after the retries.
+        case error
+    }
+
+    /// A rollout that holds the ledger's lock now, as its lock file describes it.
+    public struct RunningWrite: Sendable, Equatable {
+        /// When the run took the lock: a secret it wrote has `updated_at` after this.
+        public let since: Date
+        /// `patrol rollout`, `patrol rotate`, …
+        public let command: String
     }
 
     /// The token the fleet should hold: the ledger's current token or, while a rotation is under way,
@@ -27,31 +39,65 @@ public enum FleetStatus {
         return (newerPending ?? currentIndex).map { ledger.tokens[$0] }
     }
 
-    /// The state of a repository whose secret GitHub describes as `secret` (nil: absent), given what the ledger recorded.
-    public static func state(secret: SecretMetadata?, record: RepositoryRecord?, expected: Fingerprint?) -> State {
+    /// The state of a repository whose secret GitHub describes as `secret` (nil: absent), given what the ledger
+    /// (with its journal) recorded and the rollout writing now, if any.
+    public static func state(secret: SecretMetadata?, record: RepositoryRecord?, expected: Fingerprint?,
+                             running: RunningWrite? = nil) -> State {
         guard let secret else { return .missing }
         // GitHub's dates have second precision, as the ledger's do.
         guard let record, let written = record.secretUpdatedAt, abs(secret.updatedAt.timeIntervalSince(written)) < 1 else {
+            // Written after the running rollout started and not yet journalled: that rollout is writing it now.
+            if let running, secret.updatedAt.timeIntervalSince(running.since) >= -1 { return .writing }
             return .drifted
         }
         return record.fingerprint != nil && record.fingerprint == expected ? .current : .stale
     }
 
-    /// Asks GitHub for each repository's secrets (one request each) and compares with `ledger`.
-    /// Stops at a 401, as every command does; a 404 or 403 is that repository's `no-access`.
-    public static func survey(client: GitHubClient, secret: String, repositories: [RepositoryName], ledger: Ledger) async throws -> StatusReport {
-        let expected = expectedToken(in: ledger)
-        var lines: [StatusReport.Line] = []
-        for repository in repositories {
-            let record = ledger.repositories[repository.fullName]
-            do {
-                let found = try await client.secrets(in: repository).first { $0.name.uppercased() == secret.uppercased() }
-                lines.append(StatusReport.Line(repository: repository, secret: found, record: record,
-                                               state: state(secret: found, record: record, expected: expected.map(\.fingerprint)), problem: nil))
-            } catch let error as GitHubError where error.status == 404 || error.status == 403 {
-                lines.append(StatusReport.Line(repository: repository, secret: nil, record: record, state: .noAccess, problem: error))
+    /// Asks GitHub for each repository's secrets (one request each, `concurrency` repositories at once) and
+    /// compares with `ledger`. Stops at a 401, as every command does. A 404, or a 403 that is not a rate limit,
+    /// is that repository's `no-access`; an answer that stays an error after the transport's retries is that
+    /// repository's `error`, and the others are still reported.
+    public static func survey(client: GitHubClient, secret: String, repositories: [RepositoryName], ledger: Ledger,
+                              running: RunningWrite? = nil, concurrency: Int = 8) async throws -> StatusReport {
+        let expected = expectedToken(in: ledger)?.fingerprint
+        var lines = [StatusReport.Line?](repeating: nil, count: repositories.count)
+        // The first repository alone: a rejected credential then costs one request, not `concurrency`
+        // (GitHub locks an account out after repeated bad credentials).
+        if let first = repositories.first {
+            lines[0] = try await line(for: first, client: client, secret: secret, ledger: ledger, expected: expected, running: running)
+        }
+        try await withThrowingTaskGroup(of: (Int, StatusReport.Line).self) { group in
+            var pending = Array(repositories.enumerated().dropFirst().reversed())
+            func startNext() {
+                guard let (index, repository) = pending.popLast() else { return }
+                group.addTask {
+                    (index, try await line(for: repository, client: client, secret: secret, ledger: ledger,
+                                           expected: expected, running: running))
+                }
+            }
+            for _ in 0..<max(1, concurrency) { startNext() }
+            while let (index, line) = try await group.next() {
+                lines[index] = line
+                startNext()
             }
         }
-        return StatusReport(secret: secret, expected: expected, ledgerTokens: ledger.tokens, lines: lines)
+        return StatusReport(secret: secret, expected: expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: lines.map { $0! })
+    }
+
+    /// One repository's line; throws only a 401, which ends the survey.
+    private static func line(for repository: RepositoryName, client: GitHubClient, secret: String, ledger: Ledger,
+                             expected: Fingerprint?, running: RunningWrite?) async throws -> StatusReport.Line {
+        let record = ledger.repositories[repository.fullName]
+        do {
+            let found = try await client.secrets(in: repository).first { $0.name.uppercased() == secret.uppercased() }
+            return StatusReport.Line(repository: repository, secret: found, record: record,
+                                     state: state(secret: found, record: record, expected: expected, running: running), problem: nil)
+        } catch let error as GitHubError where error.isBadCredentials {
+            throw error
+        } catch let error as GitHubError where (error.status == 404 || error.status == 403) && !error.isRateLimited {
+            return StatusReport.Line(repository: repository, secret: nil, record: record, state: .noAccess, problem: error)
+        } catch {
+            return StatusReport.Line(repository: repository, secret: nil, record: record, state: .error, problem: error)
+        }
     }
 }

@@ -13,11 +13,17 @@ public struct Preflight: Sendable {
     }
 
     let policy: TokenPolicy
+    /// `--allow-expiring`: roll out a token inside `criticalDays` (or expired), with a warning instead of a refusal.
+    let allowExpiring: Bool
 
-    public init(policy: TokenPolicy) { self.policy = policy }
+    public init(policy: TokenPolicy, allowExpiring: Bool = false) {
+        self.policy = policy
+        self.allowExpiring = allowExpiring
+    }
 
-    /// Checks the format offline, then asks GitHub who the token is (`GET /user`, the one request a rejected token costs).
-    public func check(_ token: Token, client: GitHubClient) async throws -> Facts {
+    /// Checks the format offline, then asks GitHub who the token is (`GET /user`, the one request a rejected token costs),
+    /// and judges its expiry at `now` against the policy's `warnDays` and `criticalDays`, as `patrol expiry` does.
+    public func check(_ token: Token, client: GitHubClient, now: Date) async throws -> Facts {
         let kind = try TokenFormat.check(token)
         let user: AuthenticatedUser
         do {
@@ -36,6 +42,7 @@ public struct Preflight: Sendable {
         switch user.expiry {
         case .at(let date):
             expiresAt = date
+            if let warning = try judge(date, now: now) { warnings.append(warning) }
         case .none:
             guard policy.allowNoExpiration else { throw PreflightError.noExpiration(rotationDays: policy.rotationDays) }
             expiresAt = nil
@@ -49,6 +56,24 @@ public struct Preflight: Sendable {
         }
         return Facts(kind: kind, user: user, expiresAt: expiresAt, warnings: warnings)
     }
+
+    /// The warning for a token that expires at `date`, or nil when it has long enough; throws
+    /// ``PreflightError/expiring(status:reason:)`` inside `criticalDays` or after the date, unless `allowExpiring`.
+    func judge(_ date: Date, now: Date) throws(PreflightError) -> String? {
+        // The same judgement as `patrol expiry`, so the two never disagree about one token.
+        let verdict = ExpiryCheck.evaluate(.expires(date), firstSeen: nil, thresholds: ExpiryThresholds(policy: policy), now: now)
+        let reason = verdict.reasons.joined(separator: "; ")
+        switch verdict.status {
+        case .critical, .expired:
+            guard allowExpiring else { throw .expiring(status: verdict.status, reason: reason) }
+            return "the token is \(verdict.status.rawValue) (\(reason)); rolled out anyway because of --allow-expiring. "
+                + "Make a new token and run `patrol rotate` soon"
+        case .warning:
+            return "the token expires soon (\(reason)); make a new token and run `patrol rotate` before it expires"
+        case .ok, .noExpiration, .unknown:
+            return nil
+        }
+    }
 }
 
 /// Why a token did not pass the preflight.
@@ -59,6 +84,16 @@ public enum PreflightError: Error, Equatable, CustomStringConvertible {
     case missingScopes([String], granted: [String])
     /// The token never expires and `policy.allowNoExpiration` is false.
     case noExpiration(rotationDays: Int)
+    /// The token is inside `criticalDays` or past its date, and `--allow-expiring` was not given.
+    case expiring(status: ExpiryStatus, reason: String)
+
+    /// True when the token itself is the problem in a way that exits 4 (spec §3.2).
+    /// Every preflight failure is: rejected (401), a scope missing, no expiry against the policy, or expiring.
+    public var isCredentialProblem: Bool {
+        switch self {
+        case .rejected, .missingScopes, .noExpiration, .expiring: true
+        }
+    }
 
     public var description: String {
         switch self {
@@ -74,6 +109,10 @@ public enum PreflightError: Error, Equatable, CustomStringConvertible {
         case .noExpiration(let days):
             return "the token never expires, and the policy does not allow that (policy.allowNoExpiration). "
                 + "Nothing was uploaded. Make a token that expires in \(days) days, or set allowNoExpiration to true"
+        case .expiring(let status, let reason):
+            return "the token is \(status == .expired ? "expired" : "about to expire") (\(reason)); nothing was uploaded: "
+                + "every repository would break with it soon. Make a new token and run `patrol rotate` with it, "
+                + "or pass --allow-expiring to roll this one out anyway"
         }
     }
 }

@@ -26,6 +26,13 @@ public struct Rollout: Sendable {
     /// Asked before each repository starts and before each upload: true (a signal, a closed stdout) starts nothing more.
     public var shouldStop: @Sendable () -> Bool = { false }
     public var now: @Sendable () -> Date = Date.init
+    /// Waits between read-backs; tests pass one that records instead of waiting.
+    public var sleep: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
+    /// The waits before the second and third read-back of a write: GitHub's reads may lag a write by about
+    /// a second (spec §4), so the write is looked for three times over about 2 s before it is reported missing.
+    public var readBackDelays: [Duration] = [.seconds(1), .seconds(1)]
+    /// PUTs sent per repository at most, transport retries and re-sealed sends after a 422 included (spec §4).
+    public var maxUploadAttempts = 5
 
     public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
         self.client = client
@@ -94,26 +101,24 @@ public struct Rollout: Sendable {
             var sealed = try SealedBox.seal(token, publicKey: key.key)
             if dryRun { return .dryRun(repository) }
             if shouldStop() { return .interrupted(repository) }
-            let write: SecretWrite
-            do {
-                write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
-            } catch let error as GitHubError where error.status == 422 {
-                // A 422 here is most often a key rotated between our GET and PUT: fetch it again once and retry once.
-                key = try await client.publicKey(of: repository)
-                sealed = try SealedBox.seal(token, publicKey: key.key)
-                write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
+            var write: SecretWrite
+            while true {
+                do {
+                    write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
+                    break
+                } catch let error as GitHubError where error.status == 422 && attempts < maxUploadAttempts {
+                    // A 422 here is most often a key rotated between our GET and PUT (and it may rotate again):
+                    // fetch it again, seal again, send again, within the same attempt budget.
+                    key = try await client.publicKey(of: repository)
+                    sealed = try SealedBox.seal(token, publicKey: key.key)
+                }
             }
             let uploadedAt = now()
-            guard let metadata = try await client.secret(secret, in: repository) else {
-                throw VerificationError.absent(repository: repository, secret: secret, httpStatus: write.httpStatus)
-            }
             // GitHub's updated_at and Date header both have second precision and come from GitHub's clock,
             // so a write made after the key was fetched has updated_at ≥ the key's Date. Without a Date
             // header, compare with our own clock and allow for skew.
             let earliest = key.serverDate.map { $0.addingTimeInterval(-2) } ?? uploadedAt.addingTimeInterval(-300)
-            guard metadata.updatedAt >= earliest else {
-                throw VerificationError.notUpdated(repository: repository, secret: secret, updatedAt: metadata.updatedAt, httpStatus: write.httpStatus)
-            }
+            let metadata = try await readBack(repository, notBefore: earliest, httpStatus: write.httpStatus)
             try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
                                           uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
             return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
@@ -123,6 +128,22 @@ public struct Rollout: Sendable {
         } catch {
             return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
                                      secretUpdatedAt: nil, attempts: attempts, failure: .failed(error))
+        }
+    }
+
+    /// The secret's metadata once a read shows the write (`updated_at` ≥ `notBefore`). Reads may lag a write
+    /// (spec §4), so a read that misses it is repeated after each of `readBackDelays` before the write is
+    /// reported "absent" or "not updated".
+    private func readBack(_ repository: RepositoryName, notBefore earliest: Date, httpStatus: Int) async throws -> SecretMetadata {
+        var delays = readBackDelays[...]
+        while true {
+            let found = try await client.secret(secret, in: repository)
+            if let found, found.updatedAt >= earliest { return found }
+            guard let delay = delays.popFirst() else {
+                guard let found else { throw VerificationError.absent(repository: repository, secret: secret, httpStatus: httpStatus) }
+                throw VerificationError.notUpdated(repository: repository, secret: secret, updatedAt: found.updatedAt, httpStatus: httpStatus)
+            }
+            await sleep(delay)
         }
     }
 

@@ -4,7 +4,8 @@ import Foundation
 public struct RotateReport: Sendable {
     /// The rollout of the new token.
     public let rollout: RolloutReport
-    /// The token that was current before the rotation, per the ledger.
+    /// The token the rotation replaced: the one current before it, per the ledger; nil when there was
+    /// none, or when `--force` rolled the current token out again.
     public let previous: TokenRecord?
     /// True when every repository of the fleet now holds the new token: it is current, the old one retired.
     public let completed: Bool
@@ -12,6 +13,8 @@ public struct RotateReport: Sendable {
     /// Repositories of the fleet that, per the ledger, do not hold the new token yet, with the token they hold.
     public let remaining: [(repository: RepositoryName, holds: Fingerprint?)]
     public let revocation: Revocation
+    /// True when `--force` rolled out the token already current: nothing was replaced or retired.
+    public var reRolled = false
 
     /// What happened to the old token.
     public enum Revocation: Sendable {

@@ -10,6 +10,8 @@ public struct RolloutReport: Sendable {
     public let outcomes: [RepositoryOutcome]
     /// `--dry-run` was given: the report is a dry run's even when no repository got as far as a `dry-run` outcome.
     public var plannedDryRun = false
+    /// What the preflight found worth saying about the token (e.g. it expires soon); `token.warnings` in JSON.
+    public var warnings: [String] = []
 
     public init(command: String, secret: String, fingerprint: Fingerprint, login: String, expiresAt: Date?,
                 outcomes: [RepositoryOutcome], plannedDryRun: Bool = false) {
@@ -41,6 +43,7 @@ public struct RolloutReport: Sendable {
                 ("fingerprint", .string(fingerprint.value)),
                 ("login", .string(login)),
                 ("expiresAt", .date(expiresAt)),
+                ("warnings", .array(warnings.map { .string($0) })),
             ])),
             ("repositories", .array(outcomes.map { outcome in
                 .object([

@@ -10,8 +10,8 @@ public struct StatusReport: Sendable {
         /// What the ledger recorded of patrol's last write there.
         public let record: RepositoryRecord?
         public let state: FleetStatus.State
-        /// Why the repository is `no-access`.
-        public let problem: GitHubError?
+        /// Why the repository is `no-access` or `error`.
+        public let problem: (any Error)?
     }
 
     public let secret: String
@@ -65,7 +65,8 @@ public struct StatusReport: Sendable {
             let colour: Console.Colour = switch line.state {
             case .current: .green
             case .stale, .drifted: .yellow
-            case .missing, .noAccess: .red
+            case .missing, .noAccess, .error: .red
+            case .writing: .dim
             }
             return "\(console.paint(state, colour)) \(name)  \(detail(line))"
         }
@@ -96,6 +97,11 @@ public struct StatusReport: Sendable {
                 + "run patrol rollout --repos \(line.repository.fullName)"
         case .noAccess:
             return "cannot see the repository's secrets: \(line.problem.map { "\($0)" } ?? "no access")"
+        case .writing:
+            return "\(dates): a rollout holding the ledger's lock is writing it now; run patrol status again when it ends"
+        case .error:
+            return "GitHub's answer stayed an error after retries: \(line.problem.map { "\($0)" } ?? "unknown"); "
+                + "run patrol status again later"
         }
     }
 }

@@ -25,8 +25,8 @@ public struct ResolvedToken: Sendable {
     public var origin: String { source.description }
 }
 
-/// Finds the one token a run works with, first match wins: `--token-stdin`, `--token-env NAME`,
-/// `--token-file PATH`, `$PAT_TOKEN`, then a no-echo prompt on a terminal.
+/// Finds the one token a run works with: the one explicit source named (`--token-stdin`, `--token-env NAME`,
+/// `--token-file PATH`; the parser refuses two), else `$PAT_TOKEN`, else a no-echo prompt on a terminal.
 public enum TokenSource {
     /// The environment variable read when no option names a source.
     public static let patTokenVariable = "PAT_TOKEN"
@@ -63,16 +63,48 @@ public enum TokenSource {
         return try resolved(value, from: .authEnvironment(name: name))
     }
 
+    /// True when the environment variable `name` is set; its value is zeroed at once, never kept.
+    public static func isSet(_ name: String, inputs: TokenInputs) -> Bool {
+        guard var value = inputs.environment(name) else { return false }
+        zero(&value)
+        return true
+    }
+
     /// Checks `raw`, moves it into a ``Token`` and zeroes `raw`, whatever the outcome.
+    /// A trailing line break (`\n`, `\r\n` or a lone `\r`) is trimmed, the same for every source.
     static func resolved(_ raw: consuming [UInt8], from origin: TokenOrigin) throws(TokenSourceError) -> ResolvedToken {
         var bytes = raw
         defer { zero(&bytes) }
-        if bytes.last == UInt8(ascii: "\n") {
-            bytes.removeLast()
-            if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
-        }
+        // removeLast keeps the capacity, so no copy of the token is left unzeroed.
+        if bytes.last == UInt8(ascii: "\n") { bytes.removeLast() }
+        if bytes.last == UInt8(ascii: "\r") { bytes.removeLast() }
+        try checkPasteMistakes(bytes, from: origin)
         try validate(bytes, from: origin)
         return ResolvedToken(token: Token(bytes: bytes), source: origin)
+    }
+
+    /// The two copy-and-paste slips worth naming exactly: a whole `NAME=value` line (from a `.env` file or
+    /// a shell, with or without `export`) and a token in quotes.
+    static func checkPasteMistakes(_ bytes: [UInt8], from origin: TokenOrigin) throws(TokenSourceError) {
+        var rest = bytes[...]
+        let export = Array("export".utf8)
+        if rest.starts(with: export), let next = rest.dropFirst(export.count).first, next == 0x20 || next == 0x09 {
+            rest = rest.dropFirst(export.count).drop { $0 == 0x20 || $0 == 0x09 }
+        }
+        let name = rest.prefix { isNameByte($0) }
+        if !name.isEmpty, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(name.first!), name.count <= 128,
+           rest.dropFirst(name.count).first == UInt8(ascii: "=") {
+            throw .assignmentLine(origin, name: String(decoding: name, as: UTF8.self))
+        }
+        let quotes: Set<UInt8> = [UInt8(ascii: "\""), UInt8(ascii: "'"), UInt8(ascii: "`")]
+        if let first = bytes.first, let last = bytes.last, quotes.contains(first) || quotes.contains(last) {
+            throw .quoted(origin)
+        }
+    }
+
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
     }
 
     /// The checks every source shares: not empty, no whitespace, no NUL, ASCII only. The token's own format is ``TokenFormat``'s job.
@@ -239,6 +271,10 @@ public enum TokenSourceError: Error, Equatable, Sendable, CustomStringConvertibl
     case fileTooOpen(path: String, mode: Int)
     case standardInputUnreadable(reason: String)
     case promptUnavailable(reason: String)
+    /// The value is a whole `NAME=…` line (maybe with `export`), as pasted from a `.env` file or a shell.
+    case assignmentLine(TokenOrigin, name: String)
+    /// The value starts or ends with a quote: the quotes were copied with the token.
+    case quoted(TokenOrigin)
 
     /// Every source, in the order patrol tries them.
     static let sources = "--token-stdin (first line of standard input), --token-env NAME, --token-file PATH (a file only you can read), the PAT_TOKEN environment variable, or the prompt patrol shows on a terminal"
@@ -276,6 +312,11 @@ public enum TokenSourceError: Error, Equatable, Sendable, CustomStringConvertibl
             "--token-stdin: standard input cannot be read (\(reason))"
         case .promptUnavailable(let reason):
             "cannot prompt for the token on the terminal (\(reason)); pass it with \(Self.sources)"
+        case .assignmentLine(let origin, let name):
+            "the token in \(origin.phrase) is a whole \(name)=… line, as pasted from a .env file or a shell: "
+                + "give only the token, the part after \"\(name)=\", without quotes"
+        case .quoted(let origin):
+            "the token in \(origin.phrase) is in quotes: the quotes were copied with it; give the token without them"
         }
     }
 

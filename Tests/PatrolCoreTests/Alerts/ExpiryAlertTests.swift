@@ -43,7 +43,7 @@ struct ExpiryAlertTests {
 
         // The rotation: a new token with a far expiry rolled out, which makes it current in the ledger.
         let new = fleet.simulator.mintToken(login: FleetHarness.owner, expiresAt: inDays(90))
-        let rollout = await fleet.run(["rollout"], environment: ["PAT_TOKEN": new])
+        let rollout = await fleet.run(["rotate"], environment: ["PAT_TOKEN": new])
         #expect(rollout.code == 0, "\(rollout.output)")
         let fixed = await fleet.run(["expiry", "--live", "--open-issue"], environment: ["PAT_TOKEN": new])
         #expect(fixed.code == 0, "\(fixed.output)")

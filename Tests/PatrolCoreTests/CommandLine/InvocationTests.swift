@@ -109,14 +109,24 @@ struct InvocationOptionTests {
         #expect(try parse("demo", "--verbose").global.verbose)
     }
 
-    @Test("token options, all recorded; which wins is decided later (first match per §3.1)")
+    @Test("token options are recorded; the source is resolved later (§3.1)")
     func token() throws {
-        let invocation = try parse("doctor", "--token-stdin", "--token-env", "NEW_PAT", "--token-file=/run/pat",
-                                   "--auth-env", "GH_TOKEN")
-        #expect(invocation.token.fromStandardInput)
+        let invocation = try parse("doctor", "--token-env", "NEW_PAT", "--auth-env", "GH_TOKEN")
         #expect(invocation.token.environmentVariable == "NEW_PAT")
-        #expect(invocation.token.filePath == "/run/pat")
         #expect(invocation.token.authEnvironmentVariable == "GH_TOKEN")
+        #expect(try parse("doctor", "--token-stdin").token.fromStandardInput)
+        #expect(try parse("doctor", "--token-file=/run/pat").token.filePath == "/run/pat")
+    }
+
+    @Test("two explicit token sources are a usage error naming both", arguments: [
+        (["--token-stdin", "--token-env", "NEW_PAT"], "--token-stdin", "--token-env"),
+        (["--token-env", "NEW_PAT", "--token-file", "/run/pat"], "--token-env", "--token-file"),
+        (["--token-file", "/run/pat", "--token-stdin"], "--token-stdin", "--token-file"),
+    ])
+    func twoTokenSources(options: [String], first: String, second: String) {
+        #expect(throws: UsageError.conflictingOptions(first, second, command: .rollout)) {
+            try Invocation.parse(["rollout"] + options)
+        }
     }
 
     @Test("rollout options")
@@ -134,12 +144,23 @@ struct InvocationOptionTests {
     @Test("rotate takes rollout's options and its own")
     func rotate() throws {
         let invocation = try parse("rotate", "--repos=c3-web", "--concurrency", "2", "--force", "--revoke-old",
-                                   "--old-token-env", "OLD_PAT", "--old-token-file", "/run/old")
+                                   "--old-token-env", "OLD_PAT", "--allow-expiring")
         #expect(invocation.rollout.repositories == ["c3-web"])
         #expect(invocation.rollout.concurrency == 2)
+        #expect(invocation.rollout.allowExpiring)
         #expect(invocation.rotate.force && invocation.rotate.revokeOld)
         #expect(invocation.rotate.oldTokenEnvironmentVariable == "OLD_PAT")
-        #expect(invocation.rotate.oldTokenFilePath == "/run/old")
+        #expect(try parse("rotate", "--revoke-old", "--old-token-file", "/run/old").rotate.oldTokenFilePath == "/run/old")
+        // The old token too comes from exactly one source.
+        #expect(throws: UsageError.conflictingOptions("--old-token-env", "--old-token-file", command: .rotate)) {
+            try Invocation.parse(["rotate", "--revoke-old", "--old-token-env", "OLD_PAT", "--old-token-file", "/run/old"])
+        }
+    }
+
+    @Test("--ledger PATH is a global option")
+    func ledger() throws {
+        #expect(try parse("expiry", "--ledger", "/srv/patrol/ledger.json").global.ledgerPath == "/srv/patrol/ledger.json")
+        #expect(try parse("status").global.ledgerPath == nil)
     }
 
     @Test("expiry options")

@@ -99,7 +99,8 @@ struct CrashSafetyTests {
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": first])
         // Freeze the first run while it holds the lock, so the test does not depend on how fast this machine is.
         try Self.stopWhileHoldingLock(running, fleet: fleet)
-        let waiting = try PatrolBinary.start(["rollout", "--config", fleet.configPath],
+        // A rotation to a second token (a rollout of another token than the current one is refused).
+        let waiting = try PatrolBinary.start(["rotate", "--config", fleet.configPath],
                                              environment: ["PAT_TOKEN": second, "PATROL_LOCK_WAIT": "120"], readsOutput: true)
         try waiting.stdin.fileHandleForWriting.close()
         // Let the first run go on only once the second has said it is waiting for it.

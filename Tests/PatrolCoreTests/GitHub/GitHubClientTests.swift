@@ -60,9 +60,15 @@ struct GitHubClientTests {
 
     @Test("a 200 with a body that is not the documented shape is an UnexpectedResponseError")
     func wrongShape() async throws {
-        let (client, _) = client([.json(200, #"{"key_id": 12345, "key": "abc"}"#)])
+        let (client, _) = client([.json(200, #"{"key_id": ["12345"], "key": "abc"}"#)])
         let error = try await #require(throws: UnexpectedResponseError.self) { try await client.publicKey(of: repository) }
         #expect(error.description.contains("key_id"))
+    }
+
+    @Test("key_id as Enterprise Server sends it, an integer, is kept as the string github.com sends")
+    func integerKeyID() async throws {
+        let (client, _) = client([.json(200, #"{"key_id": 568250167242549743, "key": "abc"}"#)])
+        #expect(try await client.publicKey(of: repository).keyID == "568250167242549743")
     }
 
     @Test("PUT distinguishes 201 created from 204 updated and sends the sealed value with the key id")

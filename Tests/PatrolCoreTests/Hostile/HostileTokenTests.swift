@@ -20,7 +20,7 @@ struct HostileTokenTests {
         return [
             Case(name: "leading space", value: " " + good, says: "space"),
             Case(name: "inner tab", value: String(good.prefix(10)) + "\t" + String(good.dropFirst(10)), says: "tab"),
-            Case(name: "trailing CR alone", value: good + "\r", says: "carriage return"),
+            Case(name: "CR inside", value: String(good.prefix(12)) + "\r" + String(good.dropFirst(12)), says: "carriage return"),
             Case(name: "two lines", value: good + "\n" + good, says: "line"),
             Case(name: "non-breaking space", value: good + "\u{00A0}", says: "ASCII"),
             Case(name: "zero-width space", value: String(good.prefix(8)) + "\u{200B}" + String(good.dropFirst(8)), says: "ASCII"),
@@ -43,7 +43,8 @@ struct HostileTokenTests {
             Case(name: "installation prefix and 5 characters", value: "ghs_abcde", says: "truncated copy"),
             Case(name: "fine-grained with a space", value: String(fine.prefix(30)) + " " + String(fine.dropFirst(30)), says: "space"),
             Case(name: "punctuation inside", value: String(good.prefix(30)) + "$(id)" + String(good.suffix(5)), says: "character"),
-            Case(name: "quotes around", value: "\"" + good + "\"", says: "prefix"),
+            Case(name: "quotes around", value: "\"" + good + "\"", says: "is in quotes"),
+            Case(name: "a pasted PAT_TOKEN= line", value: "PAT_TOKEN=" + good, says: "a whole PAT_TOKEN=… line"),
         ]
     }()
 

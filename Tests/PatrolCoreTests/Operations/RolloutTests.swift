@@ -234,7 +234,7 @@ struct RolloutVerificationTests {
         fleet.simulator.advanceClock(by: 60)
         let next = fleet.mint()
         fleet.simulator.loseNextWrite(to: "garrick0/c3-cli")
-        let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": next])
+        let run = await fleet.run(["rotate"], environment: ["PAT_TOKEN": next])
         #expect(run.code == 1)
         let line = try #require(run.stdout.split(separator: "\n").first { $0.contains("garrick0/c3-cli") })
         #expect(line.contains("the write did not take"))

@@ -72,7 +72,7 @@ struct RotateTests {
     func partialThenResume() async throws {
         let (fleet, old) = try await Self.rolledOut()
         let new = fleet.mint()
-        fleet.simulator.setPermission(.write, on: "garrick0/c3-web")
+        fleet.simulator.setPermission(.read, on: "garrick0/c3-web")
         let partial = await fleet.run(["rotate", "--revoke-old", "--old-token-env", "OLD"], environment: ["PAT_TOKEN": new, "OLD": old])
         #expect(partial.code == 1)
         #expect(partial.stdout.contains("rotation incomplete: the new token \(Self.fingerprint(new).short) stays pending"))

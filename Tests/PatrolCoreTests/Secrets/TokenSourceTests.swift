@@ -28,7 +28,7 @@ struct TokenSourceTests {
         #expect(resolved.origin == "--token-stdin")
     }
 
-    @Test("a trailing CRLF is trimmed from every source", arguments: ["\r\n", "\n", ""])
+    @Test("a trailing CRLF is trimmed from every source", arguments: ["\r\n", "\n", "\r", ""])
     func lineEndings(ending: String) throws {
         let token = TestTokens.classic()
         let fromEnvironment = try TokenSource.resolve(TokenSourceOptions(env: "GH_PAT"), inputs: TokenInputs(environment: ["GH_PAT": token + ending]))
@@ -139,7 +139,11 @@ struct TokenSourceTests {
 
     @Test("other bad values are refused with their source", arguments: [
         ("ghp_abc \n", TokenSourceError.containsWhitespace(.patTokenVariable, position: 8, byte: 0x20, trailing: true)),
-        ("ghp_abc\r", .containsWhitespace(.patTokenVariable, position: 8, byte: 0x0D, trailing: true)),
+        ("ghp_\rabc", .containsWhitespace(.patTokenVariable, position: 5, byte: 0x0D, trailing: false)),
+        ("\"ghp_abc\"", .quoted(.patTokenVariable)),
+        ("'ghp_abc'\n", .quoted(.patTokenVariable)),
+        ("PAT_TOKEN=ghp_abc", .assignmentLine(.patTokenVariable, name: "PAT_TOKEN")),
+        ("export PAT_TOKEN=\"ghp_abc\"", .assignmentLine(.patTokenVariable, name: "PAT_TOKEN")),
         ("ghp_abc\n\n", .containsWhitespace(.patTokenVariable, position: 8, byte: 0x0A, trailing: true)),
         ("\tghp_abc", .containsWhitespace(.patTokenVariable, position: 1, byte: 0x09, trailing: false)),
         ("", .empty(.patTokenVariable)),

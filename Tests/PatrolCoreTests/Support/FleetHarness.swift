@@ -56,11 +56,14 @@ final class FleetHarness: Sendable {
     }
 
     /// Runs `patrol <arguments> --config <this config>` with `environment` as the process environment.
-    func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "") async -> Run {
+    /// `retryPolicy` lets a test that meets many failed answers retry without real backoff.
+    func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "",
+             retryPolicy: RetryPolicy = RetryPolicy()) async -> Run {
         let out = Mutex(""), err = Mutex("")
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
         let context = Context(environment: environment, console: console,
-                              tokenInputs: TokenInputs(environment: environment, standardInput: standardInput))
+                              tokenInputs: TokenInputs(environment: environment, standardInput: standardInput),
+                              retryPolicy: retryPolicy)
         let code = await Patrol.run(arguments: arguments + ["--config", configPath], context: context)
         let run = Run(code: code, stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
         TestTranscripts.record("in-process-\(arguments.first ?? "patrol")", stdout: run.stdout, stderr: run.stderr)

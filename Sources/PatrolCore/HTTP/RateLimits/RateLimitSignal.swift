@@ -39,11 +39,9 @@ public struct RateLimitSignal: Sendable, Equatable {
             kind = .primary
             refused = limitStatus
             wait = retryAfter ?? untilReset
-        } else if limitStatus && text.contains("rate limit") {
-            kind = .secondary
-            refused = true
-            wait = retryAfter
         } else {
+            // A 403 that only *says* "rate limit" (an organization policy, an abuse message on its own) is not one:
+            // classified by status and headers, never by the message alone (spec §4).
             return nil
         }
     }

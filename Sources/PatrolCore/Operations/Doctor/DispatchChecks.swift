@@ -19,7 +19,7 @@ extension DoctorRun {
             return
         case .failure(let error):
             noteMissingPermission(error, on: repository)
-            book.fail(CheckID.dispatchTarget, repository, "cannot read \(path): \(Self.describe(error))", fix: Self.fix(for: error))
+            book.fail(CheckID.dispatchTarget, repository, "cannot read \(path): \(Self.describe(error))", fix: permissionFix(for: error, on: repository))
             return
         }
         let workflow: Workflow

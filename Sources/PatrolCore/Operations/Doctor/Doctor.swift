@@ -132,12 +132,14 @@ struct DoctorRun: Sendable {
         }
         let platform = await platformReady
         checkSSO()
-        if kind == .fineGrained { checkFineGrainedScopes() }
         var probeRun: Int?
         if doctor.options.sendTestEvent, let platform {
             probeRun = await checkLive(platform)
         }
         if let platform { await checkEvents(platform, probeRun: probeRun) }
+        // Last, so that every check that met a missing permission (workflow state and runs included) has noted it:
+        // token.scopes never passes while one of them failed for a permission (spec §5.3).
+        if kind == .fineGrained { checkFineGrainedScopes() }
     }
 
     private func checkRepositoryAndDispatch(_ repository: RepositoryName, kind: TokenKind, login: String) async {

@@ -53,7 +53,7 @@ extension DoctorRun {
             return nil
         case .failure(let error):
             noteMissingPermission(error, on: platform)
-            book.fail(CheckID.platformHandler, "cannot read \(handlerPath): \(Self.describe(error))", fix: Self.fix(for: error))
+            book.fail(CheckID.platformHandler, "cannot read \(handlerPath): \(Self.describe(error))", fix: permissionFix(for: error, on: platform))
             book.skip(Array(later.dropFirst()), because: "platform.handler failed", fix: "fix platform.handler first")
             return nil
         }
@@ -118,7 +118,9 @@ extension DoctorRun {
                       fix: "push \(handlerPath) to the default branch; GitHub registers workflows from there")
             return false
         case .failure(let error):
-            book.fail(CheckID.platformHandlerState, "cannot read the workflow's state: \(Self.describe(error))", fix: Self.fix(for: error))
+            noteMissingPermission(error, on: platform)
+            book.fail(CheckID.platformHandlerState, "cannot read the workflow's state: \(Self.describe(error))",
+                      fix: permissionFix(for: error, on: platform))
             return false
         }
     }
@@ -195,7 +197,9 @@ extension DoctorRun {
                 book.pass(CheckID.platformEvents, "\(count); the last (\(title)\(when)) is \(last.status ?? "queued")")
             }
         case .failure(let error):
-            book.fail(CheckID.platformEvents, "cannot list the handler's runs: \(Self.describe(error))", fix: Self.fix(for: error))
+            noteMissingPermission(error, on: platform)
+            book.fail(CheckID.platformEvents, "cannot list the handler's runs: \(Self.describe(error))",
+                      fix: permissionFix(for: error, on: platform))
         }
     }
 }

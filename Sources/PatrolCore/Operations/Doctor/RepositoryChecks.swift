@@ -22,6 +22,9 @@ extension DoctorRun {
                         : "check the name in \(config.path), and that \(login) has access to \(repository.fullName) (its Settings → Collaborators and teams)")
             book.skip(secretChecks + [CheckID.dispatchTarget], repository, because: "repo.access failed", fix: "fix repo.access first")
             return nil
+        case .failure(let error as GitHubError) where error.isRateLimited:
+            skipForRateLimit(error, repository, also: [CheckID.dispatchTarget])
+            return nil
         case .failure(let error):
             if lockout.error != nil { return nil }
             book.fail(CheckID.repoAccess, repository, Self.describe(error), fix: Self.fix(for: error))
@@ -29,7 +32,7 @@ extension DoctorRun {
             return nil
         }
 
-        let manages = kind == .fineGrained ? await probeSecrets(repository) : classicAdmin(info, repository, login: login)
+        let manages = kind == .fineGrained ? await probeSecrets(repository) : classicWrite(info, repository, login: login)
         guard manages else {
             book.skip(secretChecks, repository, because: "repo.access failed", fix: "fix repo.access first")
             return info
@@ -38,14 +41,16 @@ extension DoctorRun {
         return info
     }
 
-    private func classicAdmin(_ info: RepositoryInfo, _ repository: RepositoryName, login: String) -> Bool {
-        if info.admin {
-            book.pass(CheckID.repoAccess, repository, "\(login) administers it, so the token may manage its Actions secrets")
+    /// Classic tokens: GitHub lets any collaborator with write (push) or admin access manage a repository's
+    /// secrets (admin is not required); read-only may not.
+    private func classicWrite(_ info: RepositoryInfo, _ repository: RepositoryName, login: String) -> Bool {
+        if info.admin || info.push {
+            book.pass(CheckID.repoAccess, repository, "\(login) \(info.admin ? "administers" : "may push to") it, so the token may manage its Actions secrets")
             return true
         }
         book.fail(CheckID.repoAccess, repository,
-                  "\(login) may \(info.push ? "push to" : "only read") it but not administer it; managing Actions secrets needs admin",
-                  fix: "have an owner of \(repository.fullName) make \(login) an admin (Settings → Collaborators and teams), or use a token of an account that is")
+                  "\(login) may only read it; managing Actions secrets needs write (push) access",
+                  fix: "give the token's account write access: have an owner of \(repository.fullName) give \(login) the Write role (Settings → Collaborators and teams), or use a token of an account that has it")
         return false
     }
 
@@ -54,6 +59,10 @@ extension DoctorRun {
     private func probeSecrets(_ repository: RepositoryName) async -> Bool {
         let permissionsPage = webHostPage("/settings/personal-access-tokens")
         guard let read = await lockout.call({ try await client.publicKey(of: repository) }) else { return false }
+        if case .failure(let error as GitHubError) = read, error.isRateLimited {
+            skipForRateLimit(error, repository)
+            return false
+        }
         if case .failure(let error) = read {
             let wanted = (error as? GitHubError)?.acceptedPermissions ?? "secrets=read"
             notes.state.withLock { $0.missingPermissions.append("\(wanted) on \(repository.fullName)") }
@@ -73,10 +82,21 @@ extension DoctorRun {
             book.fail(CheckID.repoAccess, repository, "Secrets: read only — a test write answered 403 (GitHub asks for secrets=write)",
                       fix: "give the token Secrets: Read and write on \(repository.fullName) at \(permissionsPage)")
             return false
+        case .failure(let error as GitHubError) where error.isRateLimited:
+            skipForRateLimit(error, repository)
+            return false
         case .failure(let error):
             book.fail(CheckID.repoAccess, repository, "the write probe failed: \(Self.describe(error))", fix: Self.fix(for: error))
             return false
         }
+    }
+
+    /// A rate limit is never an access verdict (spec §4): the repository's checks are skipped, and `ratelimit` fails
+    /// saying why.
+    private func skipForRateLimit(_ error: GitHubError, _ repository: RepositoryName, also more: [String] = []) {
+        noteRateLimited(error)
+        book.skip(CheckID.perRepository + more, repository,
+                  because: "GitHub's rate limit outlasted \(error.attempts) attempts (not an access verdict)", fix: "fix ratelimit first")
     }
 
     /// `secret.present` (guide: "Verify PAT_TOKEN is set in repo secrets") and `secret.current` against the ledger.

@@ -70,10 +70,17 @@ extension DoctorRun {
         } else if missing.isEmpty {
             book.pass(CheckID.tokenScopes, "fine-grained token, probed: Secrets read and write on \(probed) repositor\(probed == 1 ? "y" : "ies"), Contents read, and Contents write on \(platform.fullName)")
         } else {
-            book.fail(CheckID.tokenScopes, "fine-grained token lacks: " + missing.joined(separator: "; "),
-                      fix: "edit the token at https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/personal-access-tokens and grant those repository permissions")
+            book.fail(CheckID.tokenScopes, "fine-grained token lacks: " + missing.joined(separator: "; ")
+                        + " (every job's permissions: docs/getting-started.md)",
+                      fix: "edit the token at https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/personal-access-tokens and grant those repository permissions; "
+                        + "patrol needs, on the fleet and the platform repository: \(Self.fineGrainedPermissionList)")
         }
     }
+
+    /// What each job needs of a fine-grained token (spec §5.3), as GitHub's settings page names the permissions.
+    static let fineGrainedPermissionList = "Metadata: Read (always), Secrets: Read and write (rollout, rotate, status), "
+        + "Actions: Read (doctor's workflow state and runs), Contents: Read (doctor's workflow files) and Read and write "
+        + "(--send-test-event and the fleet's dispatches), Issues: Read and write (expiry --open-issue)"
 
     /// Days left against the policy; "no expiration" warns (the guide: don't set it).
     func checkExpiry(user: AuthenticatedUser) {
@@ -126,6 +133,12 @@ extension DoctorRun {
         }
     }
 
+    /// A rate-limit answer that outlasted the retries: `ratelimit` fails with it, whatever it said before.
+    func noteRateLimited(_ error: GitHubError) {
+        book.fail(CheckID.rateLimit, "GitHub kept refusing requests for its rate limit (\(error.request) answered \(error.status) \(error.attempts) times)",
+                  fix: "wait for the limit to reset (it is per account, shared by all its tokens), then run `patrol doctor` again")
+    }
+
     /// A 403 with `X-GitHub-SSO` on any repository → the token needs SAML SSO authorization.
     func checkSSO() {
         guard lockout.error == nil else { return }
@@ -142,8 +155,29 @@ extension DoctorRun {
 
     /// Records, for `token.scopes`, a permission a fine-grained token lacked (GitHub's `X-Accepted-GitHub-Permissions`).
     func noteMissingPermission(_ error: any Error, on repository: RepositoryName) {
-        guard let wanted = (error as? GitHubError)?.acceptedPermissions else { return }
+        guard let github = error as? GitHubError, github.status == 403, !github.isRateLimited,
+              let wanted = github.acceptedPermissions else { return }
         notes.state.withLock { $0.missingPermissions.append("\(wanted) on \(repository.fullName)") }
+    }
+
+    /// The fix for a check that failed on `error`: when GitHub named the permission it wanted (a 403 with
+    /// `X-Accepted-GitHub-Permissions`), that permission, on that repository, and where to grant it.
+    func permissionFix(for error: any Error, on repository: RepositoryName) -> String {
+        guard let github = error as? GitHubError, github.status == 403, !github.isRateLimited,
+              let wanted = github.acceptedPermissions else { return Self.fix(for: error) }
+        return "give the token the repository permission \(Self.permissionName(wanted)) on \(repository.fullName) "
+            + "(GitHub asks for \(wanted)) at \(webHostPage("/settings/personal-access-tokens"))"
+    }
+
+    /// `actions=read` → `Actions: Read`, `dependabot_secrets=write` → `Dependabot secrets: Write`; alternatives
+    /// (separated by `;` or `,`) joined with "or".
+    static func permissionName(_ header: String) -> String {
+        header.split(whereSeparator: { $0 == ";" || $0 == "," }).map { part in
+            let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
+            let name = pieces[0].replacingOccurrences(of: "_", with: " ")
+            let level = pieces.count > 1 ? pieces[1] : "read"
+            return name.prefix(1).uppercased() + name.dropFirst() + ": " + level.prefix(1).uppercased() + level.dropFirst()
+        }.joined(separator: " or ")
     }
 
     /// Records an SSO refusal and skips the checks that needed the repository.
