@@ -65,6 +65,27 @@ struct UnixToolTests {
         #expect(firstAfter < total / 2, "first line after \(firstAfter) s of \(total) s")
     }
 
+    @Test("status to a pipe: the first repository's row arrives before the others are answered")
+    func statusStreams() throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        #expect(try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token]).code == 0)
+        fleet.simulator.setLatency(.milliseconds(1000))
+        let running = try PatrolBinary.start(["status", "--config", fleet.configPath], environment: ["PAT_TOKEN": token], readsOutput: true)
+        defer { running.stop(SIGKILL) }
+        let started = Date()
+        let first = try Self.firstLine(of: running)
+        let firstAfter = Date().timeIntervalSince(started)
+        let rest = String(decoding: running.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        running.process.waitUntilExit()
+        let total = Date().timeIntervalSince(started)
+        #expect(running.process.terminationStatus == 0)
+        #expect(first.hasPrefix("current   garrick0/c3-shared"), "\(first)")
+        #expect(rest.split(separator: "\n").count == 9, "\(rest)")
+        // One answer (about 1 s) for the first row, a second round of answers for the rest.
+        #expect(firstAfter < total * 0.8, "first row after \(firstAfter) s of \(total) s")
+    }
+
     @Test("SIGINT / SIGTERM during a rollout: what finished is recorded and said, --resume named, exit 130 / 143",
           arguments: [SIGINT, SIGTERM])
     func signalDuringRollout(signal: Int32) throws {
