@@ -12,16 +12,22 @@ public struct Context: Sendable {
     public var makeTransport: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport
     /// How every command retries failed requests; tests scale the backoff down.
     public var retryPolicy: RetryPolicy
+    /// SIGINT and SIGTERM: the process catches them; in-process tests get a set only they can signal.
+    public var interrupt: InterruptSignals
 
     public init(environment: [String: String], console: Console, tokenInputs: TokenInputs,
                 makeTransport: @escaping @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport = Context.curl,
-                retryPolicy: RetryPolicy = RetryPolicy()) {
+                retryPolicy: RetryPolicy = RetryPolicy(), interrupt: InterruptSignals = InterruptSignals()) {
         self.environment = environment
         self.console = console
         self.tokenInputs = tokenInputs
         self.makeTransport = makeTransport
         self.retryPolicy = retryPolicy
+        self.interrupt = interrupt
     }
+
+    /// True once the run should start nothing new: a signal arrived, or standard output's reader has gone.
+    var shouldStop: Bool { interrupt.signal != nil || console.outputClosed }
 
     /// libcurl, with retries of connection errors and 5xx.
     public static let curl: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport = { verbose in

@@ -107,7 +107,8 @@ struct HostileAPITests {
         let other = try elsewhere.start(host: "127.0.0.2")
         fleet.simulator.redirectNext(path: Self.keyPath, to: other + Self.keyPath, status: 307, times: 20)
         let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
-        #expect(run.code == 1, "\(run.output)")
+        // The other host does not know the token and answers 401: a rejected credential, exit 4 (spec §3.2).
+        #expect(run.code == 4, "\(run.output)")
         let reached = elsewhere.requests
         #expect(!reached.isEmpty, "the redirect was not followed at all")
         #expect(reached.allSatisfy { $0.authorization == nil }, "\(reached.map { $0.authorization ?? "-" })")
