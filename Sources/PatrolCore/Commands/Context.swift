@@ -14,6 +14,8 @@ public struct Context: Sendable {
     public var caFile: CAFile?
     /// How every command retries failed requests; tests scale the backoff down.
     public var retryPolicy: RetryPolicy
+    /// SIGINT and SIGTERM: the process catches them; in-process tests get a set only they can signal.
+    public var interrupt: InterruptSignals
 
     /// Builds the transport for one run; the command shuts it down when it ends.
     public var makeTransport: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport {
@@ -28,13 +30,17 @@ public struct Context: Sendable {
     /// `makeTransport` nil (the default) sends through libcurl, trusting ``caFile``.
     public init(environment: [String: String], console: Console, tokenInputs: TokenInputs,
                 makeTransport: (@Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport)? = nil,
-                retryPolicy: RetryPolicy = RetryPolicy()) {
+                retryPolicy: RetryPolicy = RetryPolicy(), interrupt: InterruptSignals = InterruptSignals()) {
         self.environment = environment
         self.console = console
         self.tokenInputs = tokenInputs
         self.customTransport = makeTransport
         self.retryPolicy = retryPolicy
+        self.interrupt = interrupt
     }
+
+    /// True once the run should start nothing new: a signal arrived, or standard output's reader has gone.
+    var shouldStop: Bool { interrupt.signal != nil || console.outputClosed }
 
     /// libcurl, configured.
     static func curl(_ configuration: TransportConfiguration) -> any ClosableTransport {

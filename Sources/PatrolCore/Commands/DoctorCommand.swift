@@ -20,6 +20,9 @@ enum DoctorCommand {
         let report = await perform(config: config, repositories: repositories, token: token, client: client,
                                    ledger: ledger, options: invocation.doctor, console: context.console)
         print(report, json: invocation.global.json, console: context.console)
+        if let owner = await OwnerMismatch.line(statuses: report.repositoryAccessStatuses, client: client, config: config) {
+            context.console.error(owner)
+        }
         return report.exitCode
     }
 
