@@ -5,7 +5,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps workflows clean
+.PHONY: setup test-deps build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps workflows clean
 
 ## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
 setup:
@@ -13,6 +13,16 @@ setup:
 		echo "make: installing $(PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
+	fi
+
+## test-deps: nginx (Debian's nginx-light) and openssl for the TLS + HTTP/2 end-to-end tests, only when missing.
+## The tests run nginx as a child process with its own config; the package's system service is not used.
+TEST_PACKAGES := nginx-light openssl
+test-deps:
+	@if ! { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then \
+		echo "make: installing $(TEST_PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES); \
 	fi
 
 ## build: compile patrol (debug)
@@ -46,7 +56,7 @@ DEADLINE ?= 900
 
 ## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl interoperability), with
 ## marker tokens; then scan every transcript and file the tests left for the marker (Tests/Hygiene/scan.sh)
-test: build interop-deps workflows
+test: build interop-deps test-deps workflows
 	$(SWIFT) build --build-tests
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build

@@ -43,6 +43,7 @@ public enum Patrol {
         let console = context.console
         do {
             let invocation = try Invocation.parse(arguments)
+            let context = invocation.reachesTheNetwork ? try context.trusting(invocation) : context
             let code: ExitCode
             switch invocation.command {
             case .help:
@@ -79,13 +80,25 @@ public enum Patrol {
     }
 }
 
+extension Invocation {
+    /// True for the commands that talk to GitHub (or a webhook), whose CA file must be checked first.
+    var reachesTheNetwork: Bool {
+        switch command {
+        case .rollout, .rotate, .status, .doctor: true
+        case .expiry: expiry.live || expiry.openIssue || expiry.webhookEnvironmentVariable != nil
+        case .help, .version, .demo, .simulator: false
+        }
+    }
+}
+
 extension ExitCode {
     /// The one place errors become exit codes: anything known before a request was sent is a usage,
     /// configuration or input error (2); a credential GitHub refused or the preflight found wanting is 4;
     /// the rest means the operation failed (1).
     static func `for`(_ error: any Error) -> ExitCode {
         switch error {
-        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError:
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError,
+             is CAFileError, is WrongAPIURLError:
             return .usage
         case let github as GitHubError where github.isBadCredentials:
             return .critical

@@ -241,6 +241,7 @@ private struct OptionValues {
         case "--config": invocation.global.configPath = try nonEmpty("a file path")
         case "--ledger": invocation.global.ledgerPath = try nonEmpty("a file path")
         case "--api-url": invocation.global.apiURL = try nonEmpty("a URL such as https://api.github.com")
+        case "--ca-file": invocation.global.caFile = try nonEmpty("a PEM file of CA certificates")
         case "--token-env": invocation.token.environmentVariable = try variableName()
         case "--token-file": invocation.token.filePath = try nonEmpty("a file path")
         case "--auth-env": invocation.token.authEnvironmentVariable = try variableName()

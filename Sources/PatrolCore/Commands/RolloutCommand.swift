@@ -76,6 +76,7 @@ enum RolloutCommand {
         rollout.dryRun = options.dryRun
         rollout.resume = options.resume
         rollout.concurrency = options.concurrency
+        rollout.configPath = plan.config.path
         let total = plan.repositories.count
         rollout.shouldStop = plan.shouldStop
         if plan.streams {
@@ -85,6 +86,7 @@ enum RolloutCommand {
         rollout.progress = { done in console.progress("\(plan.command) \(done)/\(total) …") }
         console.progress("\(plan.command) 0/\(total) …")
         let outcomes = await rollout.run()
+        for warning in outcomes.flatMap(\.warnings) { console.error("warning: \(warning)") }
         var report = RolloutReport(command: plan.command, secret: plan.config.secret, fingerprint: plan.token.fingerprint,
                                    login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes, plannedDryRun: options.dryRun)
         report.warnings = facts.warnings

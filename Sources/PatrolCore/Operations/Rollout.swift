@@ -33,6 +33,8 @@ public struct Rollout: Sendable {
     public var readBackDelays: [Duration] = [.seconds(1), .seconds(1)]
     /// PUTs sent per repository at most, transport retries and re-sealed sends after a 422 included (spec §4).
     public var maxUploadAttempts = 5
+    /// The config file, named in the warning about a renamed repository.
+    public var configPath = FleetConfig.defaultPath
 
     public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
         self.client = client
@@ -121,8 +123,13 @@ public struct Rollout: Sendable {
             let metadata = try await readBack(repository, notBefore: earliest, httpStatus: write.httpStatus)
             try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
                                           uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
-            return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
-                                     httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            var outcome = RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
+                                            httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            // Reached through a redirect: delivered, and the config should learn the new name (the ledger keeps the old).
+            if let current = try? await client.currentName(of: repository) {
+                outcome.warnings.append("\(repository.fullName) is now \(current): update \(configPath)")
+            }
+            return outcome
         } catch is Stopped {
             return .interrupted(repository)
         } catch {
@@ -202,6 +209,8 @@ public struct RepositoryOutcome: Sendable {
     public let secretUpdatedAt: Date?
     public let attempts: Int
     public let failure: Failure?
+    /// What the user should know although the repository succeeded (a renamed repository).
+    public var warnings: [String] = []
 
     /// True when the repository ended where the user wanted it.
     public var succeeded: Bool {

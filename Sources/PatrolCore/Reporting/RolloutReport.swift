@@ -53,6 +53,7 @@ public struct RolloutReport: Sendable {
                     ("secretUpdatedAt", .date(outcome.secretUpdatedAt)),
                     ("attempts", .number(Double(outcome.attempts))),
                     ("error", .optional(outcome.failure?.message)),
+                    ("warnings", .array(outcome.warnings.map { .string($0) })),
                 ])
             })),
             ("summary", .object([
