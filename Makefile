@@ -5,7 +5,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev libssl-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps jwt-deps workflows clean
+.PHONY: setup test-deps build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps jwt-deps workflows clean
 
 ## setup: install libcurl's, libsodium's and libcrypto's (libssl-dev) -dev packages, only when pkg-config cannot find them
 setup:
@@ -13,6 +13,16 @@ setup:
 		echo "make: installing $(PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
+	fi
+
+## test-deps: nginx (Debian's nginx-light) and openssl for the TLS + HTTP/2 end-to-end tests, only when missing.
+## The tests run nginx as a child process with its own config; the package's system service is not used.
+TEST_PACKAGES := nginx-light openssl
+test-deps:
+	@if ! { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then \
+		echo "make: installing $(TEST_PACKAGES) with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES); \
 	fi
 
 ## build: compile patrol (debug)
@@ -39,15 +49,13 @@ workflows:
 	$(VENV)/bin/zizmor --offline config/workflows/*.yml
 
 # PyJWT with cryptography (pinned), the independent RS256 implementation the GitHub App interoperability test
-# checks patrol's JWTs with, in the same virtual environment as zizmor; and the openssl command the App tests
-# make throw-away RSA keys with (Debian's `openssl`, installed when missing).
+# checks patrol's JWTs with, in the same virtual environment as zizmor. (The openssl command the App tests make
+# throw-away RSA keys with comes from test-deps.)
 PYJWT_VERSION        := 2.15.1
 CRYPTOGRAPHY_VERSION := 50.0.2
 
-## jwt-deps: PyJWT and cryptography in .build/venv, and the openssl command, for the GitHub App tests
+## jwt-deps: PyJWT and cryptography in .build/venv, for the GitHub App tests
 jwt-deps:
-	@command -v openssl >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends openssl; }
 	@[ -x $(VENV)/bin/python3 ] && $(VENV)/bin/python3 -c 'import jwt, cryptography, sys; sys.exit(jwt.__version__ != "$(PYJWT_VERSION)")' 2>/dev/null \
 		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet 'pyjwt==$(PYJWT_VERSION)' 'cryptography==$(CRYPTOGRAPHY_VERSION)'; }
 
@@ -59,7 +67,7 @@ DEADLINE ?= 900
 
 ## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl and PyJWT interoperability), with
 ## marker tokens; then scan every transcript and file the tests left for the marker (Tests/Hygiene/scan.sh)
-test: build interop-deps jwt-deps workflows
+test: build interop-deps test-deps jwt-deps workflows
 	$(SWIFT) build --build-tests
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build

@@ -7,31 +7,33 @@ extension SimulatorState {
     static let supportedAPIVersions: Set<String> = ["2022-11-28", "2026-03-10"]
 
     /// Answers one request, logging and counting it.
-    mutating func answer(_ request: ServerRequest) -> ServerReply {
+    mutating func answer(_ received: ServerRequest) -> ServerReply {
         let now = self.now
+        // `/repositories/{id}/…` is served as `/repos/{current full name}/…`; the log keeps what was received.
+        let request = received.routed(to: pathResolvingRepositoryID(received.path))
         let match = RouteTable.match(method: request.method, path: request.path)
         counters.total += 1
         counters.byRoute[match?.route.counterKey ?? "unknown", default: 0] += 1
 
         if let crafted = takeCraftedAnswer(for: request.path) {
-            record(request, status: crafted.status, route: match?.route.counterKey, now: now, dropped: false)
+            record(received, status: crafted.status, route: match?.route.counterKey, now: now, dropped: false)
             return crafted.reply
         }
 
         if let kind = takeFault(for: request.path) {
             switch kind {
             case .drop:
-                record(request, status: 0, route: match?.route.counterKey, now: now, dropped: true)
+                record(received, status: 0, route: match?.route.counterKey, now: now, dropped: true)
                 return .drop
             case .fail(let status):
                 let response = finish(GitHubResponse.error(status, HTTPStatus.reason(status)), token: nil, route: nil, now: now)
-                record(request, status: status, route: match?.route.counterKey, now: now, dropped: false)
+                record(received, status: status, route: match?.route.counterKey, now: now, dropped: false)
                 return .respond(response)
             }
         }
 
         let (response, token) = respond(to: request, match: match, now: now)
-        record(request, status: response.status, route: match?.route.counterKey, now: now, dropped: false)
+        record(received, status: response.status, route: match?.route.counterKey, now: now, dropped: false)
         return .respond(finish(response, token: token, route: match?.route, now: now))
     }
 
@@ -86,6 +88,10 @@ extension SimulatorState {
            let exceeded = spendRateLimit(login: token?.login ?? app.map { "app/\($0)" }, userID: token?.userID, now: now) {
             return (exceeded, token)
         }
+        let baseURL = Self.baseURL(of: request) ?? apiURL
+        if let moved = renameRedirect(method: request.method, target: request.target, baseURL: baseURL) {
+            return (moved, token)
+        }
         guard let match else { return (.notFound, token) }
         if let blocked = singleSignOnBlock(path: request.path, token: token) {
             return (blocked, token)
@@ -93,8 +99,7 @@ extension SimulatorState {
         if match.route.requiresAuthentication, token == nil {
             return (.error(401, "Requires authentication"), nil)
         }
-        let host = request.header("Host").map { "http://\($0)" } ?? apiURL
-        var context = RouteContext(request: request, parameters: match.parameters, token: token, now: now, baseURL: host)
+        var context = RouteContext(request: request, parameters: match.parameters, token: token, now: now, baseURL: baseURL)
         context.app = app
         let response = match.route.handle(&self, context)
         if response.status == 304 {
@@ -103,6 +108,15 @@ extension SimulatorState {
             rateLimits[bucketKey(token?.login)]?.used -= 1
         }
         return (response, token)
+    }
+
+    /// `scheme://host[/prefix]` the client addressed: `Host`, and from a TLS front such as nginx `X-Forwarded-Proto`
+    /// and `X-Forwarded-Prefix` (`/api/v3` when the front serves the API where Enterprise Server does).
+    static func baseURL(of request: ServerRequest) -> String? {
+        guard let host = request.header("Host") else { return nil }
+        let scheme = request.header("X-Forwarded-Proto")?.lowercased() == "https" ? "https" : "http"
+        let prefix = request.header("X-Forwarded-Prefix").map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 } ?? ""
+        return "\(scheme)://\(host)\(prefix)"
     }
 
     /// The token in `Bearer X` or `token X`.

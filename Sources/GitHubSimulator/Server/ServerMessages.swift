@@ -15,6 +15,13 @@ struct ServerRequest: Sendable {
         return headers.first { $0.name.lowercased() == wanted }?.value
     }
 
+    /// The same request for another path, its query kept (routing `/repositories/{id}/…`).
+    func routed(to path: String) -> ServerRequest {
+        guard path != self.path else { return self }
+        let query = target.dropFirst(self.path.count)
+        return ServerRequest(method: method, target: path + query, version: version, headers: headers, body: body)
+    }
+
     /// The target without its query.
     var path: String {
         target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? target

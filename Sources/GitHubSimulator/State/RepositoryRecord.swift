@@ -2,8 +2,8 @@ import Foundation
 
 /// One simulated repository: its key pair, its secrets and who may touch them.
 struct RepositoryRecord: Sendable {
-    /// `owner/name` as added.
-    let fullName: String
+    /// `owner/name` as added, or as last renamed.
+    var fullName: String
     let id: Int
     var keyPair: KeyPair
     var keyID: String

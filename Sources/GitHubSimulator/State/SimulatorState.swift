@@ -54,6 +54,8 @@ struct SimulatorState: Sendable {
     var readLagReads = 0
     /// GitHub Apps, their installations and Actions variables (`Apps/`).
     var apps = AppsState()
+    /// Old names (lower-cased) of renamed repositories → their id (`RepositoryRenames.swift`).
+    var renamedRepositories: [String: Int] = [:]
     private var nextRepositoryID = 700_000_001
 
     init(seed: UInt64, latency: Duration) {

@@ -6,6 +6,8 @@ public struct GlobalOptions: Sendable, Equatable {
     public var ledgerPath: String?
     /// `--api-url URL`; checked where the API base is resolved.
     public var apiURL: String?
+    /// `--ca-file PATH`: CA certificates to trust besides the system store; checked where the transport is made.
+    public var caFile: String?
     /// `--json`: one JSON document on stdout.
     public var json = false
     /// `--quiet`: results and errors only.

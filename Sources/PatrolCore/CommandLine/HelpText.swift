@@ -6,6 +6,9 @@ public enum HelpText {
     /// `patrol 0.1.0`.
     public static var version: String { "patrol \(Patrol.version)" }
 
+    /// `patrol version --json`: `{"command": "version", "version": "0.1.0"}`.
+    public static var versionJSON: JSONValue { .object([("command", "version"), ("version", .string(Patrol.version))]) }
+
     /// The text for `patrol help [topic]`.
     public static func help(topic: CommandName?) -> String {
         topic.map(command) ?? tool()
@@ -33,10 +36,14 @@ public enum HelpText {
             "--token-file PATH, else the PAT_TOKEN variable, else at the prompt.",
             "See 'patrol help <command>' for a command's options.",
             "",
+            "Results go to stdout as each is known, progress and diagnostics to stderr. A closed stdout",
+            "(patrol status | head -1) ends patrol quietly. Ctrl-C or SIGTERM stops starting requests, records",
+            "what finished in the ledger, says what is left (--resume finishes a rollout) and exits 130 or 143.",
+            "",
             "EXIT CODES:",
         ]
-        for code in ExitCode.allCases {
-            lines += row(String(code.rawValue), code.meaning, column: 5)
+        for (codes, meaning) in ExitCode.table {
+            lines += row(codes, meaning, column: 10)
         }
         return lines.joined(separator: "\n") + "\n"
     }

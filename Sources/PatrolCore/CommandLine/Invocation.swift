@@ -68,16 +68,19 @@ struct InvocationParser {
         let (occurrences, positionals) = split()
         let flags = Set(occurrences.map(\.name))
 
+        // `--version --json` prints the version as JSON, like `patrol version --json`.
+        var version = Invocation(command: .version)
+        version.global.json = flags.contains("--json")
         guard let first = positionals.first else {
             if flags.contains("--help") || flags.contains("-h") { return Invocation(command: .help) }
-            if flags.contains("--version") { return Invocation(command: .version) }
+            if flags.contains("--version") { return version }
             throw .missingCommand
         }
         let command = try Self.command(named: first)
         if flags.contains("--help") || flags.contains("-h") {
             return Invocation(command: .help, helpTopic: command == .help ? nil : command)
         }
-        if flags.contains("--version") { return Invocation(command: .version) }
+        if flags.contains("--version") { return version }
 
         var invocation = Invocation(command: command)
         let configuration = command.configuration
@@ -106,6 +109,10 @@ struct InvocationParser {
             }
         }
         try Self.checkCombinations(invocation)
+        if seen.contains("--wait"), !invocation.doctor.sendTestEvent {
+            throw .missingRequirement(option: "--wait", needs: "--send-test-event (it is how long to wait for the test event's run)",
+                                      command: command)
+        }
         return invocation
     }
 
@@ -234,6 +241,7 @@ private struct OptionValues {
         case "--config": invocation.global.configPath = try nonEmpty("a file path")
         case "--ledger": invocation.global.ledgerPath = try nonEmpty("a file path")
         case "--api-url": invocation.global.apiURL = try nonEmpty("a URL such as https://api.github.com")
+        case "--ca-file": invocation.global.caFile = try nonEmpty("a PEM file of CA certificates")
         case "--token-env": invocation.token.environmentVariable = try variableName()
         case "--token-file": invocation.token.filePath = try nonEmpty("a file path")
         case "--auth-env": invocation.token.authEnvironmentVariable = try variableName()

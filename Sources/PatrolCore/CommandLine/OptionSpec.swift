@@ -53,9 +53,11 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                            default: "$PATROL_LEDGER, else the config's ledger, ledger.json beside the config"),
                 OptionSpec("--api-url", value: "URL", "the GitHub API base, e.g. https://HOST/api/v3 for Enterprise Server",
                            default: "$GITHUB_API_URL, else the config's apiURL, else https://api.github.com"),
-                OptionSpec("--json", "print one JSON document on stdout and nothing else there"),
-                OptionSpec("--quiet", "print only results and errors"),
-                OptionSpec("--verbose", "print each request line to stderr (Authorization redacted)"),
+                OptionSpec("--ca-file", value: "PATH", "trust the CA certificates in this PEM file too (a private CA, a TLS-inspecting proxy)",
+                           default: "$PATROL_CA_FILE, else $SSL_CERT_FILE, else the system store only"),
+                OptionSpec("--json", "print one JSON document on stdout and nothing else there (every command, version and demo included)"),
+                OptionSpec("--quiet", "print only results, failures, warnings and the summary (doctor counts passing checks; status lists only repositories that are not current)"),
+                OptionSpec("--verbose", "print each request line and the proxy in use to stderr (Authorization redacted)"),
                 OptionSpec("--no-color", "no colors (the NO_COLOR variable does the same)"),
                 OptionSpec("--help", alias: "-h", "show help"),
                 OptionSpec("--version", "print patrol's version"),
@@ -104,7 +106,7 @@ public enum OptionGroup: String, Sendable, CaseIterable {
             [
                 OptionSpec("--send-test-event", "send a probe dispatch to the platform and wait for its run"),
                 OptionSpec("--event-type", value: "TYPE", "the probe's event type", default: "the first of platform.eventTypes"),
-                OptionSpec("--wait", value: "SECONDS", "how long to wait for the probe's run, 0 to 3600", default: "60"),
+                OptionSpec("--wait", value: "SECONDS", "with --send-test-event: how long to wait for the probe's run, 0 to 3600", default: "60"),
                 Self.repos("repositories to check, by name or owner/name"),
             ]
         case .status:

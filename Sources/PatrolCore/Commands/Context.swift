@@ -8,26 +8,51 @@ public struct Context: Sendable {
     public var environment: [String: String]
     public var console: Console
     public var tokenInputs: TokenInputs
-    /// Builds the transport for one run; the command shuts it down when it ends.
-    public var makeTransport: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport
+    /// A transport the caller supplied instead of libcurl (tests); nil for ``CurlTransport``.
+    private var customTransport: (@Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport)?
+    /// The CA file from `--ca-file`, `$PATROL_CA_FILE` or `$SSL_CERT_FILE`, set by ``trusting(_:)``.
+    public var caFile: CAFile?
     /// How every command retries failed requests; tests scale the backoff down.
     public var retryPolicy: RetryPolicy
+    /// SIGINT and SIGTERM: the process catches them; in-process tests get a set only they can signal.
+    public var interrupt: InterruptSignals
 
+    /// Builds the transport for one run; the command shuts it down when it ends.
+    public var makeTransport: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport {
+        get {
+            if let customTransport { return customTransport }
+            let caFile = self.caFile
+            return { verbose in Context.curl(TransportConfiguration(verbose: verbose, caFile: caFile)) }
+        }
+        set { customTransport = newValue }
+    }
+
+    /// `makeTransport` nil (the default) sends through libcurl, trusting ``caFile``.
     public init(environment: [String: String], console: Console, tokenInputs: TokenInputs,
-                makeTransport: @escaping @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport = Context.curl,
-                retryPolicy: RetryPolicy = RetryPolicy()) {
+                makeTransport: (@Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport)? = nil,
+                retryPolicy: RetryPolicy = RetryPolicy(), interrupt: InterruptSignals = InterruptSignals()) {
         self.environment = environment
         self.console = console
         self.tokenInputs = tokenInputs
-        self.makeTransport = makeTransport
+        self.customTransport = makeTransport
         self.retryPolicy = retryPolicy
+        self.interrupt = interrupt
     }
 
-    /// libcurl, with retries of connection errors and 5xx.
-    public static let curl: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport = { verbose in
-        var configuration = TransportConfiguration()
-        configuration.verbose = verbose
-        return CurlTransport(configuration: configuration)
+    /// True once the run should start nothing new: a signal arrived, or standard output's reader has gone.
+    var shouldStop: Bool { interrupt.signal != nil || console.outputClosed }
+
+    /// libcurl, configured.
+    static func curl(_ configuration: TransportConfiguration) -> any ClosableTransport {
+        CurlTransport(configuration: configuration)
+    }
+
+    /// This context with the CA file resolved (`--ca-file`, else `$PATROL_CA_FILE`, else `$SSL_CERT_FILE`) and
+    /// checked: one that does not exist or holds no certificate throws ``CAFileError`` before any request.
+    func trusting(_ invocation: Invocation) throws -> Context {
+        var copy = self
+        copy.caFile = try CAFile.resolve(flag: invocation.global.caFile, environment: environment)
+        return copy
     }
 }
 
@@ -115,8 +140,13 @@ extension Context {
     func connect(_ base: APIBase, as credential: Token, options: RolloutOptions = RolloutOptions(),
                  appSession: AppSession? = nil) -> (client: GitHubClient, transport: any ClosableTransport) {
         let console = self.console
-        let transport = makeTransport { line in console.trace(line) }
-        let governed = RetryingTransport.governed(transport, options: options, console: console, policy: retryPolicy)
+        let verbose: @Sendable (String) -> Void = { line in console.trace(line) }
+        console.trace(ProxyChoice(for: base.url, environment: environment).description)
+        let transport = customTransport?(verbose)
+            ?? Context.curl(TransportConfiguration(verbose: verbose, caFile: caFile, apiURLSource: base.source))
+        // Redirects are followed here, below the retries: a renamed repository's 301/307 costs no attempt.
+        let redirecting = RedirectingTransport(transport, onRedirect: { line in console.trace(line) })
+        let governed = RetryingTransport.governed(redirecting, options: options, console: console, policy: retryPolicy)
         guard let appSession else { return (GitHubClient(transport: governed, base: base, credential: credential), transport) }
         appSession.attach(governed, base: base)
         return (GitHubClient(transport: AppAuthTransport(inner: governed, session: appSession), base: base, credential: appSession.standIn), transport)

@@ -25,9 +25,11 @@ enum DemoCommand {
         let base = try APIBase(apiURL)
         let (client, transport) = context.connect(base, as: first)
         defer { transport.shutdown() }
-        let narrator = Narrator(console: console)
+        // With --json the narration goes to stderr and stdout holds one JSON document at the end.
+        let json = invocation.global.json
+        let narrator = Narrator(console: console, json: json)
 
-        console.result(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
+        narrator.say(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
                        + "\(config.repositories.count) repositories of \(config.owner), latency \(latency) ms")
 
         narrator.step("doctor", "the troubleshooting guide's checks on a fleet wired as the guide describes, before any secret is set")
@@ -78,10 +80,13 @@ enum DemoCommand {
         let width = config.repositories.map(\.fullName.count).max() ?? 0
         var proven = 0
         var proof: [String] = []
+        var proofJSON: [JSONValue] = []
         for repository in config.repositories {
             let stored = simulator.secret(config.secret, in: repository.fullName)
             let matches = stored.map { Token(bytes: $0.plaintextBytes).isSame(as: second) } ?? false
             if matches { proven += 1 }
+            proofJSON.append(.object([("repository", .string(repository.fullName)), ("present", .bool(stored != nil)),
+                                      ("decryptsToCurrentToken", .bool(matches))]))
             let detail = matches ? "decrypts to the current token \(second.fingerprint.short)"
                 : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
             let name = repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
@@ -92,8 +97,20 @@ enum DemoCommand {
         let passed = narrator.failures.isEmpty
         let summary = "\(proven)/\(config.repositories.count) repositories verified"
             + (passed ? ": every secret decrypts to the current token" : "; the demo failed at: " + narrator.failures.joined(separator: ", "))
-        console.result("")
-        console.result(console.paint(summary, passed ? .green : .red))
+        if json {
+            console.result(JSONValue.object([
+                ("command", "demo"),
+                ("apiURL", .string(apiURL)),
+                ("token", .object([("fingerprint", .string(second.fingerprint.value)), ("login", .string(config.owner))])),
+                ("steps", .array(narrator.steps.map { .object([("step", .string($0.name)), ("passed", .bool($0.passed))]) })),
+                ("repositories", .array(proofJSON)),
+                ("summary", .object([("total", .number(Double(config.repositories.count))), ("verified", .number(Double(proven)))])),
+                ("passed", .bool(passed)),
+            ]).text)
+        } else {
+            console.result("")
+            console.result(console.paint(summary, passed ? .green : .red))
+        }
         return passed ? .success : .failure
     }
 
@@ -102,24 +119,34 @@ enum DemoCommand {
     }
 }
 
-/// Numbers and prints the demo's steps and remembers which failed.
+/// Numbers and prints the demo's steps and remembers how each ended. The narration is the result on stdout,
+/// or with `--json` a note on stderr (stdout then holds only the JSON document).
 private final class Narrator {
     let console: Console
+    let json: Bool
     private var number = 0
     private var current = ""
-    private(set) var failures: [String] = []
+    private(set) var steps: [(name: String, passed: Bool)] = []
+    var failures: [String] { steps.filter { !$0.passed }.map(\.name) }
 
-    init(console: Console) { self.console = console }
+    init(console: Console, json: Bool) {
+        self.console = console
+        self.json = json
+    }
+
+    func say(_ line: String) {
+        if json { console.note(line) } else { console.result(line) }
+    }
 
     func step(_ name: String, _ what: String) {
         number += 1
         current = name
-        console.result("")
-        console.result(console.paint("\(number). \(name)", .bold) + ": \(what)")
+        say("")
+        say(console.paint("\(number). \(name)", .bold) + ": \(what)")
     }
 
     func show(_ lines: [String], passed: Bool) {
-        for line in lines { console.result("   " + line) }
-        if !passed { failures.append(current) }
+        for line in lines { say("   " + line) }
+        steps.append((current, passed))
     }
 }

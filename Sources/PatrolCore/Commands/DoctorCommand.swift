@@ -29,6 +29,9 @@ enum DoctorCommand {
                                         ledger: ledger, options: invocation.doctor, console: context.console)
         let report = DoctorReport(checks: (app?.checks ?? []) + tokenReport.checks)
         print(report, json: invocation.global.json, console: context.console)
+        if let owner = await OwnerMismatch.line(statuses: report.repositoryAccessStatuses, client: client, config: config) {
+            context.console.error(owner)
+        }
         return app?.credentialRefused == true ? .critical : report.exitCode
     }
 

@@ -9,7 +9,7 @@ extension RetryingTransport {
             guard pause.isNew else { return }
             console.error(pause.notice)
         })
-        return RetryingTransport(base, policy: policy, gate: gate)
+        return RetryingTransport(base, policy: policy, gate: gate, onRetry: { notice in console.error(notice.description) })
     }
 }
 

@@ -16,11 +16,27 @@ enum RolloutCommand {
         let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         let (client, transport) = try await context.connect(base, as: auth ?? token, options: invocation.rollout, app: app)
         defer { transport.shutdown() }
-        let report = try await perform(RolloutPlan(
-            command: "rollout", config: config, repositories: repositories, token: token, client: client,
-            ledger: ledger, options: invocation.rollout), console: context.console)
-        print(report, json: invocation.global.json, console: context.console)
-        return report.exitCode
+        var plan = RolloutPlan(command: "rollout", config: config, repositories: repositories, token: token, client: client,
+                               ledger: ledger, options: invocation.rollout)
+        // Until the preflight passed, a signal ends patrol at once (nothing was uploaded, and a retried request to
+        // an unreachable host must not hold it). From then on it stops new requests; what finished is reported.
+        plan.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
+        plan.streams = !invocation.global.json
+        plan.shouldStop = { [context] in context.shouldStop }
+        let report = try await perform(plan, console: context.console)
+        print(report, config: config, json: invocation.global.json, console: context.console)
+        return interrupted(report, context: context) ?? report.exitCode
+    }
+
+    /// After a run a signal cut short: clears the progress line, says what finished and what to run, and gives
+    /// 130 or 143. Nil when no signal came.
+    static func interrupted(_ report: RolloutReport, context: Context, advice: String? = nil) -> ExitCode? {
+        guard let signal = context.interrupt.signal else { return nil }
+        context.console.clearProgress()
+        let verified = "\(report.succeeded)/\(report.outcomes.count) repositories \(report.dryRun ? "ready" : "verified")"
+        let next = advice ?? (report.dryRun ? "run patrol \(report.command) --dry-run again" : "run patrol \(report.command) --resume")
+        context.console.error("interrupted: \(verified); " + (report.failed == 0 ? "nothing is left to do" : next))
+        return .stopped(by: signal)
     }
 
     /// What one rollout needs; shared by `rollout`, `rotate` and `demo`.
@@ -34,6 +50,10 @@ enum RolloutCommand {
         let options: RolloutOptions
         /// Runs after a passed preflight, before anything is uploaded (`rotate` warns of an account change here).
         var afterPreflight: (@Sendable (Preflight.Facts) async throws -> Void)? = nil
+        /// Print each repository's line on stdout the moment it finishes (the commands in text mode; not the demo).
+        var streams = false
+        /// True once nothing new may start (a signal, a closed stdout).
+        var shouldStop: @Sendable () -> Bool = { false }
     }
 
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
@@ -57,12 +77,19 @@ enum RolloutCommand {
         rollout.dryRun = options.dryRun
         rollout.resume = options.resume
         rollout.concurrency = options.concurrency
+        rollout.configPath = plan.config.path
         let total = plan.repositories.count
+        rollout.shouldStop = plan.shouldStop
+        if plan.streams {
+            let width = plan.repositories.map(\.fullName.count).max() ?? 0
+            rollout.finished = { outcome in console.result(RolloutReport.line(for: outcome, width: width, console: console)) }
+        }
         rollout.progress = { done in console.progress("\(plan.command) \(done)/\(total) …") }
         console.progress("\(plan.command) 0/\(total) …")
         let outcomes = await rollout.run()
+        for warning in outcomes.flatMap(\.warnings) { console.error("warning: \(warning)") }
         var report = RolloutReport(command: plan.command, secret: plan.config.secret, fingerprint: plan.token.fingerprint,
-                                   login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes)
+                                   login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes, plannedDryRun: options.dryRun)
         report.warnings = facts.warnings
         if !options.dryRun {
             try await plan.ledger.update { ledger in
@@ -77,14 +104,14 @@ enum RolloutCommand {
         return report
     }
 
-    static func print(_ report: RolloutReport, json: Bool, console: Console) {
+    /// The end of the report: the JSON document, or (the repository lines already streamed) the summary line and
+    /// on stderr what to do next.
+    static func print(_ report: RolloutReport, config: FleetConfig, json: Bool, console: Console) {
         if json {
             console.result(report.json.text)
         } else {
-            for line in report.lines(console: console) { console.result(line) }
-            if report.failed > 0 {
-                console.error("fix what the failed lines say, then run `patrol \(report.command) --resume` to finish; repositories that already hold the token are skipped")
-            }
+            console.result(report.summary(console: console))
         }
+        for line in report.advice(config: config) { console.error(line) }
     }
 }

@@ -39,12 +39,17 @@ enum RotateCommand {
         let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         let (client, transport) = try await context.connect(base, as: auth ?? token, options: invocation.rollout, app: app)
         defer { transport.shutdown() }
-        let report = try await perform(RotatePlan(
-            rollout: .init(command: "rotate", config: config, repositories: repositories, token: token, client: client,
-                           ledger: ledger, options: invocation.rollout),
-            base: base, force: options.force, oldToken: old), console: console)
+        var rollout = RolloutCommand.RolloutPlan(command: "rotate", config: config, repositories: repositories, token: token,
+                                                 client: client, ledger: ledger, options: invocation.rollout)
+        rollout.streams = !invocation.global.json
+        // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.
+        rollout.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
+        rollout.shouldStop = { [context] in context.shouldStop }
+        let report = try await perform(RotatePlan(rollout: rollout, base: base, force: options.force, oldToken: old), console: console)
         print(report, config: config, base: base, json: invocation.global.json, console: console)
-        return report.exitCode
+        return RolloutCommand.interrupted(report.rollout, context: context,
+                                          advice: "run patrol rotate --resume with the same new token; the old one stays valid meanwhile")
+            ?? report.exitCode
     }
 
     /// What one rotation needs; `rollout.token` is the new token. Shared with `demo`.
@@ -70,7 +75,9 @@ enum RotateCommand {
         if sameToken { console.note("--force: rolling out the current token \(token.fingerprint.short) again; it stays current and nothing is retired") }
 
         var rolloutPlan = plan.rollout
+        let earlier = plan.rollout.afterPreflight
         rolloutPlan.afterPreflight = { facts in
+            try await earlier?(facts)
             if let previous, previous.login.lowercased() != facts.user.login.lowercased() {
                 console.error("warning: the new token belongs to \(facts.user.login), the current one (\(previous.fingerprint.short)) to "
                               + "\(previous.login); the fleet's workflows will act as \(facts.user.login) from now on")
@@ -123,9 +130,11 @@ enum RotateCommand {
         if json {
             console.result(self.json(report).text)
         } else {
-            for line in report.rollout.lines(console: console) { console.result(line) }
+            // The repository lines were streamed as each finished.
+            console.result(report.rollout.summary(console: console))
             for line in summary(report, config: config, base: base) { console.result(line) }
         }
+        if let owner = report.rollout.ownerMismatch(config: config) { console.error(owner) }
         if case .failed(let error) = report.revocation {
             console.error("error: the old token was not revoked: \(error). Delete it at \(tokensPage(base: base))")
         }

@@ -27,22 +27,30 @@ enum StatusCommand {
 
         let (client, transport) = try await context.connect(base, as: caller, app: app)
         defer { transport.shutdown() }
-        let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger, running: running)
-        print(report, json: invocation.global.json, console: context.console)
+        // Each row is printed as its answer arrives (to a pipe too); the summary follows the last.
+        let console = context.console
+        let rows = StatusReport(secret: config.secret, expected: FleetStatus.expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: [])
+        let width = repositories.map(\.fullName.count).max() ?? 0
+        let json = invocation.global.json
+        let finished: @Sendable (StatusReport.Line) -> Void = { line in
+            guard !json, let row = rows.row(line, width: width, console: console) else { return }
+            console.result(row)
+        }
+        let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger,
+                                       running: running, finished: finished)
+        if invocation.global.json { console.result(report.json.text) } else { console.result(report.summary(console: console)) }
+        let statuses = report.lines.map { $0.state == .noAccess ? ($0.problem as? GitHubError)?.status : nil }
+        if let owner = await OwnerMismatch.line(statuses: statuses, client: client, config: config) {
+            context.console.error(owner)
+        }
         return report.exitCode
     }
 
     /// The survey itself, for `status` and the demo: `client` calls the API, `ledger` says what patrol wrote.
     static func perform(config: FleetConfig, repositories: [RepositoryName], client: GitHubClient, ledger: Ledger,
-                        running: FleetStatus.RunningWrite? = nil) async throws -> StatusReport {
-        try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger, running: running)
-    }
-
-    static func print(_ report: StatusReport, json: Bool, console: Console) {
-        if json {
-            console.result(report.json.text)
-        } else {
-            for line in report.lines(console: console) { console.result(line) }
-        }
+                        running: FleetStatus.RunningWrite? = nil,
+                        finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
+        try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger,
+                                     running: running, finished: finished)
     }
 }

@@ -9,24 +9,30 @@ public struct GitHubClient: Sendable {
     let credential: Token
     /// The time source for reading expiry headers; injected so tests can move it.
     let now: @Sendable () -> Date
+    /// Repositories GitHub redirected (renamed or transferred), shared by every copy of this client.
+    let moves: RepositoryMoves
 
-    public init(transport: any HTTPTransport, base: APIBase, credential: Token, now: @escaping @Sendable () -> Date = Date.init) {
+    public init(transport: any HTTPTransport, base: APIBase, credential: Token, now: @escaping @Sendable () -> Date = Date.init,
+                moves: RepositoryMoves = RepositoryMoves()) {
         self.transport = transport
         self.base = base
         self.credential = credential
         self.now = now
+        self.moves = moves
     }
 
     /// The same client authenticated with another token.
     public func authenticated(with token: Token) -> GitHubClient {
-        GitHubClient(transport: transport, base: base, credential: token, now: now)
+        GitHubClient(transport: transport, base: base, credential: token, now: now, moves: moves)
     }
 
     // MARK: - Calls
 
     /// `GET /user`: who the token belongs to, its scopes and its expiry.
     public func authenticatedUser() async throws -> AuthenticatedUser {
-        let (response, request) = try await send(.get, "/user", expecting: [200])
+        let (response, request) = try await send(.get, "/user", expecting: [200, 404])
+        // GitHub answers GET /user 200, 401 or 403, never 404: a 404 means no GitHub API is at this URL.
+        if response.status == 404 { throw base.notAnAPIRoot }
         let body: UserBody = try decode(response, request)
         return AuthenticatedUser(
             login: body.login,
@@ -83,6 +89,7 @@ public struct GitHubClient: Sendable {
         if body != nil { headers.set("Content-Type", "application/json") }
         let request = HTTPRequest(method: method, url: base.url(path), headers: headers, bearer: credential, body: body)
         let response = try await transport.send(request)
+        if let final = response.redirectedTo { moves.record(path: path, finalURL: final) }
         guard expecting.contains(response.status) else { throw GitHubError(request: label, response: response) }
         return (response, label)
     }

@@ -9,9 +9,16 @@ public struct APIBase: Sendable, Equatable {
     public let host: String
     /// True for `https://`.
     public let isHTTPS: Bool
+    /// Where the URL came from, for advice: `--api-url`, `$GITHUB_API_URL`, `apiURL in the config`, or
+    /// `the default` (not part of equality).
+    public let source: String
 
     /// The public API of github.com.
-    public static let gitHubDotCom = APIBase(checked: "https://api.github.com", host: "api.github.com", isHTTPS: true)
+    public static let gitHubDotCom = APIBase(checked: "https://api.github.com", host: "api.github.com", isHTTPS: true,
+                                             source: APIBase.defaultSource)
+
+    /// How ``source`` names the built-in default.
+    public static let defaultSource = "the default"
 
     /// Parses and checks `raw`; `source` names where it came from in the error (`--api-url`, `$GITHUB_API_URL`, …).
     public init(_ raw: String, source: String? = nil) throws(APIBaseError) {
@@ -21,14 +28,28 @@ public struct APIBase: Sendable, Equatable {
         if !parts.isHTTPS && !APIBase.isLoopback(host: parts.host) {
             throw APIBaseError(value: raw, reason: .plainHTTPOffLoopback, source: source)
         }
-        self.init(checked: parts.normalized, host: parts.host, isHTTPS: parts.isHTTPS)
+        self.init(checked: parts.normalized, host: parts.host, isHTTPS: parts.isHTTPS, source: source ?? "--api-url")
     }
 
-    private init(checked url: String, host: String, isHTTPS: Bool) {
+    private init(checked url: String, host: String, isHTTPS: Bool, source: String) {
         self.url = url
         self.host = host
         self.isHTTPS = isHTTPS
+        self.source = source
     }
+
+    public static func == (lhs: APIBase, rhs: APIBase) -> Bool {
+        lhs.url == rhs.url && lhs.host == rhs.host && lhs.isHTTPS == rhs.isHTTPS
+    }
+
+    /// `https://HOST/api/v3 (from $GITHUB_API_URL)`, for messages.
+    public var described: String {
+        source == APIBase.defaultSource ? "\(url) (the default; set --api-url, GITHUB_API_URL or apiURL in the config to change it)"
+            : "\(url) (from \(source))"
+    }
+
+    /// The error for a `GET /user` answered 404: no GitHub API is at this URL.
+    public var notAnAPIRoot: WrongAPIURLError { WrongAPIURLError(base: self) }
 
     /// True when the host is this machine (127.0.0.0/8, `::1`, `localhost`): the only hosts `http://` is allowed for.
     public var isLoopback: Bool { APIBase.isLoopback(host: host) }
@@ -78,6 +99,25 @@ public struct APIBase: Sendable, Equatable {
             return bytes.dropLast().allSatisfy { $0 == 0 } && bytes.last == 1
         }
         return false
+    }
+}
+
+/// `GET /user` answered 404: whatever serves the API URL, it is not the root of GitHub's REST API (a path
+/// that lacks `/api/v3` on Enterprise Server, or has it where the server serves at its root).
+/// patrol exits with code 2: a configuration error, and nothing reached GitHub's API.
+public struct WrongAPIURLError: Error, CustomStringConvertible, Sendable {
+    public let base: APIBase
+
+    public var description: String {
+        var text = "GET \(base.url)/user answered 404: the API URL \(base.described) is wrong — no GitHub API answers there."
+        if base.isGitHubDotCom {
+            text += " github.com's API is https://api.github.com"
+        } else if base.url.hasSuffix("/api/v3") {
+            text += " GitHub Enterprise Server's API is https://HOST/api/v3; check the host, or try the URL without /api/v3 if this server serves the API at its root"
+        } else {
+            text += " For GitHub Enterprise Server it ends in /api/v3 (https://HOST/api/v3); for github.com it is https://api.github.com"
+        }
+        return text + ". Fix \(base.source == APIBase.defaultSource ? "--api-url, GITHUB_API_URL or apiURL in the config" : base.source)"
     }
 }
 

@@ -13,6 +13,8 @@ final class CurlEasy {
     /// `CURLOPT_ERRORBUFFER`: curl writes a NUL-terminated message here when a transfer fails.
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private let maxBodyBytes: Int
+    private let caFile: CAFile?
+    private let apiURLSource: String?
 
     private(set) var responseHeaders = HTTPHeaders()
     private(set) var body: [UInt8] = []
@@ -27,6 +29,8 @@ final class CurlEasy {
         method = request.method.rawValue
         url = request.url
         maxBodyBytes = configuration.maxResponseBytes
+        caFile = configuration.caFile
+        apiURLSource = configuration.apiURLSource
         func refuse(_ detail: String) -> TransportError {
             TransportError(kind: .invalidRequest, detail: detail, method: request.method.rawValue, url: request.url)
         }
@@ -43,17 +47,19 @@ final class CurlEasy {
         }
         // Plain http stays possible only while talking to this machine, for the simulator.
         let protocols = loopback ? "http,https" : "https"
+        // A proxy would see plain http in clear, Authorization included: loopback http never goes through one.
+        if !target.isHTTPS { try setString(CURLOPT_NOPROXY, "*") }
 
         try setLong(CURLOPT_NOSIGNAL, 1)
         try setString(CURLOPT_URL, request.url)
         try setString(CURLOPT_PROTOCOLS_STR, protocols)
-        try setString(CURLOPT_REDIR_PROTOCOLS_STR, protocols)
-        try setLong(CURLOPT_FOLLOWLOCATION, 1)
-        try setLong(CURLOPT_MAXREDIRS, 5)
-        // Authorization (ours is a custom header) never goes to a host other than the one asked for.
-        try setLong(CURLOPT_UNRESTRICTED_AUTH, 0)
+        // curl does not follow redirects: `RedirectPolicy` decides which to follow (same scheme and host only,
+        // method and body kept on 307/308), so a renamed repository is noticed and the token never leaves the host.
+        try setLong(CURLOPT_FOLLOWLOCATION, 0)
         try setLong(CURLOPT_SSL_VERIFYPEER, 1)
         try setLong(CURLOPT_SSL_VERIFYHOST, 2)
+        // A private CA (a GHES server's, a TLS-inspecting proxy's) is trusted besides the system store.
+        if let caFile = configuration.caFile { try setString(CURLOPT_CAINFO, caFile.path) }
         try setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         // With HTTP/2, wait for a connection that can multiplex rather than opening another.
         try setLong(CURLOPT_PIPEWAIT, 1)
@@ -112,7 +118,10 @@ final class CurlEasy {
             kind = .tooLarge
             detail = "more than \(maxBodyBytes) bytes"
         }
-        return TransportError(kind: kind, curlCode: Int(code.rawValue), curlMessage: generic, detail: detail, method: method, url: url)
+        var error = TransportError(kind: kind, curlCode: Int(code.rawValue), curlMessage: generic, detail: detail, method: method, url: url)
+        error.caFile = caFile
+        error.apiURLSource = apiURLSource
+        return error
     }
 
     // MARK: Callbacks

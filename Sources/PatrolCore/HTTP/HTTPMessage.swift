@@ -65,6 +65,8 @@ public struct HTTPResponse: Sendable {
     public var body: [UInt8]
     /// How many times the request was sent to get this response (1 unless it was retried).
     public var attempts: Int
+    /// The URL that gave this response when redirects were followed to reach it (``RedirectingTransport``); nil otherwise.
+    public var redirectedTo: String?
 
     public init(status: Int, headers: HTTPHeaders = HTTPHeaders(), body: [UInt8] = [], attempts: Int = 1) {
         self.status = status

@@ -9,17 +9,21 @@ public struct RetryingTransport: HTTPTransport {
     private let gate: any RequestGate
     private let sleep: @Sendable (Duration) async throws -> Void
     private let random: @Sendable (ClosedRange<Double>) -> Double
+    private let onRetry: (@Sendable (UnreachableNotice) -> Void)?
 
     /// - Parameters:
     ///   - sleep: waits between attempts; tests pass one that records instead of waiting.
     ///   - random: draws the jitter; tests pass a fixed one.
+    ///   - onRetry: told before each wait that follows a host that could not be reached or did not answer in time.
     public init(
         _ base: any HTTPTransport,
         policy: RetryPolicy = RetryPolicy(),
         gate: any RequestGate = OpenGate(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) }
+        random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
+        onRetry: (@Sendable (UnreachableNotice) -> Void)? = nil
     ) {
+        self.onRetry = onRetry
         self.base = base
         self.policy = policy
         self.gate = gate
@@ -31,6 +35,7 @@ public struct RetryingTransport: HTTPTransport {
     /// or rethrows the last ``TransportError`` with its ``TransportError/attempts`` set.
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         var attempt = 1
+        var unreachable: TransportError?
         while true {
             await gate.admit(request)
             do {
@@ -47,9 +52,15 @@ public struct RetryingTransport: HTTPTransport {
                     failure.attempts = attempt
                     throw failure
                 }
+                unreachable = failure.kind == .connect || failure.kind == .timeout ? failure : nil
             }
             attempt += 1
-            try await sleep(policy.delay(beforeAttempt: attempt, random: random))
+            let delay = policy.delay(beforeAttempt: attempt, random: random)
+            if let failure = unreachable {
+                onRetry?(UnreachableNotice(error: failure, delay: delay, attempt: attempt, maxAttempts: policy.maxAttempts))
+                unreachable = nil
+            }
+            try await sleep(delay)
         }
     }
 }

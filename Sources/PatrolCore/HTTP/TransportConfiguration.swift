@@ -18,6 +18,10 @@ public struct TransportConfiguration: Sendable {
     /// Receives one line per request (`→ PUT https://…`) and per response (`← 201 PUT https://… (123 ms)`),
     /// from the transport's thread. Lines never contain headers, so never the Authorization header.
     public var verbose: (@Sendable (String) -> Void)?
+    /// A PEM file of CA certificates trusted besides the system store (`CURLOPT_CAINFO`); nil for the system store alone.
+    public var caFile: CAFile?
+    /// Where the API URL came from (`--api-url`, `$GITHUB_API_URL`, …), for the advice in connection errors.
+    public var apiURLSource: String?
 
     public init(
         connectTimeout: Duration = .seconds(10),
@@ -25,8 +29,12 @@ public struct TransportConfiguration: Sendable {
         maxResponseBytes: Int = 8 << 20,
         maxInFlight: Int = TransportConfiguration.inFlightCeiling,
         version: String = Patrol.version,
-        verbose: (@Sendable (String) -> Void)? = nil
+        verbose: (@Sendable (String) -> Void)? = nil,
+        caFile: CAFile? = nil,
+        apiURLSource: String? = nil
     ) {
+        self.caFile = caFile
+        self.apiURLSource = apiURLSource
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxResponseBytes = maxResponseBytes

@@ -36,6 +36,10 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
     public let url: String
     /// Times the request was sent before this failure, retries included (set by ``RetryingTransport``).
     public var attempts = 1
+    /// The CA file the TLS check used (nil: the system store alone), named in a TLS failure.
+    public var caFile: CAFile?
+    /// Where the API URL came from (`--api-url`, `$GITHUB_API_URL`, …), named in the advice; nil says `--api-url`.
+    public var apiURLSource: String?
 
     public init(kind: Kind, curlCode: Int = 0, curlMessage: String = "", detail: String, method: String, url: String) {
         self.kind = kind
@@ -66,18 +70,22 @@ public struct TransportError: Error, CustomStringConvertible, Equatable, Sendabl
     public var description: String {
         let request = "\(method) \(url)"
         let code = curlCode == 0 ? "" : " (curl error \(curlCode))"
+        let urlSource = apiURLSource == APIBase.defaultSource
+            ? "the default (change it with --api-url, GITHUB_API_URL or apiURL in the config)" : apiURLSource ?? "--api-url"
         switch kind {
         case .connect:
-            return "could not connect to \(host): \(detail)\(code) — check the network or --api-url"
+            return "could not connect to \(host): \(detail)\(code) — check the network, the proxy (HTTPS_PROXY) or the API URL from \(urlSource)"
         case .timeout:
-            return "\(request) timed out: \(detail)\(code) — the network or GitHub is slow; try again, or check the network or --api-url"
+            return "\(request) timed out: \(detail)\(code) — the network or GitHub is slow; try again, or check the network or the API URL from \(urlSource)"
         case .tls:
-            return "the TLS connection to \(host) failed: \(detail)\(code) — the server's certificate is not trusted by this machine;"
-                + " patrol never turns verification off: install the CA certificate of the host or fix --api-url"
+            let trusted = caFile.map { "the system store and \($0.description)" } ?? "the system store only"
+            return "the TLS connection to \(host) failed: \(detail)\(code) — patrol trusts \(trusted); if \(host), or a proxy on the way,"
+                + " uses a private CA, give that CA's certificate with --ca-file PATH, PATROL_CA_FILE or SSL_CERT_FILE"
+                + " (patrol never turns verification off); also check the API URL from \(urlSource)"
         case .connectionLost:
             return "the connection to \(host) broke during \(request): \(detail)\(code) — try again; if it persists, check the network or proxy"
         case .tooLarge:
-            return "the response to \(request) is too large: \(detail) — patrol refuses oversized responses; check that --api-url points at a GitHub API"
+            return "the response to \(request) is too large: \(detail) — patrol refuses oversized responses; check that the API URL from \(urlSource) points at a GitHub API"
         case .cancelled:
             return "\(request) was cancelled: \(detail)"
         case .invalidRequest:

@@ -58,13 +58,15 @@ public enum FleetStatus {
     /// is that repository's `no-access`; an answer that stays an error after the transport's retries is that
     /// repository's `error`, and the others are still reported.
     public static func survey(client: GitHubClient, secret: String, repositories: [RepositoryName], ledger: Ledger,
-                              running: RunningWrite? = nil, concurrency: Int = 8) async throws -> StatusReport {
+                              running: RunningWrite? = nil, concurrency: Int = 8,
+                              finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
         let expected = expectedToken(in: ledger)?.fingerprint
         var lines = [StatusReport.Line?](repeating: nil, count: repositories.count)
         // The first repository alone: a rejected credential then costs one request, not `concurrency`
         // (GitHub locks an account out after repeated bad credentials).
         if let first = repositories.first {
             lines[0] = try await line(for: first, client: client, secret: secret, ledger: ledger, expected: expected, running: running)
+            finished(lines[0]!)
         }
         try await withThrowingTaskGroup(of: (Int, StatusReport.Line).self) { group in
             var pending = Array(repositories.enumerated().dropFirst().reversed())
@@ -78,6 +80,7 @@ public enum FleetStatus {
             for _ in 0..<max(1, concurrency) { startNext() }
             while let (index, line) = try await group.next() {
                 lines[index] = line
+                finished(line)
                 startNext()
             }
         }

@@ -88,9 +88,11 @@ public enum PreflightError: Error, Equatable, CustomStringConvertible {
     case expiring(status: ExpiryStatus, reason: String)
 
     /// True when the token itself is the problem in a way that exits 4 (spec §3.2).
+    /// Every preflight failure is: rejected (401), a scope missing, no expiry against the policy, or expiring.
     public var isCredentialProblem: Bool {
-        if case .expiring = self { return true }
-        return false
+        switch self {
+        case .rejected, .missingScopes, .noExpiration, .expiring: true
+        }
     }
 
     public var description: String {

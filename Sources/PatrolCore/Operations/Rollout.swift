@@ -21,6 +21,10 @@ public struct Rollout: Sendable {
     public var concurrency = 8
     /// Called after each repository finishes, with the count done so far.
     public var progress: @Sendable (Int) -> Void = { _ in }
+    /// Called with each repository's outcome the moment it is known, in the order they finish (the report streams it).
+    public var finished: @Sendable (RepositoryOutcome) -> Void = { _ in }
+    /// Asked before each repository starts and before each upload: true (a signal, a closed stdout) starts nothing more.
+    public var shouldStop: @Sendable () -> Bool = { false }
     public var now: @Sendable () -> Date = Date.init
     /// Waits between read-backs; tests pass one that records instead of waiting.
     public var sleep: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
@@ -29,6 +33,8 @@ public struct Rollout: Sendable {
     public var readBackDelays: [Duration] = [.seconds(1), .seconds(1)]
     /// PUTs sent per repository at most, transport retries and re-sealed sends after a 422 included (spec §4).
     public var maxUploadAttempts = 5
+    /// The config file, named in the warning about a renamed repository.
+    public var configPath = FleetConfig.defaultPath
 
     public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
         self.client = client
@@ -58,6 +64,7 @@ public struct Rollout: Sendable {
                 guard let (index, outcome) = await group.next() else { break }
                 outcomes[index] = outcome
                 done += 1
+                finished(outcome)
                 progress(done)
             }
         }
@@ -70,10 +77,14 @@ public struct Rollout: Sendable {
             return .skipped(repository, reason: "already holds this token (--resume)", counts: true)
         }
         if let error = rejection.error { return .notAttempted(repository, because: error) }
+        if shouldStop() { return .interrupted(repository) }
         let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
         if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials { rejection.record(error) }
         return outcome
     }
+
+    /// Thrown instead of an upload that `shouldStop` forbade; the repository is reported as not started.
+    private struct Stopped: Error {}
 
     /// The first 401 of a run: once set, no further repository is attempted.
     private final class Rejection: Sendable {
@@ -91,6 +102,7 @@ public struct Rollout: Sendable {
             var key = try await client.publicKey(of: repository, cached: cachedKey)
             var sealed = try SealedBox.seal(token, publicKey: key.key)
             if dryRun { return .dryRun(repository) }
+            if shouldStop() { return .interrupted(repository) }
             var write: SecretWrite
             while true {
                 do {
@@ -111,8 +123,15 @@ public struct Rollout: Sendable {
             let metadata = try await readBack(repository, notBefore: earliest, httpStatus: write.httpStatus)
             try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
                                           uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
-            return RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
-                                     httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            var outcome = RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
+                                            httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            // Reached through a redirect: delivered, and the config should learn the new name (the ledger keeps the old).
+            if let current = try? await client.currentName(of: repository) {
+                outcome.warnings.append("\(repository.fullName) is now \(current): update \(configPath)")
+            }
+            return outcome
+        } catch is Stopped {
+            return .interrupted(repository)
         } catch {
             return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
                                      secretUpdatedAt: nil, attempts: attempts, failure: .failed(error))
@@ -139,7 +158,11 @@ public struct Rollout: Sendable {
     private func upload(_ sealed: String, keyID: String, to repository: RepositoryName, slots: AsyncSemaphore,
                         counting attempts: inout Int) async throws -> SecretWrite {
         do {
-            let write = try await slots.withSlot { try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID) }
+            let write = try await slots.withSlot {
+                // Checked again once the slot is ours: a stop that came while this upload waited for it sends nothing.
+                guard !shouldStop() else { throw Stopped() }
+                return try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID)
+            }
             attempts += write.attempts
             return write
         } catch let error as GitHubError {
@@ -168,11 +191,14 @@ public struct RepositoryOutcome: Sendable {
         case failed(any Error)
         /// Not attempted, or skipped, for this reason. `counts` is true when the skip is a success (already done).
         case skipped(String, counts: Bool)
+        /// Not started: the run was stopped (a signal, a closed stdout) first.
+        case interrupted
 
         public var message: String {
             switch self {
             case .failed(let error): return "\(error)"
             case .skipped(let reason, _): return reason
+            case .interrupted: return "not started: the run was interrupted first; nothing was uploaded here"
             }
         }
     }
@@ -183,6 +209,8 @@ public struct RepositoryOutcome: Sendable {
     public let secretUpdatedAt: Date?
     public let attempts: Int
     public let failure: Failure?
+    /// What the user should know although the repository succeeded (a renamed repository).
+    public var warnings: [String] = []
 
     /// True when the repository ended where the user wanted it.
     public var succeeded: Bool {
@@ -203,6 +231,16 @@ public struct RepositoryOutcome: Sendable {
     static func notAttempted(_ repository: RepositoryName, because rejection: GitHubError) -> RepositoryOutcome {
         skipped(repository, reason: "not attempted: the run stopped when GitHub rejected the credential (401 \"\(rejection.message)\"); "
                 + "fix the token, then run again with --resume", counts: false)
+    }
+
+    static func interrupted(_ repository: RepositoryName) -> RepositoryOutcome {
+        RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: .interrupted)
+    }
+
+    /// True for a repository the run stopped before it started (a signal, a closed stdout).
+    public var wasInterrupted: Bool {
+        if case .interrupted = failure { return true }
+        return false
     }
 
     static func dryRun(_ repository: RepositoryName) -> RepositoryOutcome {

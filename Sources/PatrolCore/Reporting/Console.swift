@@ -19,6 +19,8 @@ public final class Console: Sendable {
         var redactor = Redactor(tokens: [])
         var redacted: [Token] = []
         var progressShown = false
+        /// Standard output's (or standard error's) reader has gone (EPIPE): from then on patrol prints nothing.
+        var outputClosed = false
     }
 
     public init(stdout: @escaping Sink, stderr: @escaping Sink, stderrIsTerminal: Bool = false,
@@ -31,13 +33,38 @@ public final class Console: Sendable {
         self.color = color
     }
 
-    /// The process's own streams.
+    /// The process's own streams, written with `write(2)` as each line is known (no buffer holds a line back
+    /// from a pipe). A closed standard output (EPIPE: `patrol status | head -1`) silences the console
+    /// instead of trapping, as `FileHandle.write(_:)` would; ``outputClosed`` then says so.
     public static func process(quiet: Bool, verbose: Bool, noColor: Bool, environment: [String: String]) -> Console {
-        let stdoutHandle = FileHandle.standardOutput, stderrHandle = FileHandle.standardError
         let colorAllowed = !noColor && environment["NO_COLOR"] == nil && isatty(1) == 1 && environment["TERM"] != "dumb"
-        return Console(stdout: { stdoutHandle.write(Data($0.utf8)) },
-                       stderr: { stderrHandle.write(Data($0.utf8)) },
-                       stderrIsTerminal: isatty(2) == 1, quiet: quiet, verbose: verbose, color: colorAllowed)
+        // The sinks reach the console they belong to through this box, set once it exists. (It lives as long as the
+        // process, so the reference cycle it makes is moot.)
+        let closed = Locked<Console?>(nil)
+        let console = Console(stdout: { text in
+                                  if !StandardStream.write(text, to: 1) { closed.withLock { $0 }?.closeOutput() }
+                              },
+                              stderr: { text in
+                                  if !StandardStream.write(text, to: 2) { closed.withLock { $0 }?.closeOutput() }
+                              },
+                              stderrIsTerminal: isatty(2) == 1, quiet: quiet, verbose: verbose, color: colorAllowed)
+        closed.withLock { $0 = console }
+        return console
+    }
+
+    /// True once standard output's reader has gone; the command should stop starting work and end quietly.
+    public var outputClosed: Bool { state.withLock { $0.outputClosed } }
+
+    /// Marks standard output as gone: nothing more is written, on either stream.
+    public func closeOutput() { state.withLock { $0.outputClosed = true } }
+
+    /// Clears the live progress line, if one is shown, so the shell's prompt starts on a clean line.
+    public func clearProgress() {
+        let shown = state.withLock { state in
+            defer { state.progressShown = false }
+            return state.progressShown && !state.outputClosed
+        }
+        if shown { stderr("\r\u{1B}[2K") }
     }
 
     /// From now on, mask these tokens wherever they appear.
@@ -61,7 +88,7 @@ public final class Console: Sendable {
 
     /// A result line on stdout that skips the redactor. Only `patrol simulator` uses it, to print the
     /// throw-away token its simulator accepts; nothing else may.
-    public func unredactedResult(_ line: String) { stdout(line + "\n") }
+    public func unredactedResult(_ line: String) { if !outputClosed { stdout(line + "\n") } }
 
     /// A diagnostic on stderr, kept even with --quiet (errors and warnings).
     public func error(_ line: String) { emit(line, to: stderr) }
@@ -75,11 +102,12 @@ public final class Console: Sendable {
     /// Replaces the live progress line (only on a terminal).
     public func progress(_ line: String) {
         guard showsProgress else { return }
-        let text = state.withLock { state in
+        let text = state.withLock { state -> String? in
+            guard !state.outputClosed else { return nil }
             state.progressShown = true
             return state.redactor.redact(line)
         }
-        stderr("\r\u{1B}[2K" + text)
+        if let text { stderr("\r\u{1B}[2K" + text) }
     }
 
     /// Paints `text` in an ANSI colour when colour is on.
@@ -90,11 +118,13 @@ public final class Console: Sendable {
     public enum Colour: Int, Sendable { case red = 31, green = 32, yellow = 33, dim = 2, bold = 1 }
 
     private func emit(_ line: String, to sink: Sink) {
-        let (text, clear) = state.withLock { state in
+        let printed = state.withLock { state -> (text: String, clear: Bool)? in
+            guard !state.outputClosed else { return nil }
             defer { state.progressShown = false }
             return (state.redactor.redact(line), state.progressShown)
         }
-        if clear { stderr("\r\u{1B}[2K") }
-        sink(text + "\n")
+        guard let printed else { return }
+        if printed.clear { stderr("\r\u{1B}[2K") }
+        sink(printed.text + "\n")
     }
 }

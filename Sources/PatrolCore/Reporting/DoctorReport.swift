@@ -9,8 +9,23 @@ public struct DoctorReport: Sendable {
     /// How many checks ended with `status`.
     public func count(_ status: CheckStatus) -> Int { checks.filter { $0.status == status }.count }
 
-    /// Exit 1 when any check failed, else 0.
-    public var exitCode: ExitCode { count(.fail) > 0 ? .failure : .success }
+    /// The checks whose failure means the credential as a whole is the problem (spec §3.2: exit 4).
+    static let credentialChecks: Set<String> = [CheckID.tokenValid, CheckID.tokenScopes, CheckID.tokenExpiry, CheckID.tokenSSO]
+
+    /// Exit 4 when a credential check failed (rejected, expired, a scope missing, SSO), else 1 when any check
+    /// failed, else 0.
+    public var exitCode: ExitCode {
+        if checks.contains(where: { $0.status == .fail && Self.credentialChecks.contains($0.id) }) { return .critical }
+        return count(.fail) > 0 ? .failure : .success
+    }
+
+    /// One entry per repository whose `repo.access` failed: 404 when GitHub answered so, nil for another failure
+    /// (for ``OwnerMismatch``). Empty when any repository's access passed.
+    public var repositoryAccessStatuses: [Int?] {
+        let access = checks.filter { $0.id == CheckID.repoAccess && $0.repository != nil }
+        guard access.allSatisfy({ $0.status == .fail }) else { return [] }
+        return access.map { $0.detail.contains("answered 404") ? 404 : nil }
+    }
 
     /// The check `id` (for `repository`), if it ran.
     public func check(_ id: String, _ repository: RepositoryName? = nil) -> DoctorCheck? {
@@ -35,8 +50,9 @@ public struct DoctorReport: Sendable {
     }
 
     /// Grouped lines: token, repositories (per repository), platform, dispatch; each warning and failure
-    /// followed by its fix; then a summary line.
+    /// followed by its fix; then a summary line. With `--quiet` passing checks are only counted in the summary.
     public func lines(console: Console) -> [String] {
+        let checks = console.quiet ? checks.filter { $0.status != .pass } : checks
         let width = checks.map(\.id.count).max() ?? 0
         let nameWidth = checks.compactMap { $0.repository?.fullName.count }.max() ?? 0
         var lines: [String] = []

@@ -111,6 +111,11 @@ public struct ExpiryReport: Sendable, Equatable {
         case .critical, .expired: .red
         }
         var lines = [console.paint("\(status.rawValue): \(headline)", colour)]
+        // --quiet: the verdict alone when all is well; with it, only why and what to do.
+        if console.quiet {
+            guard status != .ok else { return lines }
+            return lines + verdict.reasons.map { "  \($0)" } + (advice.map { ["  \($0)"] } ?? [])
+        }
         if fingerprint != nil { lines.append("  \(subject) (from the \(source == .live ? "GitHub API" : "ledger"))") }
         lines += verdict.reasons.map { "  \($0)" }
         lines += notes.map { "  note: \($0)" }

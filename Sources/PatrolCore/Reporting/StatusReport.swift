@@ -54,26 +54,35 @@ public struct StatusReport: Sendable {
         ])
     }
 
-    /// One line per repository, then a summary line.
+    /// One line per repository, then a summary line. With `--quiet`, current repositories are only counted
+    /// in the summary.
     public func lines(console: Console) -> [String] {
         let width = lines.map(\.repository.fullName.count).max() ?? 0
-        var text = lines.map { line -> String in
-            let name = line.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
-            let state = line.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
-            let colour: Console.Colour = switch line.state {
-            case .current: .green
-            case .stale, .drifted: .yellow
-            case .missing, .noAccess, .error: .red
-            case .writing: .dim
-            }
-            return "\(console.paint(state, colour)) \(name)  \(detail(line))"
+        return lines.compactMap { row($0, width: width, console: console) } + [summary(console: console)]
+    }
+
+    /// One repository's row, its name padded to `width`; nil for a current repository with `--quiet`. `status`
+    /// prints each row as its answer arrives, from a report with no lines yet that knows the ledger's tokens.
+    public func row(_ line: Line, width: Int, console: Console) -> String? {
+        if console.quiet, line.state == .current { return nil }
+        let name = line.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+        let state = line.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+        let colour: Console.Colour = switch line.state {
+        case .current: .green
+        case .stale, .drifted: .yellow
+        case .missing, .noAccess, .error: .red
+        case .writing: .dim
         }
+        return "\(console.paint(state, colour)) \(name)  \(detail(line))"
+    }
+
+    /// The summary line: how many repositories are in each state, and which token the fleet should hold.
+    public func summary(console: Console) -> String {
         var summary = "status: \(count(.current))/\(lines.count) current"
         for state in FleetStatus.State.allCases.dropFirst() where count(state) > 0 { summary += ", \(count(state)) \(state.rawValue)" }
         summary += expected.map { " — \(secret) should hold \($0.fingerprint.short) (\($0.login), \($0.state.rawValue))" }
             ?? " — the ledger records no token yet; run patrol rollout"
-        text.append(console.paint(summary, exitCode == .success ? .bold : .red))
-        return text
+        return console.paint(summary, exitCode == .success ? .bold : .red)
     }
 
     private func detail(_ line: Line) -> String {

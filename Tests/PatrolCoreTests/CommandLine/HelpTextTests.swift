@@ -14,11 +14,11 @@ struct HelpTextTests {
         for option in OptionGroup.global.options {
             #expect(text.contains(option.synopsis))
         }
-        for code in ExitCode.allCases {
-            #expect(text.contains("  \(code.rawValue)    \(code.meaning)"))
+        for (codes, meaning) in ExitCode.table {
+            #expect(flowing.contains("\(codes) \(meaning)"))
         }
         #expect(text.contains(HelpText.version))
-        #expect(text.hasSuffix("\(ExitCode.critical.meaning)\n"))
+        #expect(flowing.hasSuffix(ExitCode.outputClosed.meaning))
     }
 
     /// The text with every run of spaces and line breaks as one space, so wrapped lines compare whole.
@@ -63,6 +63,7 @@ struct HelpTextTests {
                 if option.takesValue { arguments.append(Self.sampleValue(option.name)) }
                 if option.name == "--revoke-old" { arguments += ["--old-token-env", "OLD"] }
                 if option.name == "--old-token-env" || option.name == "--old-token-file" { arguments.append("--revoke-old") }
+                if option.name == "--wait" { arguments.append("--send-test-event") }
                 #expect(throws: Never.self, "\(arguments)") { try Invocation.parse(arguments) }
             }
         }
@@ -118,8 +119,18 @@ struct SuggestionTests {
 struct ExitCodeTests {
     @Test("the codes of §3.2")
     func codes() {
-        #expect(ExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4])
+        #expect(ExitCode.allCases.map(\.rawValue) == [0, 1, 2, 3, 4, 130, 141, 143])
+        #expect(ExitCode.table.map(\.codes) == ["0", "1", "2", "3", "4", "130, 143", "141"])
         #expect(ExitCode.usage.rawValue == 2)
+    }
+
+    @Test("README.md shows the same exit-code table as patrol help")
+    func readmeTable() throws {
+        let readme = try String(contentsOfFile: PatrolBinary.packageRoot + "/README.md", encoding: .utf8)
+        for (codes, meaning) in ExitCode.table {
+            let row = "| \(codes) | \(meaning.replacingOccurrences(of: "|", with: "\\|")) |"
+            #expect(readme.contains(row), "README.md lacks the row: \(row)")
+        }
         #expect(ExitCode.critical.rawValue == 4)
     }
 }

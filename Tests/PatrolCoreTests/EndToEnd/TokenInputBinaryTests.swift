@@ -10,7 +10,7 @@ struct TokenInputBinaryTests {
     func twoSources() throws {
         let fleet = try FleetHarness()
         // An open file: the mode check would refuse it, and was never made while --token-env silently won.
-        let file = fleet.folder + "/token"
+        let file = fleet.folder + "/pat.token-input"
         try (fleet.mint() + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         chmod(file, 0o644)
         let run = try PatrolBinary.run(["rollout", "--config", fleet.configPath, "--token-env", "FOO", "--token-file", file],
@@ -26,7 +26,7 @@ struct TokenInputBinaryTests {
     @Test("--token-file alone still checks the mode, like ssh")
     func openFile() throws {
         let fleet = try FleetHarness()
-        let file = fleet.folder + "/token"
+        let file = fleet.folder + "/pat.token-input"
         try (fleet.mint() + "\n").write(toFile: file, atomically: true, encoding: .utf8)
         chmod(file, 0o640)
         let run = try PatrolBinary.run(["rollout", "--config", fleet.configPath, "--token-file", file])

@@ -50,7 +50,7 @@ struct CurlTransportTests {
         #expect(error?.curlCode == 7)
         #expect(error?.url == url)
         #expect(error?.description.hasPrefix("could not connect to 127.0.0.1:") == true)
-        #expect(error?.description.hasSuffix("check the network or --api-url") == true)
+        #expect(error?.description.hasSuffix("check the network, the proxy (HTTPS_PROXY) or the API URL from --api-url") == true)
     }
 
     @Test(arguments: ["http://example.com/user", "ftp://127.0.0.1/x", "https://user:pw@example.com/x"])

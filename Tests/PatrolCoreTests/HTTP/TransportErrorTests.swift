@@ -10,7 +10,25 @@ struct TransportErrorTests {
 
     @Test func connectNamesTheHostAndWhatToCheck() {
         let text = error(.connect).description
-        #expect(text == "could not connect to ghe.example.com: Failed to connect (curl error 7) — check the network or --api-url")
+        #expect(text == "could not connect to ghe.example.com: Failed to connect (curl error 7) — check the network, the proxy (HTTPS_PROXY) or the API URL from --api-url")
+    }
+
+    @Test("the advice names where the API URL came from, and a TLS failure names the host, curl's reason and the CA options")
+    func adviceNamesTheSource() {
+        var connect = error(.connect)
+        connect.apiURLSource = "$GITHUB_API_URL"
+        #expect(connect.description.hasSuffix("the API URL from $GITHUB_API_URL"))
+        #expect(!connect.description.contains("--api-url"))
+        var tls = error(.tls, detail: "SSL certificate problem: unable to get local issuer certificate", code: 60)
+        tls.apiURLSource = "apiURL in the config"
+        let text = tls.description
+        #expect(text.hasPrefix("the TLS connection to ghe.example.com failed: SSL certificate problem: unable to get local issuer certificate (curl error 60)"))
+        for option in ["--ca-file PATH", "PATROL_CA_FILE", "SSL_CERT_FILE", "the system store only", "apiURL in the config"] {
+            #expect(text.contains(option), "\(option)")
+        }
+        var byDefault = error(.timeout)
+        byDefault.apiURLSource = APIBase.defaultSource
+        #expect(byDefault.description.hasSuffix("the API URL from the default (change it with --api-url, GITHUB_API_URL or apiURL in the config)"))
     }
 
     @Test func anEmptyErrorBufferFallsBackToCurlsMessage() {

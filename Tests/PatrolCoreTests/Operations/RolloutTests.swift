@@ -41,7 +41,7 @@ struct RolloutTests {
         let token = fleet.mint()
         fleet.simulator.revokeToken(token)
         let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
-        #expect(run.code == 1)
+        #expect(run.code == 4)  // spec §3.2: the credential is the problem
         #expect(fleet.simulator.requests.count == 1)
         #expect(fleet.simulator.requests.first?.path == "/user")
         #expect(fleet.uploads == 0)
@@ -53,7 +53,7 @@ struct RolloutTests {
         let fleet = try FleetHarness()
         let token = fleet.mint(scopes: ["repo"])
         let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
-        #expect(run.code == 1)
+        #expect(run.code == 4)  // spec §3.2: the credential is the problem
         #expect(fleet.uploads == 0)
         #expect(fleet.simulator.requests.count == 1)
         #expect(run.stderr.contains("lacks the scope workflow"))
@@ -64,7 +64,7 @@ struct RolloutTests {
         let strict = try FleetHarness()
         let forever = strict.mint(expiresAt: nil)
         let refused = await strict.run(["rollout"], environment: ["PAT_TOKEN": forever])
-        #expect(refused.code == 1)
+        #expect(refused.code == 4)  // spec §3.2: the credential is the problem
         #expect(refused.stderr.contains("never expires"))
         #expect(strict.uploads == 0)
 
@@ -191,7 +191,7 @@ struct RolloutTests {
         fleet.simulator.revokeToken(caller)
         let run = await fleet.run(["rollout", "--auth-env", "GH_TOKEN", "--concurrency", "1"],
                                   environment: ["PAT_TOKEN": token, "GH_TOKEN": caller])
-        #expect(run.code == 1)
+        #expect(run.code == 4)  // spec §3.2: the credential is the problem
         #expect(fleet.uploads == 0)
         // /user with the token, then the key of the first repository with the rejected caller, and at most one more:
         // the next repository's key, fetched ahead, if it left before the 401 came back. Nothing after.

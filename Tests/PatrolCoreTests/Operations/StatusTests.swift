@@ -80,7 +80,7 @@ struct StatusTests {
         #expect(try Data(contentsOf: URL(fileURLWithPath: fleet.ledgerPath)) == before)
     }
 
-    @Test("--repos limits the survey; a rejected caller stops at the first request with exit 1")
+    @Test("--repos limits the survey; a rejected caller stops at the first request with exit 4")
     func subsetAndRejected() async throws {
         let fleet = try FleetHarness()
         let token = fleet.mint()
@@ -90,7 +90,7 @@ struct StatusTests {
         fleet.simulator.revokeToken(token)
         fleet.simulator.resetLog()
         let rejected = await fleet.run(["status"], environment: ["PAT_TOKEN": token])
-        #expect(rejected.code == 1)
+        #expect(rejected.code == 4)
         #expect(rejected.stderr.contains("Bad credentials"))
         #expect(fleet.simulator.requests.count == 1)
     }

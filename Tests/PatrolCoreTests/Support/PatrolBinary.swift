@@ -76,8 +76,10 @@ enum PatrolBinary {
     /// Starts patrol and returns at once; the caller ends it. With transcripts on, stdout and stderr go to
     /// transcript files instead of the pipes unless `readsOutput` (the caller reads the pipes).
     /// `allowingTokenArgument` is for tests of the `--token VALUE` refusal only, with a token without the marker.
+    /// `standardError` replaces the stderr pipe (a pseudo-terminal, for tests of what a terminal shows).
     static func start(_ arguments: [String], environment: [String: String] = [:],
-                      readsOutput: Bool = false, allowingTokenArgument: Bool = false) throws -> Running {
+                      readsOutput: Bool = false, allowingTokenArgument: Bool = false,
+                      standardError: FileHandle? = nil) throws -> Running {
         if allowingTokenArgument {
             precondition(!arguments.contains { $0.contains(TestTokens.marker) }, "a --token VALUE test passes a token without the marker")
         } else {
@@ -101,6 +103,7 @@ enum PatrolBinary {
             FileManager.default.createFile(atPath: path, contents: nil)
             set(FileHandle(forWritingAtPath: path))
         }
+        if let standardError { running.process.standardError = standardError }
         try running.process.run()
         return running
     }

@@ -80,7 +80,8 @@ struct GuideFaultTests {
         }
     }
 
-    @Test("each fault is reported by the right check, with a fix, and doctor exits 1", arguments: Fault.allCases)
+    @Test("each fault is reported by the right check, with a fix; doctor exits 4 for the credential's own faults, else 1",
+          arguments: Fault.allCases)
     func fault(_ fault: Fault) async throws {
         let fleet = try FleetHarness()
         let token = fleet.mint()
@@ -90,7 +91,10 @@ struct GuideFaultTests {
         options.sendTestEvent = true
         options.waitSeconds = 3
         let report = try await fleet.doctor(token, options: options)
-        #expect(report.exitCode == .failure)
+        // Spec §3.2: a rejected, expired or under-scoped credential is exit 4 in every command, doctor included.
+        let credential = report.ids(.fail).contains { DoctorReport.credentialChecks.contains($0) }
+        #expect(report.exitCode == (credential ? .critical : .failure))
+        #expect(credential == [.expired, .revoked, .missingWorkflowScope].contains(fault), "\(fault)")
         #expect(report.ids(.fail) == fault.failing, "\(report.checks.filter { $0.status == .fail })")
         let failed = report.checks.filter { $0.status == .fail }
         #expect(failed.allSatisfy { $0.fix?.isEmpty == false })

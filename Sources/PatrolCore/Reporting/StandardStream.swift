@@ -1,0 +1,24 @@
+import Glibc
+
+/// Whole-text writes to a standard stream with `write(2)`: unbuffered, so a line reaches a pipe when it is
+/// printed, and without Foundation's `FileHandle.write(_:)`, which traps on EPIPE once SIGPIPE is ignored.
+enum StandardStream {
+    /// Writes all of `text` to `descriptor`, resuming after short writes and EINTR. False when the reader has
+    /// gone (EPIPE) or the stream failed otherwise; what was not written is dropped.
+    static func write(_ text: String, to descriptor: Int32) -> Bool {
+        var bytes = Array(text.utf8)
+        return bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                // why unsafe: writing from the array's own buffer, within its bounds.
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += written
+            }
+            return true
+        }
+    }
+}
