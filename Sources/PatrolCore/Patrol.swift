@@ -66,6 +66,8 @@ public enum Patrol {
                 code = try await ExpiryCommand.run(invocation, context: context)
             case .doctor:
                 code = try await DoctorCommand.run(invocation, context: context)
+            case .app:
+                code = try await AppRolloutCommand.run(invocation, context: context)
             }
             return code.rawValue
         } catch {
@@ -84,7 +86,7 @@ extension Invocation {
     /// True for the commands that talk to GitHub (or a webhook), whose CA file must be checked first.
     var reachesTheNetwork: Bool {
         switch command {
-        case .rollout, .rotate, .status, .doctor: true
+        case .rollout, .rotate, .status, .doctor, .app: true
         case .expiry: expiry.live || expiry.openIssue || expiry.webhookEnvironmentVariable != nil
         case .help, .version, .demo, .simulator: false
         }

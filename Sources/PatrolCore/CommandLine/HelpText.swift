@@ -87,6 +87,9 @@ public enum HelpText {
         switch command {
         case .help: parts.append("[<command>]")
         case .version: break
+        case .app:
+            parts.append("rollout")
+            fallthrough
         default:
             for group in command.configuration.groups {
                 switch group {

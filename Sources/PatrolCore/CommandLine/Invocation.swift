@@ -104,6 +104,8 @@ struct InvocationParser {
         for extra in positionals.dropFirst() {
             if command == .help, invocation.helpTopic == nil {
                 invocation.helpTopic = try Self.command(named: extra)
+            } else if command == .app, invocation.token.appAction == nil, extra == "rollout" {
+                invocation.token.appAction = extra
             } else {
                 throw .unexpectedArgument(extra, command: command)
             }

@@ -31,7 +31,7 @@ public struct OptionSpec: Sendable, Equatable {
 
 /// Options that belong together and appear together in help.
 public enum OptionGroup: String, Sendable, CaseIterable {
-    case global, token, rollout, rotate, expiry, doctor, status, demo, simulator
+    case global, token, rollout, rotate, expiry, doctor, status, app, demo, simulator
 
     /// The heading of the group in help.
     public var title: String {
@@ -111,6 +111,8 @@ public enum OptionGroup: String, Sendable, CaseIterable {
             ]
         case .status:
             [Self.repos("repositories to show, by name or owner/name")]
+        case .app:
+            [Self.repos("repositories to give the App's credentials, by name or owner/name")]
         case .demo:
             [OptionSpec("--latency-ms", value: "N", "simulated latency per request, 0 to 60000", default: "50")]
         case .simulator:
