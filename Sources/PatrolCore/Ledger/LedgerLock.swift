@@ -1,11 +1,15 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
 /// `<ledger>.lock`. The OS drops the lock when its holder exits, however it exits, so a lock file left
 /// by a dead process never blocks; the file's content only says who holds it, for the message.
-final class LedgerLock: Sendable {
+package final class LedgerLock: Sendable {
     /// The lock file's path, `<ledger>.lock`.
-    let path: String
+    package let path: String
     private let descriptor: Int32
 
     private init(path: String, descriptor: Int32) {
@@ -19,11 +23,11 @@ final class LedgerLock: Sendable {
     }
 
     /// The lock file that guards `ledgerPath`.
-    static func path(for ledgerPath: String) -> String { ledgerPath + ".lock" }
+    package static func path(for ledgerPath: String) -> String { ledgerPath + ".lock" }
 
     /// Takes the lock for `ledgerPath`, polling until `wait` has passed; `onWait` is told once who holds it.
     /// Blocks the calling thread: a command opens its ledger once, before any concurrent work starts.
-    static func acquire(ledgerPath: String, command: String, wait: Duration,
+    package static func acquire(ledgerPath: String, command: String, wait: Duration,
                         onWait: (LedgerLockHolder?) -> Void) throws(LedgerError) -> LedgerLock {
         let path = Self.path(for: ledgerPath)
         let folder = (path as NSString).deletingLastPathComponent
@@ -71,7 +75,7 @@ final class LedgerLock: Sendable {
 
     /// Who holds the lock on `ledgerPath` now, found without taking it or creating any file (for commands
     /// that only read); nil when no run holds it or its lock file says nothing readable.
-    static func currentHolder(ledgerPath: String) -> LedgerLockHolder? {
+    package static func currentHolder(ledgerPath: String) -> LedgerLockHolder? {
         let descriptor = open(path(for: ledgerPath), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return nil }
         // Closing the descriptor drops the shared lock the probe below may take.
@@ -108,16 +112,22 @@ public struct LedgerLockHolder: Sendable, Equatable, Codable, CustomStringConver
 
     public var description: String { "pid \(pid) (\(command), since \(ISO8601.format(since)))" }
 
-    func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
-    static func decode(_ data: Data) throws -> LedgerLockHolder {
+    package static func decode(_ data: Data) throws -> LedgerLockHolder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(LedgerLockHolder.self, from: data)
+    }
+
+    package init(pid: Int32, command: String, since: Date) {
+        self.pid = pid
+        self.command = command
+        self.since = since
     }
 }

@@ -2,7 +2,12 @@ import Foundation
 import GitHubSimulator
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Collects the transport's verbose lines.
 final class VerboseLog: Sendable {

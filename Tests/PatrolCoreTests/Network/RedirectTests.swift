@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Redirects (spec §4): followed to the same scheme and host only, at most 5 hops, 307/308 keeping method
 /// and body; a renamed repository is delivered and named, and the token never goes to another host.
