@@ -13,22 +13,25 @@ package enum RolloutCommand {
         let repositories = try config.selecting(invocation.rollout.repositories)
         let (token, auth) = try context.tokens(invocation)
         // A dry run writes nothing, so it takes no lock and creates no file (spec §6).
-        let ledger = invocation.rollout.dryRun
-            ? try LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
-            : try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
-        try RolloutError.check(token, ledger: await ledger.snapshot, resume: invocation.rollout.resume, dryRun: invocation.rollout.dryRun, console: context.console)
+        return try await LedgerStore.withStore({
+            try invocation.rollout.dryRun
+                ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
+                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
+        }) { ledger in
+            try RolloutError.check(token, ledger: await ledger.snapshot, resume: invocation.rollout.resume, dryRun: invocation.rollout.dryRun, console: context.console)
 
-        return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
-            var plan = RolloutPlan(command: "rollout", config: config, repositories: repositories, token: token, client: client,
-                                   ledger: ledger, options: invocation.rollout)
-            // Until the preflight passed, a signal ends patrol at once (nothing was uploaded, and a retried request to
-            // an unreachable host must not hold it). From then on it stops new requests; what finished is reported.
-            plan.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
-            plan.streams = !invocation.global.json
-            plan.shouldStop = { [context] in context.shouldStop }
-            let report = try await perform(plan, console: context.console)
-            print(report, config: config, json: invocation.global.json, console: context.console)
-            return interrupted(report, context: context) ?? report.exitCode
+            return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
+                var plan = RolloutPlan(command: "rollout", config: config, repositories: repositories, token: token, client: client,
+                                       ledger: ledger, options: invocation.rollout)
+                // Until the preflight passed, a signal ends patrol at once (nothing was uploaded, and a retried request to
+                // an unreachable host must not hold it). From then on it stops new requests; what finished is reported.
+                plan.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
+                plan.streams = !invocation.global.json
+                plan.shouldStop = { [context] in context.shouldStop }
+                let report = try await perform(plan, console: context.console)
+                print(report, config: config, json: invocation.global.json, console: context.console)
+                return interrupted(report, context: context) ?? report.exitCode
+            }
         }
     }
 

@@ -37,22 +37,24 @@ package enum RotateCommand {
             : nil
         console.redact([token] + [auth, old].compactMap { $0 })
         _ = try TokenFormat.check(token)
-        let ledger = invocation.rollout.dryRun
-            ? try LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
-            : try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
-
-        return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
-            var rollout = RolloutCommand.RolloutPlan(command: "rotate", config: config, repositories: repositories, token: token,
-                                                     client: client, ledger: ledger, options: invocation.rollout)
-            rollout.streams = !invocation.global.json
-            // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.
-            rollout.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
-            rollout.shouldStop = { [context] in context.shouldStop }
-            let report = try await perform(RotatePlan(rollout: rollout, base: base, force: options.force, oldToken: old), console: console)
-            print(report, config: config, base: base, json: invocation.global.json, console: console)
-            return RolloutCommand.interrupted(report.rollout, context: context,
-                                              advice: "run patrol rotate --resume with the same new token; the old one stays valid meanwhile")
-                ?? report.exitCode
+        return try await LedgerStore.withStore({
+            try invocation.rollout.dryRun
+                ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
+                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
+        }) { ledger in
+            return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
+                var rollout = RolloutCommand.RolloutPlan(command: "rotate", config: config, repositories: repositories, token: token,
+                                                         client: client, ledger: ledger, options: invocation.rollout)
+                rollout.streams = !invocation.global.json
+                // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.
+                rollout.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
+                rollout.shouldStop = { [context] in context.shouldStop }
+                let report = try await perform(RotatePlan(rollout: rollout, base: base, force: options.force, oldToken: old), console: console)
+                print(report, config: config, base: base, json: invocation.global.json, console: console)
+                return RolloutCommand.interrupted(report.rollout, context: context,
+                                                  advice: "run patrol rotate --resume with the same new token; the old one stays valid meanwhile")
+                    ?? report.exitCode
+            }
         }
     }
 

@@ -10,16 +10,24 @@ import PatrolGitHub
 package final class LedgerLock: Sendable {
     /// The lock file's path, `<ledger>.lock`.
     package let path: String
-    private let descriptor: Int32
+    /// The lock file, open and locked; nil once ``release()`` closed it.
+    private let descriptor: Locked<Int32?>
 
     private init(path: String, descriptor: Int32) {
         self.path = path
-        self.descriptor = descriptor
+        self.descriptor = Locked(descriptor)
     }
 
     deinit {
-        // Closing the last descriptor of the open file releases the flock.
-        close(descriptor)
+        release()
+    }
+
+    /// Releases the lock now (closing the last descriptor of the open file releases the flock); later calls do nothing.
+    package func release() {
+        descriptor.withLock { descriptor in
+            if let open = descriptor { close(open) }
+            descriptor = nil
+        }
     }
 
     /// The lock file that guards `ledgerPath`.
@@ -37,7 +45,6 @@ package final class LedgerLock: Sendable {
             throw .writeFailed(path: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
         }
         let deadline = ContinuousClock.now + wait
-        let sameProcessDeadline = ContinuousClock.now + .seconds(2)
         var told = false
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
@@ -47,15 +54,10 @@ package final class LedgerLock: Sendable {
             }
             let current = holder(descriptor)
             if current?.pid == getpid() {
-                // This process opened the ledger already. A store that was just let go releases the lock when its
-                // actor is deinitialised, which can lag a moment behind the last use: allow that moment (2 s), no more,
-                // since two live stores would overwrite each other.
-                guard ContinuousClock.now < sameProcessDeadline else {
-                    close(descriptor)
-                    throw .locked(path: ledgerPath, holder: current, waited: .zero)
-                }
-                usleep(10_000)
-                continue
+                // This process holds the ledger in a store still open (``LedgerStore/withStore(_:_:)`` releases it
+                // when its scope ends): two live stores would overwrite each other.
+                close(descriptor)
+                throw .locked(path: ledgerPath, holder: current, waited: .zero)
             }
             if !told {
                 onWait(current)
@@ -88,9 +90,12 @@ package final class LedgerLock: Sendable {
     /// Replaces the lock file's content with who holds it now.
     private func describeHolder(_ holder: LedgerLockHolder) {
         guard let data = try? holder.encoded() else { return }
-        ftruncate(descriptor, 0)
-        // Why unsafe: pwrite reads exactly `data.count` bytes from the Data's own buffer.
-        _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        descriptor.withLock { descriptor in
+            guard let descriptor else { return }
+            ftruncate(descriptor, 0)
+            // Why unsafe: pwrite reads exactly `data.count` bytes from the Data's own buffer.
+            _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        }
     }
 
     /// Who the lock file says holds the lock; nil when it says nothing readable (the holder is still writing it).

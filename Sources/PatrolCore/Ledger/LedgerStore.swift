@@ -23,7 +23,7 @@ public actor LedgerStore {
     private var ledger: Ledger
     /// Journal lines written since the ledger was last rewritten.
     private var journalled = 0
-    /// Held for the store's life; released when the store goes away. Nil for a read-only store.
+    /// Held until ``withStore(_:_:)``'s scope ends (or the store goes away). Nil for a read-only store.
     private let lock: LedgerLock?
     /// Why this store writes nothing, when it was opened with ``init(readingOnly:secret:reason:)``.
     public nonisolated let readOnlyReason: String?
@@ -52,6 +52,26 @@ public actor LedgerStore {
         self.ledger = ledger
         self.warnings = warnings
         readOnlyReason = nil
+    }
+
+    /// Runs `body` with the store `open` returns and releases the store's lock when `body` returns or throws,
+    /// so that the ledger is free again at once for whoever opens it next, in this process or another.
+    package static func withStore<Result>(_ open: () throws -> LedgerStore,
+                                          _ body: (LedgerStore) async throws -> Result) async throws -> Result {
+        let store = try open()
+        do {
+            let result = try await body(store)
+            store.release()
+            return result
+        } catch {
+            store.release()
+            throw error
+        }
+    }
+
+    /// Releases the lock (the store must not write after this); nothing for a read-only store.
+    private nonisolated func release() {
+        lock?.release()
     }
 
     /// The ledger at `path` and its journal as they are, without the lock and without creating any file
