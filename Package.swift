@@ -61,7 +61,7 @@ let package = Package(
         /** Fleet config, ledger, the operations (rollout, rotation, status, doctor, expiry), alerts and reports. */
         .target(
             name: "PatrolCore",
-            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "CSodium"],
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub"],
             swiftSettings: strict
         ),
 
