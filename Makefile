@@ -5,7 +5,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev libssl-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup test-deps build release demo test sanitize sanitize-address sanitize-thread bench fuzz interop-deps jwt-deps workflows clean
+.PHONY: setup test-deps build release demo test layers sanitize sanitize-address sanitize-thread bench fuzz interop-deps jwt-deps workflows clean
 
 ## setup: install libcurl's, libsodium's and libcrypto's (libssl-dev) -dev packages, only when pkg-config cannot find them
 setup:
@@ -67,11 +67,16 @@ DEADLINE ?= 900
 
 ## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl and PyJWT interoperability), with
 ## marker tokens; then scan every transcript and file the tests left for the marker (Tests/Hygiene/scan.sh)
-test: build interop-deps test-deps jwt-deps workflows
+test: build interop-deps test-deps jwt-deps workflows layers
 	$(SWIFT) build --build-tests
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build
 	Tests/Hygiene/scan.sh $(HYGIENE)
+
+## layers: the target graph holds (Tests/Layers/check-layers.sh): no library with patrol's logic reaches the GitHub
+## simulator, and an upward import (PatrolHTTP importing PatrolCore) fails to compile (builds only PatrolHTTP's stack)
+layers: setup
+	SWIFT=$(SWIFT) Tests/Layers/check-layers.sh
 
 ## sanitize: every test under AddressSanitizer, then under ThreadSanitizer, each in its own build folder
 sanitize: sanitize-address sanitize-thread

@@ -12,51 +12,107 @@ let package = Package(
         .executable(name: "patrol-bench", targets: ["patrol-bench"]),
     ],
     targets: [
-        // libcurl, with one-line typed wrappers for its variadic calls in shim.h.
+        // MARK: - C libraries
+
+        /** libcurl, with one-line typed wrappers for its variadic calls in shim.h. */
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        // libsodium: sealed boxes, SHA-256, guarded memory.
+        /** libsodium: sealed boxes, SHA-256, guarded memory. */
         .systemLibrary(
             name: "CSodium",
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
-        // OpenSSL's libcrypto, for one thing only: RS256 signatures of GitHub App JWTs (spec §10).
+        /** OpenSSL's libcrypto, for one thing only: RS256 signatures of GitHub App JWTs (spec §10). */
         .systemLibrary(
             name: "CCrypto",
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
-        // A GitHub REST simulator on loopback sockets that opens every sealed box it receives.
-        // It shares no code with PatrolCore so that it checks patrol rather than agreeing with it.
+
+        // MARK: - Support libraries (know nothing of GitHub or of patrol's commands)
+
+        /** Locks, the async semaphore, signal handling: the pieces patrol and the simulator both stand on. */
         .target(
-            name: "GitHubSimulator",
-            dependencies: ["CSodium", "CCrypto"],
+            name: "PatrolSupport",
             swiftSettings: strict
         ),
-        // All of patrol's logic.
+        /** Tokens in guarded memory, their formats and sources, sealed boxes, the redactor. */
+        .target(
+            name: "PatrolSecrets",
+            dependencies: ["PatrolSupport", "CSodium"],
+            swiftSettings: strict
+        ),
+        /** A generic HTTP transport over libcurl: retries, the request gate, TLS trust, proxies, redirects. */
+        .target(
+            name: "PatrolHTTP",
+            dependencies: ["PatrolSupport", "PatrolSecrets", "CCurl", "CSodium"],
+            swiftSettings: strict
+        ),
+
+        // MARK: - GitHub's API
+
+        /** The GitHub REST client: one typed method per call, its errors, the API base and the rate-limit gate. */
+        .target(
+            name: "PatrolGitHub",
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP"],
+            swiftSettings: strict
+        ),
+
+        // MARK: - Operations
+
+        /** Fleet config, ledger, the operations (rollout, rotation, status, doctor, expiry), alerts and reports. */
         .target(
             name: "PatrolCore",
-            dependencies: ["CCurl", "CSodium", "CCrypto", "GitHubSimulator"],
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "CSodium", "CCrypto"],
             swiftSettings: strict
         ),
+
+        // MARK: - Command line
+
+        /** Parsing, help, the commands, `Context` and `Patrol.main`: what a user types and reads. */
+        .target(
+            name: "PatrolCLI",
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore"],
+            swiftSettings: strict
+        ),
+        /** `patrol demo` and `patrol simulator`: the only product code that reaches the simulator. */
+        .target(
+            name: "PatrolDemo",
+            dependencies: ["PatrolCLI", "PatrolCore", "PatrolGitHub", "PatrolSecrets", "GitHubSimulator"],
+            swiftSettings: strict
+        ),
+        /** The executable: hands the process and the demo commands to `Patrol.main`. */
         .executableTarget(
             name: "patrol",
-            dependencies: ["PatrolCore"],
+            dependencies: ["PatrolCLI", "PatrolDemo"],
             swiftSettings: strict
         ),
-        // The benchmark of spec §8: `swift run -c release patrol-bench` (or `make bench`).
+
+        // MARK: - Test doubles and tools (beside the stack; no library above depends on them)
+
+        /** A GitHub REST simulator on loopback sockets that opens every sealed box it receives.
+            It shares only PatrolSupport's locks with patrol, so that it checks patrol rather than agreeing with it. */
+        .target(
+            name: "GitHubSimulator",
+            dependencies: ["PatrolSupport", "CSodium", "CCrypto"],
+            swiftSettings: strict
+        ),
+        /** The benchmark of spec §8: `swift run -c release patrol-bench` (or `make bench`). */
         .executableTarget(
             name: "patrol-bench",
-            dependencies: ["PatrolCore", "GitHubSimulator"],
+            dependencies: ["PatrolCLI", "PatrolCore", "GitHubSimulator"],
             swiftSettings: strict
         ),
+
+        // MARK: - Tests
+
         .testTarget(
             name: "PatrolCoreTests",
-            dependencies: ["PatrolCore", "GitHubSimulator"],
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore", "PatrolCLI", "PatrolDemo", "GitHubSimulator"],
             exclude: ["Interop/pynacl_open.py", "App/pyjwt_check.py"],
             swiftSettings: strict
         ),

@@ -43,6 +43,7 @@
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
+import PatrolSupport
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
 public final class GitHubSimulator: Sendable {

@@ -1,6 +1,7 @@
 import Foundation
-import PatrolCore
+import PatrolCLI
+import PatrolDemo
 
-// All of patrol lives in PatrolCore; this file only hands it the process.
+// All of patrol lives in its libraries; this file only hands it the process and the demo commands.
 // Patrol.main returns only after its HTTP thread and servers have stopped, so exit() races nothing.
-exit(await Patrol.main(arguments: Array(CommandLine.arguments.dropFirst())))
+exit(await Patrol.main(arguments: Array(CommandLine.arguments.dropFirst()), simulated: .builtIn))

@@ -1,6 +1,6 @@
 import Foundation
 
-// libFuzzer entry point for patrol's readers of untrusted text. Compiled together with PatrolCore's sources
+// libFuzzer entry point for patrol's readers of untrusted text. Compiled together with the library targets' sources
 // (as module PatrolCore) by `make fuzz`; PATROL_FUZZ_TARGET picks the reader: config, workflow, token, headers.
 // Every reader must return or throw its own error for any input: a crash, a sanitizer report or a hang is a finding.
 

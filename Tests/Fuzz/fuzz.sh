@@ -1,5 +1,5 @@
 #!/bin/sh
-# Builds the libFuzzer driver (PatrolCore's sources + Tests/Fuzz/*.swift, one swiftc invocation, ASan) and runs each
+# Builds the libFuzzer driver (the library targets' sources + Tests/Fuzz/*.swift, one swiftc invocation, ASan) and runs each
 # target for a fixed number of iterations from the seed corpus in Tests/Fuzz/Corpus/<target>. New inputs the fuzzer
 # finds go to .build/fuzz/corpus/<target>; a crash leaves .build/fuzz/<target>-crash-* and stops with exit 1.
 # FUZZ_SCALE multiplies every target's iterations (default 1).
@@ -10,11 +10,18 @@ SCALE="${FUZZ_SCALE:-1}"
 OUT=.build/fuzz
 mkdir -p "$OUT"
 
-# Patrol.swift, DemoCommand.swift and SimulatorCommand.swift reach the GitHub simulator; PatrolVersion.swift stands in.
-SOURCES=$(find Sources/PatrolCore -name '*.swift' ! -name Patrol.swift ! -name DemoCommand.swift ! -name SimulatorCommand.swift | sort)
+# The library targets below the demo, compiled as one module: a copy of each file without its imports of the
+# other patrol targets. Patrol.swift is left out (PatrolVersion.swift stands in); PatrolDemo reaches the simulator.
+rm -rf "$OUT/src" && mkdir -p "$OUT/src"
+for target in PatrolSupport PatrolSecrets PatrolHTTP PatrolGitHub PatrolCore PatrolCLI; do
+    find "Sources/$target" -name '*.swift' ! -name Patrol.swift | while read -r file; do
+        sed -E '/^import Patrol(Support|Secrets|HTTP|GitHub|Core|CLI)$/d' "$file" > "$OUT/src/$target-$(basename "$file")"
+    done
+done
+SOURCES=$(find "$OUT/src" -name '*.swift' | sort)
 echo "fuzz: building $OUT/patrol-fuzz"
 # shellcheck disable=SC2086
-"$SWIFTC" -O -g -suppress-warnings -sanitize=fuzzer,address -parse-as-library -module-name PatrolCore \
+"$SWIFTC" -O -g -suppress-warnings -sanitize=fuzzer,address -parse-as-library -module-name PatrolCore -package-name patrol \
     -I Sources/CSodium -I Sources/CCurl $SOURCES Tests/Fuzz/*.swift -lsodium -lcurl -o "$OUT/patrol-fuzz"
 
 # target  iterations  max_len — chosen so the four take about four minutes on two cores.

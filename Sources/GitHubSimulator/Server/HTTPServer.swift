@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PatrolSupport
 #if canImport(Glibc)
 import Glibc
 #endif

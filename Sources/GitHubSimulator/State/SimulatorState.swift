@@ -1,4 +1,5 @@
 import Foundation
+import PatrolSupport
 
 /// Everything the simulator remembers, guarded by one `Locked` in `GitHubSimulator`.
 struct SimulatorState: Sendable {

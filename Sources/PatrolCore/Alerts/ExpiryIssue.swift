@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Keeps exactly one open issue about the token's expiry in the platform repository (`--open-issue`).
 ///
@@ -34,9 +38,9 @@ public struct ExpiryIssue: Sendable {
         }
     }
 
-    let client: GitHubClient
-    let repository: RepositoryName
-    let config: FleetConfig
+    package let client: GitHubClient
+    package let repository: RepositoryName
+    package let config: FleetConfig
 
     /// `client` must be allowed to read and write issues in `config.platform.repository`.
     public init(client: GitHubClient, config: FleetConfig) {
@@ -97,7 +101,7 @@ public struct ExpiryIssue: Sendable {
 
     /// The issue's body: what, when, which repositories, and the runbook. Holds nothing that changes
     /// between two runs with the same days left, so an unchanged issue is not rewritten.
-    func body(for report: ExpiryReport) -> String {
+    package func body(for report: ExpiryReport) -> String {
         var lines = [marker, ""]
         lines.append("**\(report.headline)** — status `\(report.status.rawValue)`.")
         lines.append("")
@@ -129,13 +133,13 @@ public struct ExpiryIssue: Sendable {
         return lines.joined(separator: "\n")
     }
 
-    func resolvedComment(_ report: ExpiryReport) -> String {
+    package func resolvedComment(_ report: ExpiryReport) -> String {
         "Resolved: \(report.subject) — status `\(report.status.rawValue)`"
             + (report.daysLeft.map { ", \(ExpiryCheck.count($0, "day")) left" } ?? "") + ". Closed by `patrol expiry --open-issue`."
     }
 
     /// GitHub's pre-filled new-token page for this fleet (host from the API URL, scopes and description from the config).
-    var newTokenURL: String {
+    package var newTokenURL: String {
         let scopes = config.policy.requiredScopes.joined(separator: ",")
         return "https://\(client.base.webHost)/settings/tokens/new?scopes=\(scopes)&description=\(GitHubClient.queryValue(config.tokenDescription))"
     }

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// An incoming-webhook URL (Slack-compatible) read from the environment variable `--webhook-env` names.
 /// The URL is itself a credential, so patrol never prints it: messages name the variable instead.
@@ -6,7 +10,7 @@ public struct WebhookURL: Sendable {
     /// The variable it came from, for messages.
     public let variable: String
     /// The URL; not for printing.
-    let value: String
+    package let value: String
 
     /// Reads and checks the variable: set, not empty, `https://` (or `http://` to a loopback host only,
     /// the same rule as the API URL's).

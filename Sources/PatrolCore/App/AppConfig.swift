@@ -1,3 +1,7 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// The config's `app` section (spec §10): the GitHub App patrol calls the API as.
 /// `{"id": 123456, "privateKeyFile": "app.pem", "installationId": 789}`; only `id` is required.
 public struct AppConfig: Sendable, Equatable {

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 internal import CSodium
 
 /// Finds the App's private key: `--app-key-file PATH`, else the config's `app.privateKeyFile`, else

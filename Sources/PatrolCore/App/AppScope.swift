@@ -1,3 +1,7 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// What one command needs of an installation token: the repositories it is narrowed to (names under the
 /// installation's account) and the permissions, in GitHub's names (`secrets`, `contents`, `actions_variables`…).
 public struct AppScope: Sendable, Equatable {
@@ -12,29 +16,29 @@ public struct AppScope: Sendable, Equatable {
     }
 
     /// `rollout` and `rotate`: write the fleet's secrets.
-    static func secretsWrite(_ repositories: [RepositoryName]) -> AppScope {
+    package static func secretsWrite(_ repositories: [RepositoryName]) -> AppScope {
         AppScope(repositories: repositories, permissions: ["secrets": "write"])
     }
 
     /// `status`: read the fleet's secrets.
-    static func secretsRead(_ repositories: [RepositoryName]) -> AppScope {
+    package static func secretsRead(_ repositories: [RepositoryName]) -> AppScope {
         AppScope(repositories: repositories, permissions: ["secrets": "read"])
     }
 
     /// `doctor`: secrets (the write probe included), workflow files, workflow state and runs, and with
     /// `--send-test-event` a dispatch (Contents: write) to the platform repository.
-    static func doctor(_ repositories: [RepositoryName], platform: RepositoryName, dispatch: Bool) -> AppScope {
+    package static func doctor(_ repositories: [RepositoryName], platform: RepositoryName, dispatch: Bool) -> AppScope {
         AppScope(repositories: repositories + [platform],
                  permissions: ["secrets": "write", "contents": dispatch ? "write" : "read", "actions": "read"])
     }
 
     /// `expiry --open-issue`: the issue in the platform repository.
-    static func issues(_ platform: RepositoryName) -> AppScope {
+    package static func issues(_ platform: RepositoryName) -> AppScope {
         AppScope(repositories: [platform], permissions: ["issues": "write"])
     }
 
     /// GitHub's order of levels.
-    static func rank(_ level: String?) -> Int {
+    package static func rank(_ level: String?) -> Int {
         switch level {
         case "admin": 3
         case "write": 2
@@ -44,7 +48,7 @@ public struct AppScope: Sendable, Equatable {
     }
 
     /// The permissions this scope needs that `granted` lacks, as `name: level` (sorted).
-    func missing(from granted: [String: String]) -> [String] {
+    package func missing(from granted: [String: String]) -> [String] {
         permissions.filter { Self.rank(granted[$0.key]) < Self.rank($0.value) }
             .map { "\($0.key): \($0.value)" }.sorted()
     }

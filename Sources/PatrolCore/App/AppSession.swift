@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The App's id and private key, and the installation when the user named one.
 public struct AppCredentials: Sendable {
@@ -156,7 +160,7 @@ public actor AppSession {
     }
 
     /// The lower-cased names of `repositories` that a selected-repositories installation reaches (`GET /repos/…/installation`).
-    func reachable(_ installation: InstallationFacts, among repositories: [RepositoryName]) async throws -> Set<String> {
+    package func reachable(_ installation: InstallationFacts, among repositories: [RepositoryName]) async throws -> Set<String> {
         var reached = Set<String>()
         let jwt = try jwt()
         for repository in repositories {
@@ -173,12 +177,10 @@ public actor AppSession {
     private func send(_ method: HTTPMethod, _ path: String, bearer: Token, body: [UInt8]? = nil,
                       expecting: Set<Int>) async throws -> (HTTPResponse, String) {
         guard let (transport, base) = link.withLock({ $0 }) else { preconditionFailure("AppSession used before attach(_:base:)") }
-        let label = "\(method.rawValue) \(path)"
-        var headers = HTTPHeaders()
-        if body != nil { headers.set("Content-Type", "application/json") }
-        let response = try await transport.send(HTTPRequest(method: method, url: base.url(path), headers: headers, bearer: bearer, body: body))
+        // Through GitHubClient's one `send`, which adds GitHub's headers; a 401 is the JWT refused, named below.
+        let client = GitHubClient(transport: transport, base: base, credential: bearer)
+        let (response, label) = try await client.send(method, path, body: body, expecting: expecting.union([401]))
         if response.status == 401 { throw refusal(response) }
-        guard expecting.contains(response.status) else { throw GitHubError(request: label, response: response) }
         return (response, label)
     }
 
@@ -232,11 +234,16 @@ public struct InstallationFacts: Sendable, Equatable, Decodable {
 /// Sends requests whose bearer is an ``AppSession``'s stand-in with the App's current installation token instead.
 /// A 401 on an installation token (expired or revoked earlier than its `expires_at` said) gets one new token and
 /// one more try.
-struct AppAuthTransport: HTTPTransport {
+package struct AppAuthTransport: HTTPTransport {
     let inner: any HTTPTransport
     let session: AppSession
 
-    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+    package init(inner: any HTTPTransport, session: AppSession) {
+        self.inner = inner
+        self.session = session
+    }
+
+    package func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         guard let bearer = request.bearer, bearer === session.standIn else { return try await inner.send(request) }
         var request = request
         let token = try await session.token()

@@ -1,3 +1,7 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// A dispatch step whose token comes from `actions/create-github-app-token` (`token: ${{ steps.ID.outputs.token }}`),
 /// as doctor's `dispatch.target` judges it (spec §10): the step `ID` must exist, use that action, and take the
 /// App's id from `vars.APP_ID` and its key from `secrets.APP_PRIVATE_KEY` (what `patrol app rollout` puts there);

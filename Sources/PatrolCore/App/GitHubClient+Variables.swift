@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Repository Actions variables: not secret, GitHub returns their values.
 extension GitHubClient {

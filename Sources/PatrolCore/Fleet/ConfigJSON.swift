@@ -1,9 +1,13 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// A JSON document as the config validator sees it: objects keep their key order and repeated keys,
 /// numbers keep their text, so that every mistake can be reported exactly.
 ///
 /// Foundation's `JSONSerialization` drops both and reports syntax errors without a position a user can
 /// find; this reader is small and says `line 4, column 17`.
-enum ConfigJSON: Equatable, Sendable {
+package enum ConfigJSON: Equatable, Sendable {
     case object([Member])
     case array([ConfigJSON])
     case string(String)
@@ -13,13 +17,18 @@ enum ConfigJSON: Equatable, Sendable {
     case null
 
     /// One `"key": value` pair of an object.
-    struct Member: Equatable, Sendable {
-        let key: String
-        let value: ConfigJSON
+    package struct Member: Equatable, Sendable {
+        package let key: String
+        package let value: ConfigJSON
+
+        package init(key: String, value: ConfigJSON) {
+            self.key = key
+            self.value = value
+        }
     }
 
     /// The JSON type in words, for "expected … but found …" messages.
-    var kindDescription: String {
+    package var kindDescription: String {
         switch self {
         case .object: "an object"
         case .array: "an array"
@@ -31,7 +40,7 @@ enum ConfigJSON: Equatable, Sendable {
     }
 
     /// Reads one JSON document, or says where and why it is not JSON.
-    static func parse(_ bytes: [UInt8]) throws(ConfigJSONSyntaxError) -> ConfigJSON {
+    package static func parse(_ bytes: [UInt8]) throws(ConfigJSONSyntaxError) -> ConfigJSON {
         var reader = Reader(bytes: bytes)
         // why: editors on some systems start UTF-8 files with a byte-order mark, which JSON does not allow but means no harm.
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
@@ -47,16 +56,16 @@ enum ConfigJSON: Equatable, Sendable {
     }
 
     private struct Reader {
-        let bytes: [UInt8]
-        var index = 0
-        var line = 1
-        var lineStart = 0
+        package let bytes: [UInt8]
+        package var index = 0
+        package var line = 1
+        package var lineStart = 0
 
-        static let maximumDepth = 64
+        package static let maximumDepth = 64
 
-        var atEnd: Bool { index >= bytes.count }
+        package var atEnd: Bool { index >= bytes.count }
 
-        var currentDescription: String {
+        package var currentDescription: String {
             guard !atEnd else { return "end of file" }
             let byte = bytes[index]
             if byte >= 0x21, byte < 0x7F { return "character \"\(Character(Unicode.Scalar(byte)))\"" }
@@ -64,13 +73,13 @@ enum ConfigJSON: Equatable, Sendable {
             return "byte 0x" + (hex.count < 2 ? "0" + hex : hex)
         }
 
-        func error(_ problem: String) -> ConfigJSONSyntaxError {
+        package func error(_ problem: String) -> ConfigJSONSyntaxError {
             // why: columns count characters, not bytes, so a user's editor agrees with them.
             let column = String(decoding: bytes[lineStart..<min(index, bytes.count)], as: UTF8.self).count + 1
             return ConfigJSONSyntaxError(line: line, column: column, problem: problem)
         }
 
-        mutating func skipWhitespace() {
+        package mutating func skipWhitespace() {
             while index < bytes.count {
                 switch bytes[index] {
                 case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"):
@@ -85,7 +94,7 @@ enum ConfigJSON: Equatable, Sendable {
             }
         }
 
-        mutating func value(depth: Int) throws(ConfigJSONSyntaxError) -> ConfigJSON {
+        package mutating func value(depth: Int) throws(ConfigJSONSyntaxError) -> ConfigJSON {
             guard depth < Self.maximumDepth else { throw error("nested more than \(Self.maximumDepth) levels deep") }
             guard !atEnd else { throw error("unexpected end of file; a value is missing") }
             switch bytes[index] {
@@ -102,7 +111,7 @@ enum ConfigJSON: Equatable, Sendable {
             }
         }
 
-        mutating func literal(_ word: String) throws(ConfigJSONSyntaxError) {
+        package mutating func literal(_ word: String) throws(ConfigJSONSyntaxError) {
             let expected = Array(word.utf8)
             guard bytes.count - index >= expected.count, Array(bytes[index..<index + expected.count]) == expected else {
                 throw error("unexpected \(currentDescription); expected a value (strings need double quotes)")
@@ -110,7 +119,7 @@ enum ConfigJSON: Equatable, Sendable {
             index += expected.count
         }
 
-        mutating func object(depth: Int) throws(ConfigJSONSyntaxError) -> ConfigJSON {
+        package mutating func object(depth: Int) throws(ConfigJSONSyntaxError) -> ConfigJSON {
             index += 1
             var members: [Member] = []
             skipWhitespace()
@@ -143,7 +152,7 @@ enum ConfigJSON: Equatable, Sendable {
             }
         }
 
-        mutating func array(depth: Int) throws(ConfigJSONSyntaxError) -> ConfigJSON {
+        package mutating func array(depth: Int) throws(ConfigJSONSyntaxError) -> ConfigJSON {
             index += 1
             var elements: [ConfigJSON] = []
             skipWhitespace()
@@ -166,7 +175,7 @@ enum ConfigJSON: Equatable, Sendable {
             }
         }
 
-        mutating func string() throws(ConfigJSONSyntaxError) -> String {
+        package mutating func string() throws(ConfigJSONSyntaxError) -> String {
             index += 1
             var scalars: [UInt8] = []
             while true {
@@ -193,7 +202,7 @@ enum ConfigJSON: Equatable, Sendable {
             }
         }
 
-        mutating func escape(into output: inout [UInt8]) throws(ConfigJSONSyntaxError) {
+        package mutating func escape(into output: inout [UInt8]) throws(ConfigJSONSyntaxError) {
             guard !atEnd else { throw error("unexpected end of file in an escape sequence") }
             let simple: [UInt8: UInt8] = [
                 UInt8(ascii: "\""): UInt8(ascii: "\""), UInt8(ascii: "\\"): UInt8(ascii: "\\"),
@@ -223,7 +232,7 @@ enum ConfigJSON: Equatable, Sendable {
             output.append(contentsOf: Array(String(Character(scalar)).utf8))
         }
 
-        mutating func hex4() throws(ConfigJSONSyntaxError) -> UInt32 {
+        package mutating func hex4() throws(ConfigJSONSyntaxError) -> UInt32 {
             guard bytes.count - index >= 4,
                   let text = String(validating: bytes[index..<index + 4], as: UTF8.self),
                   let code = UInt32(text, radix: 16) else {
@@ -233,7 +242,7 @@ enum ConfigJSON: Equatable, Sendable {
             return code
         }
 
-        mutating func number() throws(ConfigJSONSyntaxError) -> String {
+        package mutating func number() throws(ConfigJSONSyntaxError) -> String {
             let start = index
             func digits(_ reader: inout Reader) -> Int {
                 let first = reader.index
@@ -265,10 +274,16 @@ enum ConfigJSON: Equatable, Sendable {
 }
 
 /// Where and why a text is not JSON.
-struct ConfigJSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
-    let line: Int
-    let column: Int
-    let problem: String
+package struct ConfigJSONSyntaxError: Error, Equatable, Sendable, CustomStringConvertible {
+    package let line: Int
+    package let column: Int
+    package let problem: String
 
-    var description: String { "line \(line), column \(column): \(problem)" }
+    package var description: String { "line \(line), column \(column): \(problem)" }
+
+    package init(line: Int, column: Int, problem: String) {
+        self.line = line
+        self.column = column
+        self.problem = problem
+    }
 }

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The fleet patrol manages, read from `config/fleet.json` (spec §2).
 public struct FleetConfig: Sendable, Equatable {

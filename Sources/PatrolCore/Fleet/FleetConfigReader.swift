@@ -1,16 +1,20 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// Turns config text into a ``FleetConfig``, or into the first ``ConfigError`` a user must fix.
 ///
 /// It walks the document by hand rather than through `Decodable` because `JSONDecoder` ignores unknown
 /// keys and reports type errors without the field path a user needs.
-struct FleetConfigReader {
-    let file: String
+package struct FleetConfigReader {
+    package let file: String
 
     private typealias Object = [String: ConfigJSON]
 
     private static let topKeys = ["owner", "secret", "repositories", "platform", "workflows", "policy",
                                   "tokenDescription", "apiURL", "ledger", "app"]
 
-    func read(_ bytes: [UInt8]) throws(ConfigError) -> FleetConfig {
+    package func read(_ bytes: [UInt8]) throws(ConfigError) -> FleetConfig {
         let document: ConfigJSON
         do {
             document = try ConfigJSON.parse(bytes)
@@ -67,14 +71,14 @@ struct FleetConfigReader {
     }
 
     /// `ledger` relative to the folder of `configPath`; absolute paths are kept.
-    static func resolve(_ ledger: String, besides configPath: String) -> String {
+    package static func resolve(_ ledger: String, besides configPath: String) -> String {
         if ledger.hasPrefix("/") { return ledger }
         guard let slash = configPath.lastIndex(of: "/") else { return ledger }
         return String(configPath[...slash]) + ledger
     }
 
     /// Why `name` breaks GitHub's secret-name rules, or nil.
-    static func secretNameProblem(_ name: String) -> String? {
+    package static func secretNameProblem(_ name: String) -> String? {
         if name.isEmpty { return "it is empty" }
         let allowed = name.utf8.allSatisfy {
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0)
@@ -310,5 +314,9 @@ struct FleetConfigReader {
 
     private func wrongType(_ value: ConfigJSON, at path: String, expected: String) -> ConfigError {
         ConfigError(file: file, field: path.isEmpty ? "" : path, problem: "expected \(expected), found \(value.kindDescription)")
+    }
+
+    package init(file: String) {
+        self.file = file
     }
 }

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// patrol's memory of which token each repository holds — GitHub never returns a secret's value.
 /// Holds fingerprints only, never a token; safe to commit.
@@ -74,6 +78,17 @@ public struct TokenRecord: Sendable, Equatable, Codable {
         /// Replaced by a rotation.
         case retired
     }
+
+    package init(fingerprint: Fingerprint, login: String, kind: TokenKind, scopes: [String]? = nil, expiresAt: Date? = nil, firstSeen: Date, lastSeen: Date, state: State) {
+        self.fingerprint = fingerprint
+        self.login = login
+        self.kind = kind
+        self.scopes = scopes
+        self.expiresAt = expiresAt
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+        self.state = state
+    }
 }
 
 /// What patrol last wrote to one repository.
@@ -88,6 +103,15 @@ public struct RepositoryRecord: Sendable, Equatable, Codable {
     public var secretUpdatedAt: Date?
     /// The public key itself (public, standard base64), reused when a conditional fetch answers 304.
     public var publicKey: String?
+
+    package init(fingerprint: Fingerprint? = nil, keyID: String? = nil, keyETag: String? = nil, uploadedAt: Date? = nil, secretUpdatedAt: Date? = nil, publicKey: String? = nil) {
+        self.fingerprint = fingerprint
+        self.keyID = keyID
+        self.keyETag = keyETag
+        self.uploadedAt = uploadedAt
+        self.secretUpdatedAt = secretUpdatedAt
+        self.publicKey = publicKey
+    }
 }
 
 /// One run of a command that changed something.
@@ -98,4 +122,13 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var fingerprint: Fingerprint?
     public var succeeded: Int
     public var failed: Int
+
+    package init(command: String, startedAt: Date, finishedAt: Date, fingerprint: Fingerprint? = nil, succeeded: Int, failed: Int) {
+        self.command = command
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.fingerprint = fingerprint
+        self.succeeded = succeeded
+        self.failed = failed
+    }
 }

@@ -1,22 +1,26 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The ledger's on-disk shape, version 1. Kept apart from ``Ledger`` so the domain model can change
 /// while old files still decode (a version 2 adds a `LedgerFileV2` and a migration from this one).
-struct LedgerFileV1: Codable {
-    var version: Int = 1
-    var secret: String
-    var tokens: [TokenRecord]
-    var repositories: [String: RepositoryRecord]
-    var history: [RunRecord]
+package struct LedgerFileV1: Codable {
+    package var version: Int = 1
+    package var secret: String
+    package var tokens: [TokenRecord]
+    package var repositories: [String: RepositoryRecord]
+    package var history: [RunRecord]
 
-    init(_ ledger: Ledger) {
+    package init(_ ledger: Ledger) {
         secret = ledger.secret
         tokens = ledger.tokens
         repositories = ledger.repositories
         history = ledger.history
     }
 
-    var ledger: Ledger {
+    package var ledger: Ledger {
         var ledger = Ledger(secret: secret)
         ledger.tokens = tokens
         ledger.repositories = repositories
@@ -26,4 +30,4 @@ struct LedgerFileV1: Codable {
 }
 
 /// Only the version, decoded before anything else.
-struct LedgerVersion: Decodable { let version: Int }
+package struct LedgerVersion: Decodable { let version: Int }

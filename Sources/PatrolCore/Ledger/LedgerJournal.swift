@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload, appended and fsynced
 /// before the rollout moves on. Appending a line is the cheap durable step per repository; the ledger
@@ -7,19 +11,24 @@ import Foundation
 ///
 /// Replaying an entry sets one repository's record, so replaying a journal twice — a crash between
 /// rewriting the ledger and removing the journal — gives the same ledger.
-enum LedgerJournal {
+package enum LedgerJournal {
     /// One verified upload.
-    struct Entry: Codable, Equatable {
-        var repository: String
-        var record: RepositoryRecord
+    package struct Entry: Codable, Equatable {
+        package var repository: String
+        package var record: RepositoryRecord
+
+        package init(repository: String, record: RepositoryRecord) {
+            self.repository = repository
+            self.record = record
+        }
     }
 
     /// The journal that belongs to `ledgerPath`.
-    static func path(for ledgerPath: String) -> String { ledgerPath + ".journal" }
+    package static func path(for ledgerPath: String) -> String { ledgerPath + ".journal" }
 
     /// Appends `entry` as one line, fsynced (and, for a new journal, its folder too) before returning.
     /// Returns the entry as it reads back, dates at the file's precision.
-    static func append(_ entry: Entry, to path: String) throws(LedgerError) -> Entry {
+    package static func append(_ entry: Entry, to path: String) throws(LedgerError) -> Entry {
         let line: Data
         let stored: Entry
         do {
@@ -45,7 +54,7 @@ enum LedgerJournal {
     /// The entries of the journal at `path`, oldest first; none when there is no journal.
     /// A last line that does not decode is a write a crash cut short, and is ignored; any other line
     /// that does not decode makes the journal unreadable (it is left untouched).
-    static func entries(at path: String) throws(LedgerError) -> [Entry] {
+    package static func entries(at path: String) throws(LedgerError) -> [Entry] {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) { throw .unreadable(path: path, problem: "permission denied") }
             return []
@@ -65,7 +74,7 @@ enum LedgerJournal {
     }
 
     /// Removes the journal once the ledger holds everything in it.
-    static func remove(at path: String) throws(LedgerError) {
+    package static func remove(at path: String) throws(LedgerError) {
         guard unlink(path) == 0 || errno == ENOENT else {
             throw .writeFailed(path: path, problem: "unlink: \(String(cString: strerror(errno)))")
         }

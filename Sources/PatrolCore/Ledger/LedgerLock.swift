@@ -1,29 +1,41 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
 /// `<ledger>.lock`. The OS drops the lock when its holder exits, however it exits, so a lock file left
 /// by a dead process never blocks; the file's content only says who holds it, for the message.
-final class LedgerLock: Sendable {
+package final class LedgerLock: Sendable {
     /// The lock file's path, `<ledger>.lock`.
-    let path: String
-    private let descriptor: Int32
+    package let path: String
+    /// The lock file, open and locked; nil once ``release()`` closed it.
+    private let descriptor: Locked<Int32?>
 
     private init(path: String, descriptor: Int32) {
         self.path = path
-        self.descriptor = descriptor
+        self.descriptor = Locked(descriptor)
     }
 
     deinit {
-        // Closing the last descriptor of the open file releases the flock.
-        close(descriptor)
+        release()
+    }
+
+    /// Releases the lock now (closing the last descriptor of the open file releases the flock); later calls do nothing.
+    package func release() {
+        descriptor.withLock { descriptor in
+            if let open = descriptor { close(open) }
+            descriptor = nil
+        }
     }
 
     /// The lock file that guards `ledgerPath`.
-    static func path(for ledgerPath: String) -> String { ledgerPath + ".lock" }
+    package static func path(for ledgerPath: String) -> String { ledgerPath + ".lock" }
 
     /// Takes the lock for `ledgerPath`, polling until `wait` has passed; `onWait` is told once who holds it.
     /// Blocks the calling thread: a command opens its ledger once, before any concurrent work starts.
-    static func acquire(ledgerPath: String, command: String, wait: Duration,
+    package static func acquire(ledgerPath: String, command: String, wait: Duration,
                         onWait: (LedgerLockHolder?) -> Void) throws(LedgerError) -> LedgerLock {
         let path = Self.path(for: ledgerPath)
         let folder = (path as NSString).deletingLastPathComponent
@@ -33,7 +45,6 @@ final class LedgerLock: Sendable {
             throw .writeFailed(path: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
         }
         let deadline = ContinuousClock.now + wait
-        let sameProcessDeadline = ContinuousClock.now + .seconds(2)
         var told = false
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             let code = errno
@@ -43,15 +54,10 @@ final class LedgerLock: Sendable {
             }
             let current = holder(descriptor)
             if current?.pid == getpid() {
-                // This process opened the ledger already. A store that was just let go releases the lock when its
-                // actor is deinitialised, which can lag a moment behind the last use: allow that moment (2 s), no more,
-                // since two live stores would overwrite each other.
-                guard ContinuousClock.now < sameProcessDeadline else {
-                    close(descriptor)
-                    throw .locked(path: ledgerPath, holder: current, waited: .zero)
-                }
-                usleep(10_000)
-                continue
+                // This process holds the ledger in a store still open (``LedgerStore/withStore(_:_:)`` releases it
+                // when its scope ends): two live stores would overwrite each other.
+                close(descriptor)
+                throw .locked(path: ledgerPath, holder: current, waited: .zero)
             }
             if !told {
                 onWait(current)
@@ -71,7 +77,7 @@ final class LedgerLock: Sendable {
 
     /// Who holds the lock on `ledgerPath` now, found without taking it or creating any file (for commands
     /// that only read); nil when no run holds it or its lock file says nothing readable.
-    static func currentHolder(ledgerPath: String) -> LedgerLockHolder? {
+    package static func currentHolder(ledgerPath: String) -> LedgerLockHolder? {
         let descriptor = open(path(for: ledgerPath), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
         guard descriptor >= 0 else { return nil }
         // Closing the descriptor drops the shared lock the probe below may take.
@@ -84,9 +90,12 @@ final class LedgerLock: Sendable {
     /// Replaces the lock file's content with who holds it now.
     private func describeHolder(_ holder: LedgerLockHolder) {
         guard let data = try? holder.encoded() else { return }
-        ftruncate(descriptor, 0)
-        // Why unsafe: pwrite reads exactly `data.count` bytes from the Data's own buffer.
-        _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        descriptor.withLock { descriptor in
+            guard let descriptor else { return }
+            ftruncate(descriptor, 0)
+            // Why unsafe: pwrite reads exactly `data.count` bytes from the Data's own buffer.
+            _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
+        }
     }
 
     /// Who the lock file says holds the lock; nil when it says nothing readable (the holder is still writing it).
@@ -108,16 +117,22 @@ public struct LedgerLockHolder: Sendable, Equatable, Codable, CustomStringConver
 
     public var description: String { "pid \(pid) (\(command), since \(ISO8601.format(since)))" }
 
-    func encoded() throws -> Data {
+    package func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]
         return try encoder.encode(self) + Data("\n".utf8)
     }
 
-    static func decode(_ data: Data) throws -> LedgerLockHolder {
+    package static func decode(_ data: Data) throws -> LedgerLockHolder {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(LedgerLockHolder.self, from: data)
+    }
+
+    package init(pid: Int32, command: String, since: Date) {
+        self.pid = pid
+        self.command = command
+        self.since = since
     }
 }

@@ -1,14 +1,18 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Turns a ledger file of any version patrol knows into today's ``Ledger``. The version is decoded
 /// first, then the shape of that version, then each step up to the current one. A version 2 adds its
 /// `LedgerFileV2`, a `case 2` here, and a step from version 1.
-enum LedgerMigration {
+package enum LedgerMigration {
     /// The version patrol writes.
-    static let currentVersion = 1
+    package static let currentVersion = 1
 
     /// The ledger in `data`, read from `path` (for messages), migrated to the current version.
-    static func ledger(from data: Data, path: String) throws(LedgerError) -> Ledger {
+    package static func ledger(from data: Data, path: String) throws(LedgerError) -> Ledger {
         let version: Int
         do {
             version = try JSONDecoder().decode(LedgerVersion.self, from: data).version
@@ -25,7 +29,7 @@ enum LedgerMigration {
         }
     }
 
-    static func decode<File: Decodable>(_ type: File.Type, from data: Data, path: String) throws(LedgerError) -> File {
+    package static func decode<File: Decodable>(_ type: File.Type, from data: Data, path: String) throws(LedgerError) -> File {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         do {

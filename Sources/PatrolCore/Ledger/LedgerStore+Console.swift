@@ -1,10 +1,14 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 extension LedgerStore {
     /// How long a command waits for another run's lock unless `PATROL_LOCK_WAIT` says otherwise.
-    static let defaultLockWait = Duration.seconds(5)
+    package static let defaultLockWait = Duration.seconds(5)
 
     /// Opens the ledger for a command that writes it, telling the user on `console` when another run
     /// holds the lock and what is odd about the file. `PATROL_LOCK_WAIT` (seconds) sets how long to wait.
-    static func open(_ path: String, secret: String, command: String, console: Console, environment: [String: String]) throws -> LedgerStore {
+    package static func open(_ path: String, secret: String, command: String, console: Console, environment: [String: String]) throws -> LedgerStore {
         let store = try LedgerStore(path: path, secret: secret, command: command, lockWait: try lockWait(environment)) { holder in
             console.note("waiting for the ledger: \(path) is locked by \(holder.map { "\($0)" } ?? "another patrol run")")
         }
@@ -14,7 +18,7 @@ extension LedgerStore {
 
     /// Opens the ledger to record what a reader learnt (`expiry --live`) only if nobody holds the lock and
     /// the folder is writable; otherwise a read-only store, whose ``readOnlyReason`` says why nothing is recorded.
-    static func openIfFree(_ path: String, secret: String, command: String, console: Console) throws -> LedgerStore {
+    package static func openIfFree(_ path: String, secret: String, command: String, console: Console) throws -> LedgerStore {
         do {
             let store = try LedgerStore(path: path, secret: secret, command: command, lockWait: .zero)
             for warning in store.warnings { console.error("warning: \(warning)") }
@@ -27,7 +31,7 @@ extension LedgerStore {
         }
     }
 
-    static func lockWait(_ environment: [String: String]) throws(LedgerError) -> Duration {
+    package static func lockWait(_ environment: [String: String]) throws(LedgerError) -> Duration {
         guard let value = environment["PATROL_LOCK_WAIT"] else { return defaultLockWait }
         guard let seconds = Int(value), (0...3600).contains(seconds) else { throw .invalidLockWait(value) }
         return .seconds(seconds)

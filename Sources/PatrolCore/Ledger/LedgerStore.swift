@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Opens the ledger for writing and keeps it on disk, crash-safely.
 ///
@@ -19,7 +23,7 @@ public actor LedgerStore {
     private var ledger: Ledger
     /// Journal lines written since the ledger was last rewritten.
     private var journalled = 0
-    /// Held for the store's life; released when the store goes away. Nil for a read-only store.
+    /// Held until ``withStore(_:_:)``'s scope ends (or the store goes away). Nil for a read-only store.
     private let lock: LedgerLock?
     /// Why this store writes nothing, when it was opened with ``init(readingOnly:secret:reason:)``.
     public nonisolated let readOnlyReason: String?
@@ -48,6 +52,26 @@ public actor LedgerStore {
         self.ledger = ledger
         self.warnings = warnings
         readOnlyReason = nil
+    }
+
+    /// Runs `body` with the store `open` returns and releases the store's lock when `body` returns or throws,
+    /// so that the ledger is free again at once for whoever opens it next, in this process or another.
+    package static func withStore<Result>(_ open: () throws -> LedgerStore,
+                                          _ body: (LedgerStore) async throws -> Result) async throws -> Result {
+        let store = try open()
+        do {
+            let result = try await body(store)
+            store.release()
+            return result
+        } catch {
+            store.release()
+            throw error
+        }
+    }
+
+    /// Releases the lock (the store must not write after this); nothing for a read-only store.
+    private nonisolated func release() {
+        lock?.release()
     }
 
     /// The ledger at `path` and its journal as they are, without the lock and without creating any file
@@ -104,7 +128,7 @@ public actor LedgerStore {
     /// Refuses a symbolic link (a rename would replace the link, not its target) and returns a warning
     /// when group or others can read the file. It holds no token, so that is a warning, not a refusal;
     /// the next write makes it 0600.
-    static func checkFile(_ path: String) throws(LedgerError) -> [String] {
+    package static func checkFile(_ path: String) throws(LedgerError) -> [String] {
         var status = stat()
         guard lstat(path, &status) == 0 else { return [] }
         if status.st_mode & S_IFMT == S_IFLNK { throw .symbolicLink(path: path) }
@@ -114,7 +138,7 @@ public actor LedgerStore {
                 + "(fingerprints only, no token); patrol makes it 0600 at its next write, or run: chmod 600 \(path)"]
     }
 
-    static func readFile(path: String, secret: String) throws -> Ledger? {
+    package static func readFile(path: String, secret: String) throws -> Ledger? {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw LedgerError.unreadable(path: path, problem: "permission denied")
@@ -130,7 +154,7 @@ public actor LedgerStore {
 
     // MARK: - Writing
 
-    static func encode(_ ledger: Ledger) throws -> Data {
+    package static func encode(_ ledger: Ledger) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
@@ -139,7 +163,7 @@ public actor LedgerStore {
 
     /// Writes `ledger` durably and returns it as it reads back (dates at the file's second precision),
     /// so a reload compares equal.
-    static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
+    package static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
         let data: Data
         do { data = try encode(ledger) } catch { throw LedgerError.writeFailed(path: path, problem: "\(error)") }
         let folder = DurableFile.folder(of: path)
@@ -159,27 +183,32 @@ public actor LedgerStore {
 
 extension Ledger {
     /// Replays one journal entry.
-    mutating func apply(_ entry: LedgerJournal.Entry) {
+    package mutating func apply(_ entry: LedgerJournal.Entry) {
         repositories[entry.repository] = entry.record
     }
 }
 
 /// Whole-file writes that reach the disk before they return.
-enum DurableFile {
-    struct Failure: Error, CustomStringConvertible {
-        let operation: String
-        let code: Int32
-        var description: String { "\(operation): \(String(cString: strerror(code)))" }
+package enum DurableFile {
+    package struct Failure: Error, CustomStringConvertible {
+        package let operation: String
+        package let code: Int32
+        package var description: String { "\(operation): \(String(cString: strerror(code)))" }
+
+        package init(operation: String, code: Int32) {
+            self.operation = operation
+            self.code = code
+        }
     }
 
     /// The folder holding `path` (`.` for a bare file name).
-    static func folder(of path: String) -> String {
+    package static func folder(of path: String) -> String {
         let folder = (path as NSString).deletingLastPathComponent
         return folder.isEmpty ? "." : folder
     }
 
     /// Creates `path` (replacing a stale one) with `mode`, writes `data` and fsyncs it.
-    static func write(_ data: Data, to path: String, mode: mode_t) throws {
+    package static func write(_ data: Data, to path: String, mode: mode_t) throws {
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw Failure(operation: "open", code: errno) }
@@ -189,7 +218,7 @@ enum DurableFile {
     }
 
     /// Writes every byte of `data` to `descriptor`, resuming after short writes and interruptions.
-    static func writeAll(_ data: Data, to descriptor: Int32) throws {
+    package static func writeAll(_ data: Data, to descriptor: Int32) throws {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
             var offset = 0
             while offset < buffer.count {
@@ -205,7 +234,7 @@ enum DurableFile {
     }
 
     /// fsyncs a folder so a rename inside it survives a crash.
-    static func syncFolder(_ path: String) throws {
+    package static func syncFolder(_ path: String) throws {
         let descriptor = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard descriptor >= 0 else { throw Failure(operation: "open folder", code: errno) }
         defer { close(descriptor) }

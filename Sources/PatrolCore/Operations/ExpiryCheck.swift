@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// How close the token is to the end of its life (spec §3.5), in rising order of urgency.
 public enum ExpiryStatus: String, Sendable, CaseIterable {
@@ -79,11 +83,19 @@ public struct ExpiryVerdict: Sendable, Equatable {
     public let tooOld: Bool
     /// One sentence per finding, for the report.
     public let reasons: [String]
+
+    package init(status: ExpiryStatus, daysLeft: Int?, ageDays: Int?, tooOld: Bool, reasons: [String]) {
+        self.status = status
+        self.daysLeft = daysLeft
+        self.ageDays = ageDays
+        self.tooOld = tooOld
+        self.reasons = reasons
+    }
 }
 
 /// Judges a token's expiry: pure, with the time injected.
 public enum ExpiryCheck {
-    static let day: TimeInterval = 86_400
+    package static let day: TimeInterval = 86_400
 
     /// The status for `evidence` at `now`. A token first seen more than `rotationDays` ago is at least `warning`.
     public static func evaluate(_ evidence: ExpiryEvidence, firstSeen: Date?, thresholds: ExpiryThresholds, now: Date) -> ExpiryVerdict {
@@ -133,12 +145,12 @@ public enum ExpiryCheck {
     }
 
     /// Whole days in `interval`, rounded down (−0.5 days is −1).
-    static func wholeDays(_ interval: TimeInterval) -> Int {
+    package static func wholeDays(_ interval: TimeInterval) -> Int {
         Int((interval / day).rounded(.down))
     }
 
     /// `1 day`, `5 days`.
-    static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
+    package static func count(_ number: Int, _ noun: String, plural: String? = nil) -> String {
         "\(number) \(number == 1 ? noun : plural ?? noun + "s")"
     }
 }

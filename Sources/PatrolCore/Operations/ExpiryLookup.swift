@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Gathers what `patrol expiry` judges: the current token's record from the ledger (no request at all),
 /// or, live, GitHub's expiry header for a token (`GET /user`), which the ledger then records.
@@ -115,7 +119,7 @@ public enum ExpiryLookup {
     }
 
     /// The repositories the ledger says hold `fingerprint`: the fleet's in config order, then any others by name.
-    static func holders(of fingerprint: Fingerprint, in ledger: Ledger, config: FleetConfig) -> [String] {
+    package static func holders(of fingerprint: Fingerprint, in ledger: Ledger, config: FleetConfig) -> [String] {
         let holding = Set(ledger.repositories.filter { $0.value.fingerprint == fingerprint }.keys)
         let fleet = config.repositories.map(\.fullName).filter(holding.contains)
         return fleet + holding.subtracting(fleet).sorted()

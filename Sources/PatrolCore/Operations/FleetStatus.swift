@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Where the fleet stands (spec §3.7): per repository, whether the secret is there, since when, which
 /// token the ledger says it holds, and whether that can still be trusted.
@@ -27,6 +31,11 @@ public enum FleetStatus {
         public let since: Date
         /// `patrol rollout`, `patrol rotate`, …
         public let command: String
+
+        package init(since: Date, command: String) {
+            self.since = since
+            self.command = command
+        }
     }
 
     /// The token the fleet should hold: the ledger's current token or, while a rotation is under way,

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The checks a token passes before anything is uploaded (spec §3.3 step 1). A failure here uploads nothing.
 public struct Preflight: Sendable {
@@ -10,11 +14,18 @@ public struct Preflight: Sendable {
         public let expiresAt: Date?
         /// Things worth saying that do not stop the run.
         public let warnings: [String]
+
+        package init(kind: TokenKind, user: AuthenticatedUser, expiresAt: Date?, warnings: [String]) {
+            self.kind = kind
+            self.user = user
+            self.expiresAt = expiresAt
+            self.warnings = warnings
+        }
     }
 
-    let policy: TokenPolicy
+    package let policy: TokenPolicy
     /// `--allow-expiring`: roll out a token inside `criticalDays` (or expired), with a warning instead of a refusal.
-    let allowExpiring: Bool
+    package let allowExpiring: Bool
 
     public init(policy: TokenPolicy, allowExpiring: Bool = false) {
         self.policy = policy
@@ -59,7 +70,7 @@ public struct Preflight: Sendable {
 
     /// The warning for a token that expires at `date`, or nil when it has long enough; throws
     /// ``PreflightError/expiring(status:reason:)`` inside `criticalDays` or after the date, unless `allowExpiring`.
-    func judge(_ date: Date, now: Date) throws(PreflightError) -> String? {
+    package func judge(_ date: Date, now: Date) throws(PreflightError) -> String? {
         // The same judgement as `patrol expiry`, so the two never disagree about one token.
         let verdict = ExpiryCheck.evaluate(.expires(date), firstSeen: nil, thresholds: ExpiryThresholds(policy: policy), now: now)
         let reason = verdict.reasons.joined(separator: "; ")

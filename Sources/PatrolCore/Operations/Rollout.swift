@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Seals one token with each repository's public key, uploads it, and verifies each write
 /// (spec §3.3 step 2). One repository's failure never stops the others, but a 401 stops the run.
@@ -89,13 +93,13 @@ public struct Rollout: Sendable {
     /// The first 401 of a run: once set, no further repository is attempted.
     private final class Rejection: Sendable {
         private let first = Locked<GitHubError?>(nil)
-        var error: GitHubError? { first.withLock { $0 } }
-        func record(_ error: GitHubError) { first.withLock { if $0 == nil { $0 = error } } }
+        package var error: GitHubError? { first.withLock { $0 } }
+        package func record(_ error: GitHubError) { first.withLock { if $0 == nil { $0 = error } } }
     }
 
     /// GET key (conditional when `cachedKey` has an ETag) → seal → PUT (holding a write slot) → GET to
     /// verify → ledger, for one repository.
-    func deliver(to repository: RepositoryName, cachedKey: PublicKey? = nil, writeSlots: AsyncSemaphore = AsyncSemaphore(1)) async -> RepositoryOutcome {
+    package func deliver(to repository: RepositoryName, cachedKey: PublicKey? = nil, writeSlots: AsyncSemaphore = AsyncSemaphore(1)) async -> RepositoryOutcome {
         // Upload attempts, as the report counts them: every PUT sent, retries included.
         var attempts = 0
         do {
@@ -223,17 +227,17 @@ public struct RepositoryOutcome: Sendable {
         }
     }
 
-    static func skipped(_ repository: RepositoryName, reason: String, counts: Bool) -> RepositoryOutcome {
+    package static func skipped(_ repository: RepositoryName, reason: String, counts: Bool) -> RepositoryOutcome {
         RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0,
                           failure: .skipped(reason, counts: counts))
     }
 
-    static func notAttempted(_ repository: RepositoryName, because rejection: GitHubError) -> RepositoryOutcome {
+    package static func notAttempted(_ repository: RepositoryName, because rejection: GitHubError) -> RepositoryOutcome {
         skipped(repository, reason: "not attempted: the run stopped when GitHub rejected the credential (401 \"\(rejection.message)\"); "
                 + "fix the token, then run again with --resume", counts: false)
     }
 
-    static func interrupted(_ repository: RepositoryName) -> RepositoryOutcome {
+    package static func interrupted(_ repository: RepositoryName) -> RepositoryOutcome {
         RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: .interrupted)
     }
 
@@ -243,8 +247,18 @@ public struct RepositoryOutcome: Sendable {
         return false
     }
 
-    static func dryRun(_ repository: RepositoryName) -> RepositoryOutcome {
+    package static func dryRun(_ repository: RepositoryName) -> RepositoryOutcome {
         RepositoryOutcome(repository: repository, status: .dryRun, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: nil)
+    }
+
+    package init(repository: RepositoryName, status: Status, httpStatus: Int?, secretUpdatedAt: Date?, attempts: Int, failure: Failure?, warnings: [String] = []) {
+        self.repository = repository
+        self.status = status
+        self.httpStatus = httpStatus
+        self.secretUpdatedAt = secretUpdatedAt
+        self.attempts = attempts
+        self.failure = failure
+        self.warnings = warnings
     }
 }
 
@@ -266,7 +280,7 @@ public enum VerificationError: Error, CustomStringConvertible {
 
 extension RepositoryRecord {
     /// The public key patrol last sealed for here, for a conditional fetch; nil without its ETag.
-    var cachedKey: PublicKey? {
+    package var cachedKey: PublicKey? {
         guard let keyID, let publicKey, keyETag != nil else { return nil }
         return PublicKey(keyID: keyID, key: publicKey, etag: keyETag, serverDate: nil, attempts: 0)
     }

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Why `patrol rollout` refused to start. Found from the ledger before any request (exit 2).
 public enum RolloutError: Error, Equatable, CustomStringConvertible {
@@ -17,10 +21,10 @@ public enum RolloutError: Error, Equatable, CustomStringConvertible {
 
 extension RolloutError {
     /// Refuses a rollout that would silently replace the ledger's current token. A first rollout (no current
-    /// token) and `--resume` pass; a dry run passes with a note on `console` that the token would replace the current one.
-    static func check(_ token: Token, ledger: Ledger, options: RolloutOptions, console: Console) throws(RolloutError) {
-        guard !options.resume, let current = ledger.currentToken, current.fingerprint != token.fingerprint else { return }
-        guard !options.dryRun else {
+    /// token) and a `resume` pass; a `dryRun` passes with a note on `console` that the token would replace the current one.
+    package static func check(_ token: Token, ledger: Ledger, resume: Bool, dryRun: Bool, console: Console) throws(RolloutError) {
+        guard !resume, let current = ledger.currentToken, current.fingerprint != token.fingerprint else { return }
+        guard !dryRun else {
             console.error("note: this token \(token.fingerprint.short) would replace the current token \(current.fingerprint.short) "
                           + "(\(current.login)); a rollout refuses that: use `patrol rotate` to replace it")
             return

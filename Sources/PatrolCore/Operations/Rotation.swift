@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// What `patrol rotate` did: the rollout of the new token, and what became of the old one.
 public struct RotateReport: Sendable {
@@ -14,7 +18,7 @@ public struct RotateReport: Sendable {
     public let remaining: [(repository: RepositoryName, holds: Fingerprint?)]
     public let revocation: Revocation
     /// True when `--force` rolled out the token already current: nothing was replaced or retired.
-    public var reRolled = false
+    public var reRolled: Bool = false
 
     /// What happened to the old token.
     public enum Revocation: Sendable {
@@ -32,6 +36,16 @@ public struct RotateReport: Sendable {
     public var exitCode: ExitCode {
         if case .failed = revocation { return .failure }
         return rollout.exitCode
+    }
+
+    package init(rollout: RolloutReport, previous: TokenRecord?, completed: Bool, dryRun: Bool, remaining: [(repository: RepositoryName, holds: Fingerprint?)], revocation: Revocation, reRolled: Bool = false) {
+        self.rollout = rollout
+        self.previous = previous
+        self.completed = completed
+        self.dryRun = dryRun
+        self.remaining = remaining
+        self.revocation = revocation
+        self.reRolled = reRolled
     }
 }
 
@@ -71,7 +85,7 @@ public enum RotateError: Error, Equatable, CustomStringConvertible {
 extension RotateError {
     /// The checks `rotate` makes before anything is sent: the new token is not the current one (unless
     /// `force`), and a token to revoke is the ledger's current one, on an API that can revoke it.
-    static func check(new token: Token, old: Token?, ledger: Ledger, base: APIBase, force: Bool) throws(RotateError) {
+    package static func check(new token: Token, old: Token?, ledger: Ledger, base: APIBase, force: Bool) throws(RotateError) {
         if let old {
             guard base.isGitHubDotCom || base.isLoopback else { throw .revokeNotAvailable(apiURL: base.url) }
             guard let current = ledger.currentToken else { throw .noCurrentToken }

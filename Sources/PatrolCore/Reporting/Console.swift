@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Where patrol writes: results to stdout, progress and diagnostics to stderr. Every line passes
 /// through the ``Redactor`` first, so a token can never be printed, whatever a message contains.
@@ -16,11 +20,11 @@ public final class Console: Sendable {
     private let state = Locked(State())
 
     private struct State {
-        var redactor = Redactor(tokens: [])
-        var redacted: [Token] = []
-        var progressShown = false
+        package var redactor = Redactor(tokens: [])
+        package var redacted: [Token] = []
+        package var progressShown = false
         /// Standard output's (or standard error's) reader has gone (EPIPE): from then on patrol prints nothing.
-        var outputClosed = false
+        package var outputClosed = false
     }
 
     public init(stdout: @escaping Sink, stderr: @escaping Sink, stderrIsTerminal: Bool = false,

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The result of `patrol doctor`: every check in order, as grouped text or as the spec's JSON (§3.6).
 public struct DoctorReport: Sendable {
@@ -10,7 +14,7 @@ public struct DoctorReport: Sendable {
     public func count(_ status: CheckStatus) -> Int { checks.filter { $0.status == status }.count }
 
     /// The checks whose failure means the credential as a whole is the problem (spec §3.2: exit 4).
-    static let credentialChecks: Set<String> = [CheckID.tokenValid, CheckID.tokenScopes, CheckID.tokenExpiry, CheckID.tokenSSO]
+    package static let credentialChecks: Set<String> = [CheckID.tokenValid, CheckID.tokenScopes, CheckID.tokenExpiry, CheckID.tokenSSO]
 
     /// Exit 4 when a credential check failed (rejected, expired, a scope missing, SSO), else 1 when any check
     /// failed, else 0.

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The result of `patrol expiry`: which token, when it ends, its status, and every repository that
 /// breaks with it — as text, the spec's JSON, or a workflow annotation.
@@ -137,7 +141,7 @@ public struct ExpiryReport: Sendable, Equatable {
     }
 
     /// `2027-02-23`, in UTC.
-    static func day(_ date: Date) -> String {
+    package static func day(_ date: Date) -> String {
         String(ISO8601.format(date).prefix(10))
     }
 }

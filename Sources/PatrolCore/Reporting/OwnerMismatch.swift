@@ -1,9 +1,13 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// The one line for a fleet whose every repository answered 404 (spec §3, "Behaving like a Unix tool"): most
 /// often a mistyped `owner`, so it names the token's account and the config's owner instead of leaving the user
 /// with N identical lines. Shared by rollout, rotate, doctor and status.
-enum OwnerMismatch {
+package enum OwnerMismatch {
     /// The line, or nil unless every one of `statuses` (one per repository, nil for a non-HTTP failure) is 404.
-    static func line(statuses: [Int?], login: String?, config: FleetConfig) -> String? {
+    package static func line(statuses: [Int?], login: String?, config: FleetConfig) -> String? {
         guard !statuses.isEmpty, statuses.allSatisfy({ $0 == 404 }) else { return nil }
         let every = statuses.count == 1 ? "the only repository" : "every repository (\(statuses.count))"
         guard let login else {
@@ -20,7 +24,7 @@ enum OwnerMismatch {
 
     /// The line for a command that has not asked GitHub whom the credential belongs to: asks (`GET /user`) only
     /// when every repository answered 404.
-    static func line(statuses: [Int?], client: GitHubClient, config: FleetConfig) async -> String? {
+    package static func line(statuses: [Int?], client: GitHubClient, config: FleetConfig) async -> String? {
         guard !statuses.isEmpty, statuses.allSatisfy({ $0 == 404 }) else { return nil }
         let login = try? await client.authenticatedUser().login
         return line(statuses: statuses, login: login, config: config)

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// The result of a rollout (or the rollout step of a rotation), as text or as the spec's JSON.
 public struct RolloutReport: Sendable {
@@ -154,13 +158,13 @@ extension RolloutReport {
 extension RepositoryOutcome {
     /// True when GitHub answered 403 naming the fine-grained permission it wanted (`X-Accepted-GitHub-Permissions`):
     /// the token lacks it, for every repository it selects, so the credential is the problem.
-    var lacksPermission: Bool {
+    package var lacksPermission: Bool {
         if case .failed(let error as GitHubError) = failure { return error.status == 403 && error.acceptedPermissions != nil }
         return false
     }
 
     /// True when GitHub answered this repository's requests with 401: the credential, not the repository, is wrong.
-    var rejectedCredential: Bool {
+    package var rejectedCredential: Bool {
         // Only a 401 makes the run skip the rest (``RepositoryOutcome/notAttempted(_:because:)``), so the failed ones tell.
         if case .failed(let error as GitHubError) = failure { return error.isBadCredentials }
         return false

@@ -1,11 +1,15 @@
 import Glibc
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Whole-text writes to a standard stream with `write(2)`: unbuffered, so a line reaches a pipe when it is
 /// printed, and without Foundation's `FileHandle.write(_:)`, which traps on EPIPE once SIGPIPE is ignored.
-enum StandardStream {
+package enum StandardStream {
     /// Writes all of `text` to `descriptor`, resuming after short writes and EINTR. False when the reader has
     /// gone (EPIPE) or the stream failed otherwise; what was not written is dropped.
-    static func write(_ text: String, to descriptor: Int32) -> Bool {
+    package static func write(_ text: String, to descriptor: Int32) -> Bool {
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBytes { buffer in
             var offset = 0

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// `patrol status`'s result, as a table or as the spec's JSON.
 public struct StatusReport: Sendable {
@@ -12,6 +16,14 @@ public struct StatusReport: Sendable {
         public let state: FleetStatus.State
         /// Why the repository is `no-access` or `error`.
         public let problem: (any Error)?
+
+        package init(repository: RepositoryName, secret: SecretMetadata?, record: RepositoryRecord?, state: FleetStatus.State, problem: (any Error)?) {
+            self.repository = repository
+            self.secret = secret
+            self.record = record
+            self.state = state
+            self.problem = problem
+        }
     }
 
     public let secret: String
@@ -110,5 +122,12 @@ public struct StatusReport: Sendable {
             return "GitHub's answer stayed an error after retries: \(line.problem.map { "\($0)" } ?? "unknown"); "
                 + "run patrol status again later"
         }
+    }
+
+    package init(secret: String, expected: TokenRecord?, ledgerTokens: [TokenRecord], lines: [Line]) {
+        self.secret = secret
+        self.expected = expected
+        self.ledgerTokens = ledgerTokens
+        self.lines = lines
     }
 }

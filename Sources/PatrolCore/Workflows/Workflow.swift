@@ -1,3 +1,7 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// A workflow file as patrol's checks see it: what starts it on `repository_dispatch`, and the
 /// `peter-evans/repository-dispatch` steps it runs. Built on ``WorkflowReader``; every shape it does not
 /// expect is a ``WorkflowReadError`` with the line.
@@ -24,7 +28,7 @@ public struct Workflow: Sendable {
         number >= 1 && number <= lines.count ? lines[number - 1] : ""
     }
 
-    func error(at line: Int, _ reason: String) -> WorkflowReadError {
+    package func error(at line: Int, _ reason: String) -> WorkflowReadError {
         WorkflowReadError(line: line, text: self.line(line), reason: reason)
     }
 
@@ -83,7 +87,7 @@ public struct Workflow: Sendable {
     }
 
     /// The events GitHub starts workflows on.
-    static let events: Set<String> = [
+    package static let events: Set<String> = [
         "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment", "deployment_status",
         "discussion", "discussion_comment", "fork", "gollum", "image_version", "issue_comment", "issues", "label",
         "merge_group", "milestone", "page_build", "project", "project_card", "project_column", "public",
@@ -138,6 +142,11 @@ public enum RepositoryDispatchTrigger: Sendable, Equatable {
 public struct EventTypeEntry: Sendable, Equatable {
     public let name: String
     public let line: Int
+
+    package init(name: String, line: Int) {
+        self.name = name
+        self.line = line
+    }
 }
 
 /// A `uses: peter-evans/repository-dispatch@…` step.
@@ -152,6 +161,13 @@ public struct DispatchStep: Sendable, Equatable {
 
     /// The input `key`, if set.
     public func input(_ key: String) -> DispatchInput? { inputs.first { $0.key == key } }
+
+    package init(uses: String, line: Int, name: String?, inputs: [DispatchInput]) {
+        self.uses = uses
+        self.line = line
+        self.name = name
+        self.inputs = inputs
+    }
 }
 
 /// One `with:` input of a dispatch step.
@@ -159,4 +175,10 @@ public struct DispatchInput: Sendable, Equatable {
     public let key: String
     public let value: String
     public let line: Int
+
+    package init(key: String, value: String, line: Int) {
+        self.key = key
+        self.value = value
+        self.line = line
+    }
 }

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// Reads the YAML that GitHub workflow files use, as far as patrol's checks need it: block maps and
 /// lists by indentation, `- key: value` list items, plain, single- and double-quoted scalars, flow lists
@@ -21,35 +25,41 @@ public enum WorkflowReader {
 
 private struct Parser {
     /// The lines as written (for messages) and as being read (list items are rewritten in place).
-    let original: [String]
-    var lines: [String]
-    var cursor = 0
+    package let original: [String]
+    package var lines: [String]
+    package var cursor = 0
     /// Blocks open around the one being read.
-    var depth = 0
+    package var depth = 0
 
-    struct Significant {
-        let index: Int
-        let indent: Int
+    package struct Significant {
+        package let index: Int
+        package let indent: Int
         /// The line without indentation and comment.
-        let content: String
-        var number: Int { index + 1 }
+        package let content: String
+        package var number: Int { index + 1 }
+
+        package init(index: Int, indent: Int, content: String) {
+            self.index = index
+            self.indent = indent
+            self.content = content
+        }
     }
 
-    init(_ text: String) {
+    package init(_ text: String) {
         original = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
             line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
         }
         lines = original
     }
 
-    func fail(_ index: Int, _ reason: String) -> WorkflowReadError {
+    package func fail(_ index: Int, _ reason: String) -> WorkflowReadError {
         WorkflowReadError(line: index + 1, text: index < original.count ? original[index] : "", reason: reason)
     }
 
     // MARK: Lines
 
     /// The next line with content at or after the cursor, skipping blank and comment-only lines.
-    func peek() throws(WorkflowReadError) -> Significant? {
+    package func peek() throws(WorkflowReadError) -> Significant? {
         var index = cursor
         while index < lines.count {
             let line = lines[index]
@@ -65,7 +75,7 @@ private struct Parser {
     }
 
     /// `text` without a trailing comment (a `#` at the start or after a blank, outside quotes) and trailing blanks.
-    static func stripComment(_ text: String) -> String {
+    package static func stripComment(_ text: String) -> String {
         var quote: Character?
         var previous: Character = " "
         var escaped = false
@@ -92,11 +102,11 @@ private struct Parser {
         return String(text[..<end]).trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
     }
 
-    static func isListItem(_ content: String) -> Bool { content == "-" || content.hasPrefix("- ") }
+    package static func isListItem(_ content: String) -> Bool { content == "-" || content.hasPrefix("- ") }
 
     // MARK: Blocks
 
-    mutating func document() throws(WorkflowReadError) -> YAMLNode {
+    package mutating func document() throws(WorkflowReadError) -> YAMLNode {
         if let first = try peek(), first.content == "---" { cursor = first.index + 1 }
         guard let first = try peek() else { return YAMLNode(kind: .null, line: 1) }
         let root = try block(indent: first.indent)
@@ -106,7 +116,7 @@ private struct Parser {
         return root
     }
 
-    mutating func block(indent: Int) throws(WorkflowReadError) -> YAMLNode {
+    package mutating func block(indent: Int) throws(WorkflowReadError) -> YAMLNode {
         let first = try peek()!
         guard depth < WorkflowReader.maximumDepth else {
             throw fail(first.index, "nested more than \(WorkflowReader.maximumDepth) levels deep")
@@ -116,7 +126,7 @@ private struct Parser {
         return Self.isListItem(first.content) ? try list(indent: indent) : try map(indent: indent)
     }
 
-    mutating func list(indent: Int) throws(WorkflowReadError) -> YAMLNode {
+    package mutating func list(indent: Int) throws(WorkflowReadError) -> YAMLNode {
         var items: [YAMLNode] = []
         let start = try peek()!.number
         while let line = try peek(), line.indent == indent, Self.isListItem(line.content) {
@@ -145,7 +155,7 @@ private struct Parser {
         return YAMLNode(kind: .list(items), line: start)
     }
 
-    mutating func map(indent: Int) throws(WorkflowReadError) -> YAMLNode {
+    package mutating func map(indent: Int) throws(WorkflowReadError) -> YAMLNode {
         var entries: [YAMLEntry] = []
         var keyLines: [String: Int] = [:]
         let start = try peek()!.number
@@ -180,10 +190,10 @@ private struct Parser {
 
     // MARK: Values
 
-    struct KeyProblem: Error { let reason: String }
+    package struct KeyProblem: Error { let reason: String }
 
     /// `key: rest` → (key, rest); the key may be quoted.
-    static func splitKey(_ content: String) throws(KeyProblem) -> (String, String) {
+    package static func splitKey(_ content: String) throws(KeyProblem) -> (String, String) {
         if let quote = content.first, quote == "\"" || quote == "'" {
             guard let (key, rest) = try? quoted(content), case let after = rest.trimmingCharacters(in: .whitespaces), after.hasPrefix(":"),
                   after.count == 1 || after.dropFirst().first == " " else {
@@ -210,13 +220,13 @@ private struct Parser {
     }
 
     /// True when a list item's text is a scalar that happens to contain `: ` inside quotes or brackets.
-    static func startsScalar(_ text: String) -> Bool {
+    package static func startsScalar(_ text: String) -> Bool {
         guard let first = text.first else { return false }
         return first == "[" || first == "{" || ((first == "\"" || first == "'") && (try? splitKey(text)) == nil)
     }
 
     /// The value after `key:` or `- ` on `line`.
-    mutating func value(_ text: String, at line: Significant, parentIndent: Int) throws(WorkflowReadError) -> YAMLNode {
+    package mutating func value(_ text: String, at line: Significant, parentIndent: Int) throws(WorkflowReadError) -> YAMLNode {
         let first = text.first!
         if first == "|" || first == ">" {
             guard text.dropFirst().allSatisfy({ "+-123456789".contains($0) }) else {
@@ -252,7 +262,7 @@ private struct Parser {
     }
 
     /// `|` or `>`: the raw lines indented deeper than the parent, blank lines included.
-    mutating func blockScalar(folded: Bool, at line: Significant, parentIndent: Int) -> YAMLNode {
+    package mutating func blockScalar(folded: Bool, at line: Significant, parentIndent: Int) -> YAMLNode {
         var index = line.index + 1
         var body: [String] = []
         var contentIndent: Int?
@@ -274,7 +284,7 @@ private struct Parser {
     }
 
     /// A flow list or map, possibly over several lines.
-    mutating func flow(_ text: String, at line: Significant) throws(WorkflowReadError) -> YAMLNode {
+    package mutating func flow(_ text: String, at line: Significant) throws(WorkflowReadError) -> YAMLNode {
         var source = text
         var last = line.index
         var brackets = BracketBalance()
@@ -298,13 +308,13 @@ private struct Parser {
     }
 
     /// Open brackets and quotes of a flow collection, fed a piece at a time.
-    struct BracketBalance {
-        var depth = 0
-        var quote: Character?
+    package struct BracketBalance {
+        package var depth = 0
+        package var quote: Character?
 
-        var isBalanced: Bool { depth <= 0 && quote == nil }
+        package var isBalanced: Bool { depth <= 0 && quote == nil }
 
-        mutating func feed(_ text: String) {
+        package mutating func feed(_ text: String) {
             for character in text {
                 if let open = quote { if character == open { quote = nil }; continue }
                 switch character {
@@ -317,10 +327,10 @@ private struct Parser {
         }
     }
 
-    struct QuoteProblem: Error {}
+    package struct QuoteProblem: Error {}
 
     /// A quoted scalar at the start of `text`: its value and what follows the closing quote.
-    static func quoted(_ text: String) throws(QuoteProblem) -> (String, String) {
+    package static func quoted(_ text: String) throws(QuoteProblem) -> (String, String) {
         let characters = Array(text)
         let quote = characters[0]
         var value = ""
@@ -349,23 +359,23 @@ private struct Parser {
 
 /// `[a, "b", [c]]` and `{a: b}` on one logical line.
 private struct FlowReader {
-    let characters: [Character]
-    let line: Int
-    var index = 0
-    var problem: String?
-    var depth = 0
+    package let characters: [Character]
+    package let line: Int
+    package var index = 0
+    package var problem: String?
+    package var depth = 0
 
-    mutating func skipBlanks() {
+    package mutating func skipBlanks() {
         while index < characters.count, characters[index] == " " { index += 1 }
     }
 
-    mutating func atEnd() -> Bool {
+    package mutating func atEnd() -> Bool {
         skipBlanks()
         if index < characters.count { problem = "unexpected text after the closing bracket" }
         return index == characters.count
     }
 
-    mutating func node() -> YAMLNode? {
+    package mutating func node() -> YAMLNode? {
         skipBlanks()
         guard index < characters.count else { problem = "a value is missing"; return nil }
         guard depth < WorkflowReader.maximumDepth else {

@@ -1,3 +1,7 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 /// A value of the small YAML subset ``WorkflowReader`` reads, with the line it starts on (from 1).
 public struct YAMLNode: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
@@ -34,6 +38,11 @@ public struct YAMLNode: Sendable, Equatable {
     public subscript(key: String) -> YAMLEntry? {
         entries?.first { $0.key == key }
     }
+
+    package init(kind: Kind, line: Int) {
+        self.kind = kind
+        self.line = line
+    }
 }
 
 /// `key: value` in a map; `line` is the key's line.
@@ -41,6 +50,12 @@ public struct YAMLEntry: Sendable, Equatable {
     public let key: String
     public let line: Int
     public let value: YAMLNode
+
+    package init(key: String, line: Int, value: YAMLNode) {
+        self.key = key
+        self.line = line
+        self.value = value
+    }
 }
 
 /// Why a workflow file could not be read, at which line, quoting the line as written.
@@ -52,5 +67,11 @@ public struct WorkflowReadError: Error, Equatable, Sendable, CustomStringConvert
 
     public var description: String {
         "could not read line \(line) (\(reason)): `\(text.trimmingCharacters(in: .whitespaces))`"
+    }
+
+    package init(line: Int, text: String, reason: String) {
+        self.line = line
+        self.text = text
+        self.reason = reason
     }
 }

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The built binary rolls the fleet's secret out with the GitHub App as the only caller: no PAT_TOKEN or other
 /// credential variable in its environment (the token it rolls out comes from a token file), and neither the

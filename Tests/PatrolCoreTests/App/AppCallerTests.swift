@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// patrol calling the API as a GitHub App: installation found, token narrowed and renewed, and each way the
 /// App's credential can be wrong a named error with exit 4 before anything is uploaded.
@@ -55,11 +60,11 @@ import Testing
         session.attach(curl, base: try APIBase.resolve(flag: fleet.harness.apiURL, environment: [:], config: nil))
         let transport = AppAuthTransport(inner: curl, session: session)
         let url = fleet.harness.apiURL + "/repos/garrick0/c3-web/actions/secrets/public-key"
-        #expect(try await transport.send(HTTPRequest(method: .get, url: url, bearer: session.standIn)).status == 200)
+        #expect(try await transport.send(HTTPRequest(method: .get, url: url, headers: GitHubClient.standardHeaders, bearer: session.standIn)).status == 200)
         // GitHub revokes the installation token before its hour is up: the next call meets a 401, gets a new token, goes on.
         let used = try #require(fleet.harness.simulator.requests.last?.authorization?.split(separator: " ").last)
         fleet.harness.simulator.revokeToken(String(used))
-        #expect(try await transport.send(HTTPRequest(method: .get, url: url, bearer: session.standIn)).status == 200)
+        #expect(try await transport.send(HTTPRequest(method: .get, url: url, headers: GitHubClient.standardHeaders, bearer: session.standIn)).status == 200)
         #expect(await session.minted == 2)
         #expect(fleet.harness.simulator.requests.suffix(3).map(\.status) == [401, 201, 200])
     }

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// doctor's `dispatch.target` recognises a dispatch whose token comes from `actions/create-github-app-token`
 /// with the App's variable and secret, and names what is wrong with one that cannot reach the platform.

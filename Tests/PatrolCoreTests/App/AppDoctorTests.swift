@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// `patrol doctor` with a GitHub App: `app.key`, `app.jwt`, `app.installation`, `app.permissions`, each failing
 /// with its fix when the key, the id, the clock, the installation or a permission is wrong.

@@ -1,6 +1,11 @@
 import Foundation
 import GitHubSimulator
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// A ``FleetHarness`` with a GitHub App registered in its simulator and installed on the owner, its key in a
 /// mode-600 file, and the PAT to roll out in a token file: everything a run as the App needs, no `PAT_TOKEN`.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// `Tests/Hygiene/scan.sh` finds an App private key that leaked into a file or transcript, whole or body only,
 /// PKCS#1 or PKCS#8, and leaves public keys and deliberate key-file inputs alone.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The App's private key (PEM into guarded memory) and the RS256 JWT made with it, checked against the
 /// `openssl` command: the fingerprint GitHub shows, and the signature verified with the public half.

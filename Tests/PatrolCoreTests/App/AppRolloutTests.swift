@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// `patrol app rollout`: the App's id as the variable APP_ID and its private key as the secret APP_PRIVATE_KEY in
 /// every repository, checked by what the simulator holds (it opens the sealed key), with the App as the caller.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The shipped workflows build patrol with libcrypto, and the App variant writes the expiry issue as the App.
 @Suite struct AppWorkflowTests {

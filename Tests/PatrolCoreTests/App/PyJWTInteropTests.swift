@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// patrol's App JWTs checked by PyJWT with `cryptography` (an independent RS256 implementation), and JWTs made
 /// by PyJWT accepted by the simulator: neither side only agrees with itself.
@@ -68,7 +73,7 @@ import Testing
         let transport = CurlTransport(configuration: TransportConfiguration())
         defer { transport.shutdown() }
         func status(of jwt: String) async throws -> Int {
-            try await transport.send(HTTPRequest(method: .get, url: harness.apiURL + "/app", bearer: Token(bytes: Array(jwt.utf8)))).status
+            try await transport.send(HTTPRequest(method: .get, url: harness.apiURL + "/app", headers: GitHubClient.standardHeaders, bearer: Token(bytes: Array(jwt.utf8)))).status
         }
         #expect(try await status(of: try Self.run(["sign", pair.privateKeyPath, "424242"])) == 200)
         // PyJWT's JWT with `exp` an hour ahead: GitHub's 10-minute limit applies to it too.

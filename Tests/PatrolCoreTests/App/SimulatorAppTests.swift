@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The simulator's GitHub Apps: it verifies JWTs itself and refuses them as GitHub does, issues installation
 /// tokens with a lifetime, narrowed repositories and permissions that it enforces, and serves variables.
@@ -28,7 +33,7 @@ import Testing
         deinit { transport.shutdown() }
 
         func send(_ method: HTTPMethod, _ path: String, bearer: Token?, body: String? = nil) async throws -> (status: Int, json: [String: Any]) {
-            let response = try await transport.send(HTTPRequest(method: method, url: harness.apiURL + path, bearer: bearer,
+            let response = try await transport.send(HTTPRequest(method: method, url: harness.apiURL + path, headers: GitHubClient.standardHeaders, bearer: bearer,
                                                                 body: body.map { Array($0.utf8) }))
             let json = (try? JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any]) ?? [:]
             return (response.status, json)

@@ -1,5 +1,10 @@
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// A token-shaped string made at run time, so the repository holds none.
 private func tokenShaped(prefix: String = "ghp_") -> String {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The built executable, run as a user runs it.
 @Suite("patrol binary, end to end")

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The ledger under real crashes and real contention: the built binary, SIGKILLed or run twice at once.
 @Suite("ledger crash safety, end to end")

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// `patrol expiry` as the scheduled workflow runs it: the built binary, the token in `PAT_TOKEN`.
 @Suite("patrol expiry, the built binary")

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Where the ledger lives and who may write it, with the built binary (spec §3, §6; issue 17 items 9 and 10,
 /// issue 10 item 6).

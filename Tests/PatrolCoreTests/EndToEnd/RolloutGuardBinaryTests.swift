@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// What rollout and rotate refuse or warn about before uploading, with the built binary (spec §3.3 step 1, §3.4;
 /// issue 17, items 2, 3 and 4).

@@ -1,6 +1,12 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
+@testable import PatrolDemo
 
 /// `patrol simulator` reproduces the docs (spec §3.8; issue 17 item 8): from any folder, the wired fleet,
 /// two tokens, and doctor / rollout / rotate against it as the docs show them.

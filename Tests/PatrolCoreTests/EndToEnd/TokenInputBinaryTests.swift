@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// How the built binary takes the token (spec §3.1): exactly one source, a trailing line break trimmed from
 /// every source alike, and the usual copy-and-paste slips named for what they are (issue 17, item 15).

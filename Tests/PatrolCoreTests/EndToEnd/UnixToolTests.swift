@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// patrol behaves like a well-made Unix tool (spec §3, "Behaving like a Unix tool"; issue 17 items 1, 5, 6, 7, 13,
 /// 14): the built binary against real pipes, real signals and a pseudo-terminal.

@@ -2,7 +2,12 @@ import Foundation
 import GitHubSimulator
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Seeded rollouts against a simulator that answers 5–30 % of requests with a fault: 5xx, a dropped
 /// connection, an answer slower than the transport's timeout, a public key rotated between GET and PUT, and in

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// A request that took effect and whose answer was lost, on a connection an earlier request left open.
 /// libcurl resends a request silently when a reused connection dies before any answer; for a POST that

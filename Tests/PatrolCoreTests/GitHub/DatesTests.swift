@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// patrol reads and writes dates by hand; Foundation's formatters (ICU) are the oracle here.
 @Suite("Dates: ISO 8601, the HTTP Date header, the civil calendar")

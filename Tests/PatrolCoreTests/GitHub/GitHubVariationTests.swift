@@ -2,7 +2,12 @@ import Foundation
 import GitHubSimulator
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// What GitHub varies that the simulator once hid (issue 10): who may manage secrets, Enterprise Server's
 /// integer `key_id`, read-after-write lag, a key rotated again and again, fine-grained permissions.

@@ -2,7 +2,12 @@ import Foundation
 import GitHubSimulator
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Collects the transport's verbose lines.
 final class VerboseLog: Sendable {
@@ -25,7 +30,10 @@ struct CurlTransportSimulatorTests {
         init(maxResponseBytes: Int = 8 << 20) throws {
             base = try simulator.start()
             tokenText = simulator.mintToken()
-            transport = CurlTransport(configuration: TransportConfiguration(maxResponseBytes: maxResponseBytes, verbose: verbose.append))
+            // The transport knows no API: GitHub's headers are its caller's defaults, as GitHubClient sends them.
+            transport = CurlTransport(configuration: TransportConfiguration(maxResponseBytes: maxResponseBytes,
+                                                                            defaultHeaders: GitHubClient.standardHeaders,
+                                                                            verbose: verbose.append))
         }
 
         var token: Token { Token(bytes: Array(tokenText.utf8)) }
@@ -91,6 +99,25 @@ struct CurlTransportSimulatorTests {
         #expect(Int(remaining) != nil)
         #expect(response.headers["x-ratelimit-remaining"] == remaining)
         #expect(response.headers["X-OAUTH-SCOPES"] != nil)
+    }
+
+    @Test func aBareTransportSendsNoGitHubHeadersButGitHubClientAddsThem() async throws {
+        let simulator = GitHubSimulator()
+        let base = try simulator.start()
+        defer { simulator.stop() }
+        let token = Token(bytes: Array(simulator.mintToken().utf8))
+        let bare = CurlTransport()
+        defer { bare.shutdown() }
+        // Without GitHub's headers the simulator, like GitHub, refuses the request (no User-Agent: 403).
+        let refused = try await bare.send(HTTPRequest(method: .get, url: base + "/user", bearer: token))
+        #expect(refused.status == 403)
+        #expect(simulator.requests.first?.userAgent == nil)
+        let user = try await GitHubClient(transport: bare, base: try APIBase(base), credential: token).authenticatedUser()
+        #expect(!user.login.isEmpty)
+        let logged = try #require(simulator.requests.last)
+        #expect(logged.accept == "application/vnd.github+json")
+        #expect(logged.apiVersion == "2022-11-28")
+        #expect(logged.userAgent == "patrol/\(Patrol.version)")
     }
 
     @Test func theServerSeesTheBearerTokenAndGitHubHeadersButVerboseLinesDoNot() async throws {

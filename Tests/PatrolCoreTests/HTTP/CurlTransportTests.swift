@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// A loopback TCP socket that listens and never accepts: connections complete in the kernel, requests never get an answer.
 final class SilentListener: Sendable {

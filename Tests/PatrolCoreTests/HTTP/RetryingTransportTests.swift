@@ -1,6 +1,11 @@
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// A transport that plays back scripted outcomes and counts what it was sent.
 final class OutcomeScript: HTTPTransport {

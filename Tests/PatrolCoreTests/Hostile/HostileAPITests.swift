@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Hostile answers from the API: each one repository meets it, the run ends with a clear reason for that
 /// repository, the other eight still hold the token, and the ledger claims nothing that did not happen.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Broken and adversarial config files: every one is a ``ConfigError`` naming what is wrong, never a crash.
 @Suite("hostile config files")

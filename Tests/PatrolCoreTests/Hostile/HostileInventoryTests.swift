@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The count of hostile inputs the suites under `Hostile/` try, printed for `docs/security.md`.
 @Suite("hostile input inventory")

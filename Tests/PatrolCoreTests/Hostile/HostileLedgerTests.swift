@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Ledgers that are damaged or hostile beyond what `LedgerStoreTests`, `LedgerJournalTests` and
 /// `LifecycleBinaryTests` cover: each stops the run before anything is sent and leaves the file as it was.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Damaged and hostile token values: each is refused before a single request, with a message that does not
 /// quote the value.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The pieces of the leak check `make test` ends with: marker tokens, the scan that finds them,
 /// clean command lines, no core dumps, and a redacted `--verbose`.

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Which proxy a request goes through (curl's rules, as `--verbose` names them), and plain loopback http never through one.
 @Suite("proxy choice")

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Redirects (spec §4): followed to the same scheme and host only, at most 5 hops, 307/308 keeping method
 /// and body; a renamed repository is delivered and named, and the token never goes to another host.
@@ -71,7 +76,7 @@ struct RedirectTests {
         let id = try #require(fleet.simulator.repository("garrick0/c3-wiring")).id
         #expect(fleet.simulator.renameRepository("garrick0/c3-wiring", to: "garrick0/c3-wiring-core"))
         let token = Token(bytes: Array(fleet.mint().utf8))
-        let curl = CurlTransport()
+        let curl = CurlTransport(configuration: TransportConfiguration(defaultHeaders: GitHubClient.standardHeaders))
         defer { curl.shutdown() }
         let get = try await curl.send(HTTPRequest(method: .get, url: fleet.apiURL + "/repos/garrick0/c3-wiring/actions/secrets/public-key", bearer: token))
         #expect(get.status == 301)

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The built binary through nginx as a TLS + HTTP/2 front of the simulator, with a CA made for the test:
 /// trust by `--ca-file`, `PATROL_CA_FILE` and `SSL_CERT_FILE`, HTTP/2 on the wire, the plaintext at the

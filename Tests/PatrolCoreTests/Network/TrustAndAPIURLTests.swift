@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The CA file (`--ca-file`, `$PATROL_CA_FILE`, `$SSL_CERT_FILE`) is checked before any request; a wrong API
 /// path and an unreachable host say what is wrong and where the URL came from (spec §3, §4).

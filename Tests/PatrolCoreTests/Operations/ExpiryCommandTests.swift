@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 @Suite("patrol expiry against the ledger and the simulator")
 struct ExpiryCommandTests {

@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The preflight's judgement of the expiry date (spec §3.3 step 1): the same thresholds as `patrol expiry`.
 @Suite("preflight expiry")

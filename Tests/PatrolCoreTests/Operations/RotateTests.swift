@@ -1,7 +1,12 @@
 import Foundation
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 @Suite("rotate against the simulator")
 struct RotateTests {

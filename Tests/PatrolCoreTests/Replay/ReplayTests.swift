@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Exchanges recorded from api.github.com (``RecordedFixtures``), served from loopback as recorded and read
 /// through patrol's real transport (libcurl) and client: each must parse as the real one did.

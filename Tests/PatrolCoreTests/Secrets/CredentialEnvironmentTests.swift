@@ -1,6 +1,11 @@
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The environment commands see holds no variable that held a credential (spec §5.5; issue 10 item 8):
 /// the token goes from getenv straight into guarded memory, never into the `Context`'s dictionary.

@@ -1,7 +1,12 @@
 import CSodium
 import Foundation
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 @Suite("Token")
 struct TokenTests {

@@ -1,5 +1,10 @@
 import Synchronization
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// A transport that answers from a script and records what it was asked — for the pure tests of the
 /// GitHub client. Anything that talks to a server is tested against the simulator instead.

@@ -2,7 +2,12 @@ import Foundation
 import GitHubSimulator
 import Synchronization
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 extension FleetHarness {
     static let handler = ".github/workflows/handle-events.yml"
@@ -35,7 +40,7 @@ extension FleetHarness {
         let clock = Mutex(Date())
         let snapshot = try LedgerStore.load(path: ledgerPath, secret: config.secret)
         var doctor = Doctor(config: config, repositories: try config.selecting(repositories), token: held, client: client,
-                            ledger: ledger ?? snapshot, options: options)
+                            ledger: ledger ?? snapshot, settings: options.settings)
         doctor.timing = Doctor.Timing(now: { clock.withLock { $0 } },
                                       sleep: { duration in clock.withLock { $0 = $0.addingTimeInterval(Double(duration.components.seconds)) } })
         doctor.makeNonce = { nonce }

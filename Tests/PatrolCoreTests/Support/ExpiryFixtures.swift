@@ -1,5 +1,10 @@
 import Foundation
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 extension FleetHarness {
     /// Writes the ledger as a finished rollout of `token` leaves it: the token current, first seen at

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Synchronization
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// The c3 fleet in a running simulator, a config file pointing at it, and a way to run patrol's
 /// commands in-process with captured output. Each test makes its own; nothing is shared.

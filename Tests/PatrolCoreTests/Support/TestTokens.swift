@@ -1,4 +1,9 @@
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Tokens made at run time, so the repository holds nothing a secret scanner would take for a real token.
 enum TestTokens {

@@ -1,6 +1,11 @@
 import Testing
 import GitHubSimulator
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 @Suite("workflow reader: the YAML shapes doctor needs, and 'could not read' with the line")
 struct WorkflowReaderTests {

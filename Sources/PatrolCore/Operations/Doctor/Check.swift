@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// One result of `patrol doctor`: a stable id, a status, the repository it concerns (if any), a one-line
 /// detail, and a fix whenever it did not pass.
@@ -31,7 +35,7 @@ public enum CheckStatus: String, Sendable, Equatable, CaseIterable {
 public enum CheckGroup: String, Sendable, CaseIterable {
     case app, token, repositories, platform, dispatch
 
-    static func of(_ id: String) -> CheckGroup {
+    package static func of(_ id: String) -> CheckGroup {
         if id.hasPrefix("app.") { return .app }
         if id.hasPrefix("token.") || id == "ratelimit" { return .token }
         if id.hasPrefix("repo.") || id.hasPrefix("secret.") { return .repositories }
@@ -50,54 +54,54 @@ public enum CheckID {
     public static let platformEvents = "platform.events", dispatchTarget = "dispatch.target", dispatchLive = "dispatch.live"
 
     /// Checks about the token as a whole.
-    static let token = [tokenFormat, tokenValid, tokenScopes, tokenExpiry, tokenOwner, tokenSSO, rateLimit]
+    package static let token = [tokenFormat, tokenValid, tokenScopes, tokenExpiry, tokenOwner, tokenSSO, rateLimit]
     /// Checks run once per fleet repository.
-    static let perRepository = [repoAccess, secretPresent, secretCurrent]
+    package static let perRepository = [repoAccess, secretPresent, secretCurrent]
     /// Checks of the platform repository.
-    static let platform = [platformAccess, platformHandler, platformHandlerState, platformHandlerTypes, platformEvents]
+    package static let platform = [platformAccess, platformHandler, platformHandlerState, platformHandlerTypes, platformEvents]
 }
 
 /// The results as they come in, from concurrent tasks, keyed by check and repository. A check that never
 /// recorded a result is reported as skipped with the reason the run stopped (see ``Doctor``).
-final class CheckBook: Sendable {
+package final class CheckBook: Sendable {
     private let results = Locked<[String: DoctorCheck]>([:])
 
-    static func key(_ id: String, _ repository: RepositoryName?) -> String { id + "|" + (repository?.key ?? "") }
+    package static func key(_ id: String, _ repository: RepositoryName?) -> String { id + "|" + (repository?.key ?? "") }
 
-    func record(_ check: DoctorCheck) {
+    package func record(_ check: DoctorCheck) {
         results.withLock { $0[Self.key(check.id, check.repository)] = check }
     }
 
-    func pass(_ id: String, _ repository: RepositoryName?, _ detail: String) {
+    package func pass(_ id: String, _ repository: RepositoryName?, _ detail: String) {
         record(DoctorCheck(id: id, status: .pass, repository: repository, detail: detail))
     }
 
-    func warn(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
+    package func warn(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
         record(DoctorCheck(id: id, status: .warn, repository: repository, detail: detail, fix: fix))
     }
 
-    func fail(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
+    package func fail(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
         record(DoctorCheck(id: id, status: .fail, repository: repository, detail: detail, fix: fix))
     }
 
     /// A fleet-wide check (no repository) passed.
-    func pass(_ id: String, _ detail: String) { pass(id, nil, detail) }
-    func warn(_ id: String, _ detail: String, fix: String) { warn(id, nil, detail, fix: fix) }
-    func fail(_ id: String, _ detail: String, fix: String) { fail(id, nil, detail, fix: fix) }
+    package func pass(_ id: String, _ detail: String) { pass(id, nil, detail) }
+    package func warn(_ id: String, _ detail: String, fix: String) { warn(id, nil, detail, fix: fix) }
+    package func fail(_ id: String, _ detail: String, fix: String) { fail(id, nil, detail, fix: fix) }
 
     /// Skips `ids` (for `repository`) because another check did not pass; `fix` says what to do first.
-    func skip(_ ids: [String], _ repository: RepositoryName? = nil, because reason: String, fix: String) {
+    package func skip(_ ids: [String], _ repository: RepositoryName? = nil, because reason: String, fix: String) {
         for id in ids where result(id, repository) == nil {
             record(DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix))
         }
     }
 
-    func result(_ id: String, _ repository: RepositoryName?) -> DoctorCheck? {
+    package func result(_ id: String, _ repository: RepositoryName?) -> DoctorCheck? {
         results.withLock { $0[Self.key(id, repository)] }
     }
 
     /// Every planned check in order; those without a result are skipped for `reason`.
-    func ordered(_ planned: [(String, RepositoryName?)], unrecorded reason: String, fix: String) -> [DoctorCheck] {
+    package func ordered(_ planned: [(String, RepositoryName?)], unrecorded reason: String, fix: String) -> [DoctorCheck] {
         planned.map { id, repository in
             result(id, repository) ?? DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix)
         }
@@ -106,14 +110,14 @@ final class CheckBook: Sendable {
 
 /// What stops every remote check: GitHub's first 401. GitHub locks an account out after repeated bad
 /// credentials, so after one, doctor sends nothing more.
-final class Lockout: Sendable {
+package final class Lockout: Sendable {
     private let state = Locked<GitHubError?>(nil)
 
-    var error: GitHubError? { state.withLock { $0 } }
+    package var error: GitHubError? { state.withLock { $0 } }
 
     /// Runs `body` unless a 401 was already seen; a 401 from `body` locks every later call out.
     /// Returns nil when locked out (before or by this call, whose caller records the failure itself).
-    func call<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error>? {
+    package func call<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error>? {
         if error != nil { return nil }
         do {
             return .success(try await body())

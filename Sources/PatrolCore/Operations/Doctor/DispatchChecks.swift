@@ -1,10 +1,14 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// `dispatch.target` per library and application, and `dispatch.live`.
 extension DoctorRun {
     /// The repository's workflow dispatches to the platform, with a known event type, using `secrets.<secret>`
     /// (guide: "Verify repository name in dispatch call"). A problem names the exact line.
-    func checkDispatchTarget(_ repository: RepositoryName, info: RepositoryInfo) async {
+    package func checkDispatchTarget(_ repository: RepositoryName, info: RepositoryInfo) async {
         guard let path = config.workflowPath(of: repository) else { return }
         let branch = info.defaultBranch
         let location = "\(path) of \(repository.fullName)"
@@ -124,10 +128,10 @@ extension DoctorRun {
         return .none
     }
 
-    static func isExpression(_ value: String) -> Bool { value.contains("${{") }
+    package static func isExpression(_ value: String) -> Bool { value.contains("${{") }
 
     /// `X` in `${{ secrets.X }}`, or nil for anything else.
-    static func secretName(in value: String) -> String? {
+    package static func secretName(in value: String) -> String? {
         let text = value.trimmingCharacters(in: .whitespaces)
         guard text.hasPrefix("${{"), text.hasSuffix("}}") else { return nil }
         let inner = text.dropFirst(3).dropLast(2).trimmingCharacters(in: .whitespaces)
@@ -138,10 +142,10 @@ extension DoctorRun {
     }
 
     /// `dispatch.live`: sends a probe event and waits for the handler's run. Returns the run's id.
-    func checkLive(_ findings: PlatformFindings) async -> Int? {
+    package func checkLive(_ findings: PlatformFindings) async -> Int? {
         guard findings.ready, book.result(CheckID.dispatchLive, nil) == nil else { return nil }
-        let options = doctor.options
-        let type = options.eventType ?? config.platform.eventTypes.first ?? "dependency_updated"
+        let settings = doctor.settings
+        let type = settings.eventType ?? config.platform.eventTypes.first ?? "dependency_updated"
         let file = findings.handlerFile
         let runsPage = webPage(platform, "/actions/workflows/\(file)")
         guard let before = await lockout.call({
@@ -180,10 +184,10 @@ extension DoctorRun {
                 }
                 return run.id
             }
-            if doctor.timing.now().timeIntervalSince(started) >= Double(options.waitSeconds) { break }
+            if doctor.timing.now().timeIntervalSince(started) >= Double(settings.waitSeconds) { break }
             await doctor.timing.sleep(.seconds(1))
         }
-        book.fail(CheckID.dispatchLive, "GitHub accepted the test event \(type) (204), but no run of \(file) appeared within \(options.waitSeconds) s",
+        book.fail(CheckID.dispatchLive, "GitHub accepted the test event \(type) (204), but no run of \(file) appeared within \(settings.waitSeconds) s",
                   fix: "check that Actions is enabled for \(platform.fullName) (Settings → Actions → General) and look at \(runsPage); run again with a longer --wait if GitHub is slow")
         return nil
     }
@@ -191,7 +195,7 @@ extension DoctorRun {
 
 extension Array where Element: Hashable {
     /// The elements in order, each once.
-    func uniqued() -> [Element] {
+    package func uniqued() -> [Element] {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }

@@ -1,4 +1,8 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// `patrol doctor`'s checks (spec §3.6), run against GitHub with the token under test. The seed guide's
 /// troubleshooting section, done for real: every check has a stable id, a status, a one-line detail and,
@@ -27,20 +31,21 @@ public struct Doctor: Sendable {
     public let client: GitHubClient
     /// What patrol remembers of its uploads (an empty ledger when there is none yet).
     public let ledger: Ledger
-    public let options: DoctorOptions
+    /// The live test event, if any.
+    public let settings: DoctorSettings
     public var timing: Timing = .live
     /// Makes the `patrol_probe` value of the test event.
     public var makeNonce: @Sendable () -> String = { String(UInt64.random(in: .min ... .max), radix: 16) }
     /// Repositories checked at once.
     public var concurrency = 8
 
-    public init(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient, ledger: Ledger, options: DoctorOptions) {
+    public init(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient, ledger: Ledger, settings: DoctorSettings) {
         self.config = config
         self.repositories = repositories
         self.token = token
         self.client = client.authenticated(with: token)
         self.ledger = ledger
-        self.options = options
+        self.settings = settings
     }
 
     /// Runs every check that applies and returns the report; never throws — a failure is a check's result.
@@ -55,41 +60,41 @@ public struct Doctor: Sendable {
     }
 
     /// Every check of this run, in report order.
-    var plan: [(String, RepositoryName?)] {
+    package var plan: [(String, RepositoryName?)] {
         var planned: [(String, RepositoryName?)] = CheckID.token.map { ($0, nil) }
         for repository in repositories { planned += CheckID.perRepository.map { ($0, repository) } }
         planned += CheckID.platform.map { ($0, nil) }
         planned += repositories.map { (CheckID.dispatchTarget, $0) }
-        if options.sendTestEvent { planned.append((CheckID.dispatchLive, nil)) }
+        if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil)) }
         return planned
     }
 }
 
 /// One run of the checks: the doctor's inputs plus the results and what the checks tell each other.
-struct DoctorRun: Sendable {
-    let doctor: Doctor
-    let book = CheckBook()
-    let lockout = Lockout()
-    let notes = Notes()
+package struct DoctorRun: Sendable {
+    package let doctor: Doctor
+    package let book = CheckBook()
+    package let lockout = Lockout()
+    package let notes = Notes()
 
-    var config: FleetConfig { doctor.config }
-    var client: GitHubClient { doctor.client }
-    var token: Token { doctor.token }
-    var platform: RepositoryName { config.platform.repository }
+    package var config: FleetConfig { doctor.config }
+    package var client: GitHubClient { doctor.client }
+    package var token: Token { doctor.token }
+    package var platform: RepositoryName { config.platform.repository }
 
     /// Things one check learns that another reports.
-    final class Notes: Sendable {
-        struct State {
+    package final class Notes: Sendable {
+        package struct State {
             /// Organization → the SSO authorization URL GitHub gave.
-            var sso: [String: String] = [:]
+            package var sso: [String: String] = [:]
             /// Fine-grained permissions found missing, for `token.scopes`.
-            var missingPermissions: [String] = []
-            var probedRepositories = 0
+            package var missingPermissions: [String] = []
+            package var probedRepositories = 0
         }
-        let state = Locked(State())
+        package let state = Locked(State())
     }
 
-    func execute() async {
+    package func execute() async {
         guard let kind = checkFormat() else {
             for (id, repository) in doctor.plan {
                 book.skip([id], repository, because: "token.format failed: the token is damaged, so nothing was sent to GitHub",
@@ -133,7 +138,7 @@ struct DoctorRun: Sendable {
         let platform = await platformReady
         checkSSO()
         var probeRun: Int?
-        if doctor.options.sendTestEvent, let platform {
+        if doctor.settings.sendTestEvent, let platform {
             probeRun = await checkLive(platform)
         }
         if let platform { await checkEvents(platform, probeRun: probeRun) }
@@ -150,32 +155,32 @@ struct DoctorRun: Sendable {
     // MARK: Shared wording
 
     /// The page that makes a classic token with the policy's scopes and description (spec §3.4).
-    var newTokenPage: String {
+    package var newTokenPage: String {
         let host = client.base.isLoopback ? "github.com" : client.base.webHost
         let description = config.tokenDescription.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? config.tokenDescription
         return "https://\(host)/settings/tokens/new?scopes=\(config.policy.requiredScopes.joined(separator: ","))&description=\(description)"
     }
 
     /// The settings page listing the account's tokens.
-    var tokensPage: String {
+    package var tokensPage: String {
         "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/tokens"
     }
 
     /// A repository's page on the web host.
-    func webPage(_ repository: RepositoryName, _ path: String = "") -> String {
+    package func webPage(_ repository: RepositoryName, _ path: String = "") -> String {
         "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/\(repository.fullName)\(path)"
     }
 
     /// How to make a new token and put it everywhere.
-    var replaceToken: String {
+    package var replaceToken: String {
         "make a new token at \(newTokenPage) (expiring in \(config.policy.rotationDays) days), then run `patrol rotate` to put it in every repository"
     }
 
     /// `name` for the config's owner, `owner/name` otherwise, for commands the user types.
-    func short(_ repository: RepositoryName) -> String { config.displayName(repository) }
+    package func short(_ repository: RepositoryName) -> String { config.displayName(repository) }
 
     /// A one-line description of an error that is not a check's own finding.
-    static func describe(_ error: any Error) -> String {
+    package static func describe(_ error: any Error) -> String {
         if let github = error as? GitHubError {
             return "\(github.request) answered \(github.status) \"\(github.message)\""
                 + (github.acceptedPermissions.map { " (GitHub asks for the permission \($0))" } ?? "")
@@ -184,8 +189,12 @@ struct DoctorRun: Sendable {
     }
 
     /// The fix for an error that is not a check's own finding.
-    static func fix(for error: any Error) -> String {
+    package static func fix(for error: any Error) -> String {
         if let github = error as? GitHubError, let advice = github.advice { return advice }
         return "check the network and the API URL, then run `patrol doctor` again"
+    }
+
+    package init(doctor: Doctor) {
+        self.doctor = doctor
     }
 }

@@ -1,21 +1,31 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// `platform.access`, `platform.handler`, `platform.handler.state`, `platform.handler.types`, `platform.events`.
 extension DoctorRun {
     /// What the platform checks found, for the live test and `platform.events`.
-    struct PlatformFindings: Sendable {
-        let defaultBranch: String
+    package struct PlatformFindings: Sendable {
+        package let defaultBranch: String
         /// The handler's file name, which the workflows API takes as its id.
-        let handlerFile: String
+        package let handlerFile: String
         /// Access, handler, state and types all passed: a test event can start a run.
-        let ready: Bool
+        package let ready: Bool
+
+        package init(defaultBranch: String, handlerFile: String, ready: Bool) {
+            self.defaultBranch = defaultBranch
+            self.handlerFile = handlerFile
+            self.ready = ready
+        }
     }
 
-    var handlerPath: String { config.platform.handlerWorkflow }
-    var handlerFile: String { String(handlerPath.split(separator: "/").last ?? Substring(handlerPath)) }
+    package var handlerPath: String { config.platform.handlerWorkflow }
+    package var handlerFile: String { String(handlerPath.split(separator: "/").last ?? Substring(handlerPath)) }
 
     /// The platform's checks but `platform.events`; nil when the handler cannot be looked at.
-    func checkPlatform(kind: TokenKind, login: String) async -> PlatformFindings? {
+    package func checkPlatform(kind: TokenKind, login: String) async -> PlatformFindings? {
         let later = [CheckID.platformHandler, CheckID.platformHandlerState, CheckID.platformHandlerTypes, CheckID.platformEvents, CheckID.dispatchLive]
         guard let result = await lockout.call({ try await client.repository(platform) }) else { return nil }
         let info: RepositoryInfo
@@ -172,7 +182,7 @@ extension DoctorRun {
     }
 
     /// `platform.events`: recent `repository_dispatch` runs and the last one's conclusion (guide: "Check c3-platform workflow runs").
-    func checkEvents(_ findings: PlatformFindings, probeRun: Int?) async {
+    package func checkEvents(_ findings: PlatformFindings, probeRun: Int?) async {
         guard let result = await lockout.call({
             try await client.workflowRuns(findings.handlerFile, in: platform, event: "repository_dispatch", perPage: 10)
         }) else { return }

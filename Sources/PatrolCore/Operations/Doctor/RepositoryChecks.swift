@@ -1,9 +1,13 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// `repo.access`, `secret.present`, `secret.current`, per fleet repository.
 extension DoctorRun {
     /// Runs the repository's checks; returns what GitHub said of it when it is readable (for `dispatch.target`).
-    func checkRepository(_ repository: RepositoryName, kind: TokenKind, login: String) async -> RepositoryInfo? {
+    package func checkRepository(_ repository: RepositoryName, kind: TokenKind, login: String) async -> RepositoryInfo? {
         let secretChecks = [CheckID.secretPresent, CheckID.secretCurrent]
         guard let result = await lockout.call({ try await client.repository(repository) }) else { return nil }
         let info: RepositoryInfo
@@ -140,7 +144,7 @@ extension DoctorRun {
     }
 
     /// A page on the web host (github.com for the simulator).
-    func webHostPage(_ path: String) -> String {
+    package func webHostPage(_ path: String) -> String {
         "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)\(path)"
     }
 }

@@ -1,9 +1,13 @@
 import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
 
 /// `token.format`, `token.valid`, `token.scopes`, `token.expiry`, `token.owner`, `token.sso`, `ratelimit`.
 extension DoctorRun {
     /// Offline: prefix, characters and (classic) checksum, before any request. Nil when damaged.
-    func checkFormat() -> TokenKind? {
+    package func checkFormat() -> TokenKind? {
         do {
             let kind = try TokenFormat.check(token)
             book.pass(CheckID.tokenFormat, kind == .classic
@@ -18,7 +22,7 @@ extension DoctorRun {
     }
 
     /// `GET /user` → 200. A 401 is the guide's "Bad credentials".
-    func checkUser() async -> AuthenticatedUser? {
+    package func checkUser() async -> AuthenticatedUser? {
         guard let result = await lockout.call({ try await client.authenticatedUser() }) else { return nil }
         switch result {
         case .success(let user):
@@ -41,7 +45,7 @@ extension DoctorRun {
 
     /// Classic tokens: `X-OAuth-Scopes` against the policy. Returns false when `repo` is missing, which hides
     /// every private repository. Fine-grained tokens are probed per repository (see `checkFineGrainedScopes`).
-    func checkScopes(user: AuthenticatedUser, kind: TokenKind) -> Bool {
+    package func checkScopes(user: AuthenticatedUser, kind: TokenKind) -> Bool {
         let required = config.policy.requiredScopes
         guard let scopes = user.scopes, kind == .classic || !scopes.isEmpty else {
             if kind != .fineGrained {
@@ -62,7 +66,7 @@ extension DoctorRun {
     }
 
     /// Fine-grained tokens: what the per-repository probes found (§5.3).
-    func checkFineGrainedScopes() {
+    package func checkFineGrainedScopes() {
         let (missing, probed) = notes.state.withLock { ($0.missingPermissions, $0.probedRepositories) }
         if missing.isEmpty && probed == 0 {
             book.skip([CheckID.tokenScopes], because: "no repository could be probed for the fine-grained token's permissions",
@@ -78,12 +82,12 @@ extension DoctorRun {
     }
 
     /// What each job needs of a fine-grained token (spec §5.3), as GitHub's settings page names the permissions.
-    static let fineGrainedPermissionList = "Metadata: Read (always), Secrets: Read and write (rollout, rotate, status), "
+    package static let fineGrainedPermissionList = "Metadata: Read (always), Secrets: Read and write (rollout, rotate, status), "
         + "Actions: Read (doctor's workflow state and runs), Contents: Read (doctor's workflow files) and Read and write "
         + "(--send-test-event and the fleet's dispatches), Issues: Read and write (expiry --open-issue)"
 
     /// Days left against the policy; "no expiration" warns (the guide: don't set it).
-    func checkExpiry(user: AuthenticatedUser) {
+    package func checkExpiry(user: AuthenticatedUser) {
         let policy = config.policy
         switch user.expiry {
         case .at(let date):
@@ -106,14 +110,14 @@ extension DoctorRun {
     }
 
     /// The account and its type, with the guide's advice as information.
-    func checkOwner(user: AuthenticatedUser) {
+    package func checkOwner(user: AuthenticatedUser) {
         let advice = user.accountType == "Bot" ? "an automation account, as the guide advises"
             : "the guide advises a dedicated bot account for automation"
         book.pass(CheckID.tokenOwner, "belongs to \(user.login) (\(user.accountType) account); \(advice)")
     }
 
     /// Remaining primary quota (`GET /rate_limit` costs none).
-    func checkRateLimit() async {
+    package func checkRateLimit() async {
         guard let result = await lockout.call({ try await client.rateLimit() }) else { return }
         switch result {
         case .success(let limit):
@@ -134,13 +138,13 @@ extension DoctorRun {
     }
 
     /// A rate-limit answer that outlasted the retries: `ratelimit` fails with it, whatever it said before.
-    func noteRateLimited(_ error: GitHubError) {
+    package func noteRateLimited(_ error: GitHubError) {
         book.fail(CheckID.rateLimit, "GitHub kept refusing requests for its rate limit (\(error.request) answered \(error.status) \(error.attempts) times)",
                   fix: "wait for the limit to reset (it is per account, shared by all its tokens), then run `patrol doctor` again")
     }
 
     /// A 403 with `X-GitHub-SSO` on any repository → the token needs SAML SSO authorization.
-    func checkSSO() {
+    package func checkSSO() {
         guard lockout.error == nil else { return }
         let blocked = notes.state.withLock { $0.sso }
         if blocked.isEmpty {
@@ -154,7 +158,7 @@ extension DoctorRun {
     }
 
     /// Records, for `token.scopes`, a permission a fine-grained token lacked (GitHub's `X-Accepted-GitHub-Permissions`).
-    func noteMissingPermission(_ error: any Error, on repository: RepositoryName) {
+    package func noteMissingPermission(_ error: any Error, on repository: RepositoryName) {
         guard let github = error as? GitHubError, github.status == 403, !github.isRateLimited,
               let wanted = github.acceptedPermissions else { return }
         notes.state.withLock { $0.missingPermissions.append("\(wanted) on \(repository.fullName)") }
@@ -162,7 +166,7 @@ extension DoctorRun {
 
     /// The fix for a check that failed on `error`: when GitHub named the permission it wanted (a 403 with
     /// `X-Accepted-GitHub-Permissions`), that permission, on that repository, and where to grant it.
-    func permissionFix(for error: any Error, on repository: RepositoryName) -> String {
+    package func permissionFix(for error: any Error, on repository: RepositoryName) -> String {
         guard let github = error as? GitHubError, github.status == 403, !github.isRateLimited,
               let wanted = github.acceptedPermissions else { return Self.fix(for: error) }
         return "give the token the repository permission \(Self.permissionName(wanted)) on \(repository.fullName) "
@@ -171,7 +175,7 @@ extension DoctorRun {
 
     /// `actions=read` → `Actions: Read`, `dependabot_secrets=write` → `Dependabot secrets: Write`; alternatives
     /// (separated by `;` or `,`) joined with "or".
-    static func permissionName(_ header: String) -> String {
+    package static func permissionName(_ header: String) -> String {
         header.split(whereSeparator: { $0 == ";" || $0 == "," }).map { part in
             let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
             let name = pieces[0].replacingOccurrences(of: "_", with: " ")
@@ -181,7 +185,7 @@ extension DoctorRun {
     }
 
     /// Records an SSO refusal and skips the checks that needed the repository.
-    func noteSSO(_ error: GitHubError, repository: RepositoryName, checks: [String]) {
+    package func noteSSO(_ error: GitHubError, repository: RepositoryName, checks: [String]) {
         let organization = repository.owner
         notes.state.withLock { $0.sso[organization] = $0.sso[organization] ?? error.ssoURL }
         book.skip(checks, checks.contains(CheckID.repoAccess) ? repository : nil,

@@ -1,7 +1,12 @@
 import Foundation
 import GitHubSimulator
 import Testing
+@testable import PatrolSupport
+@testable import PatrolSecrets
+@testable import PatrolHTTP
+@testable import PatrolGitHub
 @testable import PatrolCore
+@testable import PatrolCLI
 
 /// Every fault the setup guide's troubleshooting section names, planted one at a time in a fleet wired as
 /// the guide describes and holding the token: the right check reports it, with a fix, and doctor exits 1.

@@ -1,0 +1,121 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
+import PatrolCore
+/// The commands patrol knows, in the order its help lists them.
+public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, CustomStringConvertible {
+    case rollout, rotate, expiry, doctor, status, app, demo, simulator, help, version
+
+    public var description: String { rawValue }
+
+    /// The command's static data: abstract, discussion and option groups, from which help is generated.
+    public var configuration: CommandConfiguration {
+        switch self {
+        case .rollout:
+            CommandConfiguration(
+                abstract: "seal the token and upload it to every repository of the fleet",
+                discussion: """
+                    Checks the token first (format, GET /user, scopes, expiry) and uploads nothing if that fails: \
+                    a token inside policy.criticalDays or expired exits 4 (unless --allow-expiring), one inside \
+                    warnDays gets a warning. A token other than the ledger's current one is refused (exit 2): \
+                    replacing it is patrol rotate's job. \
+                    Then, per repository: fetch the Actions public key, seal, upload, read the secret back. \
+                    Exits 0 only if every selected repository succeeded.
+                    """,
+                groups: [.rollout, .token, .global])
+        case .rotate:
+            CommandConfiguration(
+                abstract: "replace the token everywhere with a new one",
+                discussion: """
+                    Checks the new token, refuses the one already current (unless --force, which rolls it out \
+                    again and retires nothing), rolls it out, and on full success marks it current and the old \
+                    one retired. --revoke-old revokes the old token only after a fully successful rollout.
+                    """,
+                groups: [.rollout, .rotate, .token, .global])
+        case .expiry:
+            CommandConfiguration(
+                abstract: "report how long the token has left; exit 3 (warning) or 4 (critical/expired)",
+                discussion: """
+                    Reads the expiry from the ledger (no lock, no file written), or from GitHub with --live, \
+                    recorded in the ledger when no other run holds it. Exits 3 inside warnDays, for a \
+                    token that never expires or is older than rotationDays; 4 inside criticalDays, when expired, or \
+                    when GitHub rejects the token; 1 when there is nothing to judge. See docs/expiry-alerts.md.
+                    """,
+                groups: [.expiry, .token, .global])
+        case .doctor:
+            CommandConfiguration(
+                abstract: "run the credential, scope and dispatch checks of the troubleshooting guide",
+                discussion: """
+                    Each check passes, warns, fails or is skipped, with a fix for anything that did not pass. \
+                    Exits 1 if any check failed.
+                    """,
+                groups: [.doctor, .token, .global])
+        case .status:
+            CommandConfiguration(
+                abstract: "show, per repository, whether the secret is there, since when, which token it holds",
+                discussion: """
+                    States: current, stale, drifted (written by someone else after patrol), missing, no-access, \
+                    writing (a running rollout wrote it and has not recorded it yet), error (GitHub kept failing; \
+                    that row only). Needs no token of its own: with --auth-env it uses only that credential. \
+                    Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
+                    """,
+                groups: [.status, .token, .global])
+        case .app:
+            CommandConfiguration(
+                abstract: "app rollout: put the GitHub App's id and private key in every repository of the fleet",
+                discussion: """
+                    patrol app rollout sets the Actions variable APP_ID to the App's id and the secret                     APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, then reads                     both back, so the fleet's workflows can mint tokens with actions/create-github-app-token.                     The App itself makes the calls (Secrets and Variables: write). Running it again is safe: it                     sets what differs. See docs/github-app.md.
+                    """,
+                groups: [.app, .token, .global])
+        case .demo:
+            CommandConfiguration(
+                abstract: "run the whole flow against the built-in GitHub simulator",
+                discussion: """
+                    doctor, rollout, status, rotate, expiry and doctor again against a simulator on a loopback \
+                    port, with throw-away tokens. No network, no credentials.
+                    """,
+                groups: [.demo, .global])
+        case .simulator:
+            CommandConfiguration(
+                abstract: "serve the GitHub simulator on a local port",
+                discussion: """
+                    Serves the config's fleet, or without a config the built-in c3 fleet, with its workflow files \
+                    wired as the setup guide describes. Prints GITHUB_API_URL, PAT_TOKEN and PAT_TOKEN_NEXT (a \
+                    second token, for trying rotate) to stdout, then serves until interrupted.
+                    """,
+                groups: [.simulator, .global])
+        case .help:
+            CommandConfiguration(
+                abstract: "show help for patrol or for one command",
+                discussion: "patrol help [command] is the same as patrol [command] --help.",
+                groups: [.global])
+        case .version:
+            CommandConfiguration(abstract: "print patrol's version", discussion: "", groups: [.global])
+        }
+    }
+}
+
+/// What a command is, as data: the source of its help text and of the options it accepts.
+public struct CommandConfiguration: Sendable {
+    /// One line, lower case, as the command list shows it.
+    public let abstract: String
+    /// A short paragraph for the command's own help.
+    public let discussion: String
+    /// The option groups it accepts, in the order its help lists them.
+    public let groups: [OptionGroup]
+
+    /// Every option the command accepts.
+    public var options: [OptionSpec] { groups.flatMap(\.options) }
+
+    /// The spec of `name` if this command accepts it.
+    public func option(named name: String) -> OptionSpec? {
+        options.first { $0.name == name || $0.alias == name }
+    }
+
+    package init(abstract: String, discussion: String, groups: [OptionGroup]) {
+        self.abstract = abstract
+        self.discussion = discussion
+        self.groups = groups
+    }
+}

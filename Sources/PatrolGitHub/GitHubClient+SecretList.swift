@@ -1,0 +1,47 @@
+import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+
+extension GitHubClient {
+    /// `GET /repos/{owner}/{repo}/actions/secrets?per_page=100`, following `link: rel="next"`: every
+    /// Actions secret's name and dates. One request for any repository with at most 100 secrets.
+    /// A 404 or 403 (no access to the repository) throws ``GitHubError``.
+    public func secrets(in repository: RepositoryName) async throws -> [SecretMetadata] {
+        var path: String? = "/repos/\(repository.fullName)/actions/secrets?per_page=100"
+        var secrets: [SecretMetadata] = []
+        var pages = 0
+        while let current = path, pages < 100 {
+            pages += 1
+            let (response, request) = try await send(.get, current, expecting: [200])
+            let body: SecretListBody = try decode(response, request)
+            for secret in body.secrets {
+                guard let created = ISO8601.parse(secret.created_at), let updated = ISO8601.parse(secret.updated_at) else {
+                    throw UnexpectedResponseError(request: request, problem: "created_at/updated_at are not ISO 8601 dates",
+                                                  requestID: response.headers["x-github-request-id"])
+                }
+                secrets.append(SecretMetadata(name: secret.name, createdAt: created, updatedAt: updated))
+            }
+            path = response.headers["link"].flatMap(nextPath)
+        }
+        return secrets
+    }
+
+    /// The path of the `rel="next"` link, when it points under this client's API base (never elsewhere).
+    package func nextPath(_ link: String) -> String? {
+        for part in link.split(separator: ",") {
+            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pieces.count >= 2, pieces.dropFirst().contains(#"rel="next""#),
+                  pieces[0].hasPrefix("<"), pieces[0].hasSuffix(">") else { continue }
+            let url = String(pieces[0].dropFirst().dropLast())
+            guard url.hasPrefix(base.url + "/") else { return nil }
+            return String(url.dropFirst(base.url.count))
+        }
+        return nil
+    }
+
+    private struct SecretListBody: Decodable {
+        package struct Secret: Decodable { let name: String; let created_at: String; let updated_at: String }
+        package let secrets: [Secret]
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+
+extension RetryingTransport {
+    /// The transport every command sends through: retries, and a ``RateLimitGate`` with `settings` (the
+    /// command line's `--write-rate`/`--write-burst`) that tells `tell` whenever GitHub makes it pause or a
+    /// request is retried.
+    package static func governed(_ base: any HTTPTransport, settings: RateGovernor.Settings, tell: @escaping @Sendable (String) -> Void,
+                                 policy: RetryPolicy = RetryPolicy()) -> RetryingTransport {
+        let gate = RateLimitGate(settings, onPause: { pause in
+            guard pause.isNew else { return }
+            tell(pause.notice)
+        })
+        return RetryingTransport(base, policy: policy, gate: gate, onRetry: { notice in tell(notice.description) })
+    }
+}
+
+extension RateGovernor.Pause {
+    /// What patrol tells the user when it starts: `GitHub asked patrol to slow down; pausing 60 s`.
+    package var notice: String {
+        let seconds = Int(self.seconds.rounded(.up))
+        switch kind {
+        case .secondary:
+            return "GitHub asked patrol to slow down; pausing \(seconds) s, then uploading at \(Self.rate(writeRate)) a second"
+        case .primary:
+            return "GitHub's hourly request quota is used up; pausing \(seconds) s until it resets"
+        }
+    }
+
+    private static func rate(_ value: Double) -> String {
+        value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : String(format: "%.2g", value)
+    }
+}

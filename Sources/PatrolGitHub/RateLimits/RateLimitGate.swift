@@ -1,0 +1,78 @@
+import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+
+/// The ``RequestGate`` that runs a ``RateGovernor`` on the real clock: writes wait for their turn in the
+/// bucket, every request waits out a pause, and at most `maxInFlight` are out at once. Because
+/// ``RetryingTransport`` passes every attempt through here, its retries share the same clock.
+public final class RateLimitGate: RequestGate {
+    private struct Shared {
+        package var governor: RateGovernor
+        /// Requests waiting for an in-flight slot, oldest first.
+        package var waiting: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let shared: Locked<Shared>
+    private let clock: @Sendable () -> TimeInterval
+    private let onPause: @Sendable (RateGovernor.Pause) -> Void
+
+    /// - Parameters:
+    ///   - clock: seconds since 1970 (GitHub's reset times are Unix times); tests may pass their own.
+    ///   - onPause: told of every pause that starts or grows, to tell the user.
+    public init(_ settings: RateGovernor.Settings,
+                clock: @escaping @Sendable () -> TimeInterval = { Date().timeIntervalSince1970 },
+                onPause: @escaping @Sendable (RateGovernor.Pause) -> Void = { _ in }) {
+        self.clock = clock
+        self.onPause = onPause
+        shared = Locked(Shared(governor: RateGovernor(settings, now: clock())))
+    }
+
+    /// The governor's current write rate (lower than configured after a limit answer).
+    public var writeRate: Double { shared.withLock { $0.governor.writeRate(at: clock()) } }
+
+    public func admit(_ request: HTTPRequest) async {
+        let write = request.method != .get
+        var ticket: RateGovernor.Ticket?
+        while true {
+            if Task.isCancelled {
+                shared.withLock { $0.governor.forceAdmit() }
+                return
+            }
+            let now = clock()
+            switch shared.withLock({ $0.governor.admit(write: write, ticket: &ticket, at: now) }) {
+            case .send:
+                return
+            case .wait(let until):
+                try? await Task.sleep(for: .nanoseconds(Int64(max(0, until - now) * 1e9)))
+            case .full:
+                await withCheckedContinuation { continuation in
+                    let free = shared.withLock { shared in
+                        guard shared.governor.inFlight >= shared.governor.settings.maxInFlight else { return true }
+                        shared.waiting.append(continuation)
+                        return false
+                    }
+                    if free { continuation.resume() }
+                }
+            }
+        }
+    }
+
+    public func observe(_ response: HTTPResponse, for request: HTTPRequest) async {
+        let now = clock()
+        let (pause, next) = shared.withLock { shared in
+            shared.governor.finished()
+            return (shared.governor.observe(response, at: now), shared.waiting.isEmpty ? nil : shared.waiting.removeFirst())
+        }
+        next?.resume()
+        if let pause { onPause(pause) }
+    }
+
+    public func abandoned(_ request: HTTPRequest) async {
+        let next = shared.withLock { shared in
+            shared.governor.finished()
+            return shared.waiting.isEmpty ? nil : shared.waiting.removeFirst()
+        }
+        next?.resume()
+    }
+}
