@@ -67,3 +67,19 @@ import Testing
         #expect(other.detail.contains("secrets.MY_KEY"), "\(other)")
     }
 }
+
+/// A dispatch step still on `secrets.PAT_TOKEN` passes, and says that the config's App could replace it.
+@Suite struct AppAvailableNoteTests {
+    @Test func patStepPassesWithTheAppNamed() async throws {
+        let harness = try FleetHarness()
+        let token = harness.mint()
+        try await harness.rolledOut(token)
+        let config = try String(contentsOfFile: harness.configPath, encoding: .utf8)
+        try config.replacingOccurrences(of: "\"apiURL\"", with: "\"app\": {\"id\": 424242},\n  \"apiURL\"")
+            .write(toFile: harness.configPath, atomically: true, encoding: .utf8)
+        let report = try await harness.doctor(token, repositories: ["c3-shared"])
+        let check = try #require(report.check(CheckID.dispatchTarget, try harness.repository("c3-shared")))
+        #expect(check.status == .pass)
+        #expect(check.detail.contains("the config's GitHub App is available to replace it"), "\(check)")
+    }
+}

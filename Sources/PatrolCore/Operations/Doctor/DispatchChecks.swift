@@ -56,7 +56,9 @@ extension DoctorRun {
         }
         let types = steps.compactMap { $0.input("event-type")?.value }.uniqued()
         let usesApp = steps.contains { $0.input("token").flatMap { AppTokenStep.stepID(in: $0.value) } != nil }
-        let credential = usesApp ? "the App's token (actions/create-github-app-token; the App needs Contents: write on \(platform.fullName))" : "secrets.\(config.secret)"
+        // With an App in the config, a step still on the PAT passes, with the news that the App could replace it (spec §10).
+        let credential = usesApp ? "the App's token (actions/create-github-app-token; the App needs Contents: write on \(platform.fullName))"
+            : "secrets.\(config.secret)" + (config.app != nil ? "; the config's GitHub App is available to replace it (docs/github-app.md)" : "")
         book.pass(CheckID.dispatchTarget, repository,
                   "\(path): \(steps.count) dispatch step\(steps.count == 1 ? " sends" : "s send") \(types.joined(separator: ", ")) to \(platform.fullName) with \(credential) (line\(steps.count == 1 ? "" : "s") \(steps.map { String($0.line) }.joined(separator: ", ")))")
     }
