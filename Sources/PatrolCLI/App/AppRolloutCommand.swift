@@ -40,7 +40,13 @@ enum AppRolloutCommand {
         } else {
             console.result("app rollout: \(outcomes.count - failed)/\(outcomes.count) repositories hold \(AppRollout.variableName)=\(credentials.appID) "
                            + "and the key \(credentials.key.fingerprint) as \(AppRollout.secretName)")
-            if failed > 0 { console.error("fix what the failed lines say, then run `patrol app rollout` again; it sets only what differs") }
+            if failed > 0 {
+                console.error("fix what the failed lines say, then run `patrol app rollout` again; it sets only what differs")
+            } else {
+                // GitHub has no API for an App's keys: after a new key is out, the old one is deleted by hand (spec §10).
+                console.note("if this key replaces another, delete the App's other private keys in its settings (Private keys), "
+                             + "keeping \(credentials.key.fingerprint); every repository now holds this one")
+            }
         }
         return failed == 0 ? .success : .failure
     }
