@@ -172,9 +172,9 @@ struct RateGovernorTests {
                                     body: Array(#"{"message": "API rate limit exceeded for user ID 1."}"#.utf8))
         let signal = try #require(RateLimitSignal(response, now: Self.start))
         #expect(signal.kind == .primary && signal.refused && signal.wait == 100)
-        #expect(RetryPolicy().shouldRetry(HTTPRequest(method: .put, url: "https://api.github.com/x"), response: response, attempt: 1))
-        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .post, url: "https://api.github.com/x"), response: response, attempt: 1))
-        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .get, url: "https://api.github.com/x"), response: response, attempt: 5))
+        #expect(RetryPolicy().shouldRetry(HTTPRequest(method: .put, url: "https://api.github.com/x"), response: response, attempt: 1, now: Self.start))
+        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .post, url: "https://api.github.com/x"), response: response, attempt: 1, now: Self.start))
+        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .get, url: "https://api.github.com/x"), response: response, attempt: 5, now: Self.start))
     }
 
     @Test func neverMoreThanTheInFlightCeiling() {
@@ -209,8 +209,8 @@ struct RateLimitGateTests {
         let limited = HTTPResponse.json(429, RateGovernorTests.secondary, [("retry-after", "0")])
         let base = CannedTransport([limited, HTTPResponse(status: 201)])
         let pauses = SleepRecorder()
-        let gate = RateLimitGate(.init(writeRate: 1, writeBurst: 5), onPause: { pauses.sleep(.seconds($0.seconds)) })
-        let transport = RetryingTransport(base, gate: gate, sleep: { _ in }, random: { $0.lowerBound })
+        let gate = RateLimitGate(.init(writeRate: 1, writeBurst: 5), clock: .immediate, onPause: { pauses.sleep(.seconds($0.seconds)) })
+        let transport = RetryingTransport(base, gate: gate, clock: .immediate, random: { $0.lowerBound })
         let response = try await transport.send(HTTPRequest(method: .put, url: "https://api.github.com/x", body: []))
         #expect(response.status == 201)
         #expect(response.attempts == 2)
