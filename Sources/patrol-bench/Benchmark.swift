@@ -206,7 +206,7 @@ final class World {
     /// Runs `body` with a client over a new transport, shut down when `body` returns or throws.
     private func withFreshClient<T>(_ base: APIBase, _ token: Token, _ body: (GitHubClient) async throws -> T) async throws -> T {
         try await withTransport({ CurlTransport() }) { transport in
-            try await body(GitHubClient(transport: transport, base: base, credential: token))
+            try await body(GitHubClient(transport: transport, base: base, credential: token, clock: .system))
         }
     }
 }

@@ -155,7 +155,7 @@ extension Context {
             let governed = RetryingTransport.governed(
                 redirecting, settings: RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst),
                 clock: clock, tell: { console.error($0) }, policy: retryPolicy, watchGate: watchGate)
-            return try await body(GitHubClient(transport: governed, base: base, credential: credential))
+            return try await body(GitHubClient(transport: governed, base: base, credential: credential, clock: clock))
         }
     }
 }

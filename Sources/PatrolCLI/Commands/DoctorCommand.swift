@@ -35,10 +35,10 @@ package enum DoctorCommand {
     /// which holds a token and a client already. Prints nothing but a progress line.
     package static func perform(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient,
                         ledger: Ledger, options: DoctorOptions, console: Console,
-                        timing: Doctor.Timing = .live) async -> DoctorReport {
+                        timing: Doctor.Timing? = nil) async -> DoctorReport {
         console.progress("doctor: checking \(repositories.count) repositories and \(config.platform.repository.fullName) …")
         var doctor = Doctor(config: config, repositories: repositories, token: token, client: client, ledger: ledger, settings: options.settings)
-        doctor.timing = timing
+        if let timing { doctor.timing = timing }
         return await doctor.run()
     }
 

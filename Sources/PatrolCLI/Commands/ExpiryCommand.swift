@@ -45,7 +45,7 @@ package enum ExpiryCommand {
             }) { transport in
                 let retrying = transport.map { RetryingTransport.governed($0, settings: RateGovernor.Settings(), clock: context.clock, tell: { [console = context.console] in console.error($0) }, policy: context.retryPolicy) }
                 let client = retrying.flatMap { retrying in
-                    base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
+                    base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0, clock: context.clock) } }
                 }
                 let live = options.live ? client.flatMap { client in token.map { ExpiryLookup.Live(token: $0, client: client) } } : nil
 

@@ -78,7 +78,7 @@ package enum RolloutCommand {
 
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
     package static func perform(_ plan: RolloutPlan, console: Console) async throws -> RolloutReport {
-        let startedAt = Date()
+        let startedAt = plan.client.clock.now()
         let facts = try await Preflight(policy: plan.config.policy, allowExpiring: plan.options.allowExpiring)
             .check(plan.token, client: plan.client, now: startedAt)
         for warning in facts.warnings { console.error("warning: \(warning)") }
@@ -113,7 +113,7 @@ package enum RolloutCommand {
         report.warnings = facts.warnings
         if !options.dryRun {
             try await plan.ledger.update { ledger in
-                ledger.history.append(RunRecord(command: plan.command, startedAt: startedAt, finishedAt: Date(),
+                ledger.history.append(RunRecord(command: plan.command, startedAt: startedAt, finishedAt: plan.client.clock.now(),
                                                 fingerprint: plan.token.fingerprint, succeeded: report.succeeded, failed: report.failed))
                 // The token becomes current once the whole fleet holds it (a first rollout, or a finished one).
                 if plan.config.repositories.allSatisfy({ ledger.holds($0, plan.token.fingerprint) }) {

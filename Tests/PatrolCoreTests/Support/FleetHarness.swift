@@ -75,7 +75,7 @@ final class FleetHarness: Sendable {
         let code: Int32
         if let clock {
             // Every connection's gate, so the clock can see whether a request is out.
-            let gates = Mutex<[RateLimitGate]>([])
+            let gates = Locked<[RateLimitGate]>([])
             context.clock = clock.source
             context.watchGate = { gate in gates.withLock { $0.append(gate) } }
             code = await clock.running(advancingWhen: { gates.withLock { $0.allSatisfy { $0.inFlight == 0 } } }) {
