@@ -218,4 +218,27 @@ struct RateLimitGateTests {
         #expect(pauses.sleeps == [.zero])
         #expect(gate.writeRate < 0.51)
     }
+
+    @Test("a pause is waited out on the clock the gate is given: nothing passes until that clock reaches its end")
+    func aPauseIsWaitedOutOnTheGivenClock() async throws {
+        let clock = VirtualClock()
+        let gate = RateLimitGate(.init(writeRate: 1, writeBurst: 5), clock: clock.source)
+        let put = HTTPRequest(method: .put, url: "https://api.github.com/x", body: [])
+        await gate.admit(put)
+        await gate.observe(HTTPResponse.json(429, RateGovernorTests.secondary, [("retry-after", "30")]), for: put)
+        let admitted = Locked(false)
+        let waiter = Task {
+            await gate.admit(put)
+            admitted.withLock { $0 = true }
+        }
+        for _ in 0..<10_000 where clock.sleeping == 0 { await Task.yield() }
+        try #require(clock.sleeping == 1, "the gate did not wait on the clock it was given")
+        clock.advance(by: 29.9)
+        for _ in 0..<100 { await Task.yield() }
+        #expect(!admitted.withLock { $0 }, "let out 0.1 s before the pause ended")
+        #expect(clock.sleeping == 1)
+        clock.advance(by: 0.2)
+        await waiter.value
+        #expect(admitted.withLock { $0 })
+    }
 }
