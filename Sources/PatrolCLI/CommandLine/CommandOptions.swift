@@ -38,6 +38,12 @@ public struct TokenOptions: Sendable, Equatable {
     public var filePath: String?
     /// `--auth-env NAME`: a different credential for the API calls.
     public var authEnvironmentVariable: String?
+    /// `--app-id ID`: call the API as this GitHub App (checked where it is used: a positive integer).
+    public var appID: String?
+    /// `--app-key-file PATH`: the App's private key (PEM, mode 600).
+    public var appKeyFile: String?
+    /// `patrol app ACTION`: the action (`rollout`).
+    public var appAction: String?
 
     public init() {}
 }

@@ -109,6 +109,8 @@ package struct InvocationParser {
         for extra in positionals.dropFirst() {
             if command == .help, invocation.helpTopic == nil {
                 invocation.helpTopic = try Self.command(named: extra)
+            } else if command == .app, invocation.token.appAction == nil, extra == "rollout" {
+                invocation.token.appAction = extra
             } else {
                 throw .unexpectedArgument(extra, command: command)
             }
@@ -254,6 +256,8 @@ private struct OptionValues {
         case "--token-env": invocation.token.environmentVariable = try variableName()
         case "--token-file": invocation.token.filePath = try nonEmpty("a file path")
         case "--auth-env": invocation.token.authEnvironmentVariable = try variableName()
+        case "--app-id": invocation.token.appID = try nonEmpty("the App's numeric id")
+        case "--app-key-file": invocation.token.appKeyFile = try nonEmpty("a file path")
         case "--repos":
             let names = try list()
             switch command {

@@ -36,7 +36,7 @@ public struct OptionSpec: Sendable, Equatable {
 
 /// Options that belong together and appear together in help.
 public enum OptionGroup: String, Sendable, CaseIterable {
-    case global, token, rollout, rotate, expiry, doctor, status, demo, simulator
+    case global, token, rollout, rotate, expiry, doctor, status, app, demo, simulator
 
     /// The heading of the group in help.
     public var title: String {
@@ -74,6 +74,10 @@ public enum OptionGroup: String, Sendable, CaseIterable {
                 OptionSpec("--token-file", value: "PATH", "read the token from a file readable only by you (mode 600)"),
                 OptionSpec("--auth-env", value: "NAME", "call the API with the credential in variable NAME, e.g. GH_TOKEN",
                            default: "the token itself"),
+                OptionSpec("--app-id", value: "ID", "call the API as this GitHub App (docs/github-app.md)",
+                           default: "$PATROL_APP_ID, else the config's app.id"),
+                OptionSpec("--app-key-file", value: "PATH", "the App's private key, PEM, readable only by you (mode 600)",
+                           default: "the config's app.privateKeyFile, else $PATROL_APP_PRIVATE_KEY"),
             ]
         case .rollout:
             [
@@ -112,6 +116,8 @@ public enum OptionGroup: String, Sendable, CaseIterable {
             ]
         case .status:
             [Self.repos("repositories to show, by name or owner/name")]
+        case .app:
+            [Self.repos("repositories to give the App's credentials, by name or owner/name")]
         case .demo:
             [OptionSpec("--latency-ms", value: "N", "simulated latency per request, 0 to 60000", default: "50")]
         case .simulator:

@@ -33,9 +33,10 @@ public enum CheckStatus: String, Sendable, Equatable, CaseIterable {
 
 /// How the text report groups checks.
 public enum CheckGroup: String, Sendable, CaseIterable {
-    case token, repositories, platform, dispatch
+    case app, token, repositories, platform, dispatch
 
     package static func of(_ id: String) -> CheckGroup {
+        if id.hasPrefix("app.") { return .app }
         if id.hasPrefix("token.") || id == "ratelimit" { return .token }
         if id.hasPrefix("repo.") || id.hasPrefix("secret.") { return .repositories }
         if id.hasPrefix("platform.") { return .platform }
@@ -103,28 +104,6 @@ package final class CheckBook: Sendable {
     package func ordered(_ planned: [(String, RepositoryName?)], unrecorded reason: String, fix: String) -> [DoctorCheck] {
         planned.map { id, repository in
             result(id, repository) ?? DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix)
-        }
-    }
-}
-
-/// What stops every remote check: GitHub's first 401. GitHub locks an account out after repeated bad
-/// credentials, so after one, doctor sends nothing more.
-package final class Lockout: Sendable {
-    private let state = Locked<GitHubError?>(nil)
-
-    package var error: GitHubError? { state.withLock { $0 } }
-
-    /// Runs `body` unless a 401 was already seen; a 401 from `body` locks every later call out.
-    /// Returns nil when locked out (before or by this call, whose caller records the failure itself).
-    package func call<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error>? {
-        if error != nil { return nil }
-        do {
-            return .success(try await body())
-        } catch let failure as GitHubError where failure.isBadCredentials {
-            state.withLock { if $0 == nil { $0 = failure } }
-            return .failure(failure)
-        } catch {
-            return .failure(error)
         }
     }
 }
