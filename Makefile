@@ -85,19 +85,17 @@ sanitize: sanitize-address sanitize-thread
 ## toolchain's own suppressed by Tests/Sanitizers/lsan.supp; the one known Foundation overrun is accepted by
 ## name by Tests/Sanitizers/check-asan.sh, any other report fails
 sanitize-address: build interop-deps jwt-deps
-	@echo "make: under AddressSanitizer (2-3x slower) one timing-bound test is skipped: RateLimitedRolloutTests.storm"
 	$(SWIFT) build --build-tests --sanitize=address -Xswiftc -sanitize-recover=address --scratch-path .build-asan
 	set -o pipefail; ASAN_OPTIONS=halt_on_error=0 \
 		LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/Sanitizers/lsan.supp:print_suppressions=0 \
-		Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 2)) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --skip 'RateLimitedRolloutTests.storm' \
+		Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 2)) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan \
 		2>&1 | tee .build-asan/test.log
 	Tests/Sanitizers/check-asan.sh .build-asan/test.log
 
-## sanitize-thread: every test under ThreadSanitizer but two timing-bound ones, named below
+## sanitize-thread: every test under ThreadSanitizer
 sanitize-thread: build interop-deps jwt-deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	@echo "make: under ThreadSanitizer (about 10x slower) two timing-bound tests are skipped: CrashSafetyTests.secondWaits, RateLimitedRolloutTests.storm"
-	Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 10)) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip 'secondWaits|RateLimitedRolloutTests.storm'
+	Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 10)) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 ## release: the binary to install, .build/release/patrol: optimised, with the Swift runtime and Foundation linked in,
 ## so it runs on a machine that has libcurl and libsodium but no Swift (and starts faster, in less memory)

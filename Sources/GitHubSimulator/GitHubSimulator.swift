@@ -51,9 +51,11 @@ public final class GitHubSimulator: Sendable {
     let state: Locked<SimulatorState>
     private let server = Locked<HTTPServer?>(nil)
 
-    /// A simulator that delays every response by `latency` and draws its random values from `seed`.
-    public init(latency: Duration = .zero, seed: UInt64 = .random(in: .min ... .max)) {
-        state = Locked(SimulatorState(seed: seed, latency: latency))
+    /// A simulator that delays every response by `latency` and draws its random values from `seed`; its clock
+    /// reads `now` (a test passes the virtual clock patrol runs on, so both agree on when a request came).
+    public init(latency: Duration = .zero, seed: UInt64 = .random(in: .min ... .max),
+                now: @escaping @Sendable () -> Date = Date.init) {
+        state = Locked(SimulatorState(seed: seed, latency: latency, clock: now))
     }
 
     deinit {

@@ -37,7 +37,9 @@ public enum Patrol {
             console.error("error: \(error)")
             return ExitCode.failure.rawValue
         }
-        let context = Context(environment: environment, console: console, tokenInputs: .process, interrupt: interrupt)
+        // The one real clock: every decision below reads the time and waits through the context.
+        let context = Context(environment: environment, console: console, tokenInputs: .process, interrupt: interrupt,
+                              clock: .system)
         let code = await run(arguments: arguments, context: context, simulated: simulated)
         // The reader of stdout has gone: end as a shell reports a SIGPIPE, having printed nothing more.
         return console.outputClosed ? ExitCode.outputClosed.rawValue : code

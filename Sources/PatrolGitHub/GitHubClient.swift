@@ -10,23 +10,24 @@ public struct GitHubClient: Sendable {
     package let base: APIBase
     /// The token that authenticates the calls (by default the token being rolled out).
     package let credential: Token
-    /// The time source for reading expiry headers; injected so tests can move it.
-    package let now: @Sendable () -> Date
+    /// The clock of the run: expiry headers are read against it, and the operations built on this client read
+    /// and wait on it (the command line's ``TimeSource/system``, a test's virtual one).
+    package let clock: TimeSource
     /// Repositories GitHub redirected (renamed or transferred), shared by every copy of this client.
     package let moves: RepositoryMoves
 
-    public init(transport: any HTTPTransport, base: APIBase, credential: Token, now: @escaping @Sendable () -> Date = Date.init,
+    public init(transport: any HTTPTransport, base: APIBase, credential: Token, clock: TimeSource = .system,
                 moves: RepositoryMoves = RepositoryMoves()) {
         self.transport = transport
         self.base = base
         self.credential = credential
-        self.now = now
+        self.clock = clock
         self.moves = moves
     }
 
     /// The same client authenticated with another token.
     public func authenticated(with token: Token) -> GitHubClient {
-        GitHubClient(transport: transport, base: base, credential: token, now: now, moves: moves)
+        GitHubClient(transport: transport, base: base, credential: token, clock: clock, moves: moves)
     }
 
     // MARK: - Calls
@@ -42,7 +43,7 @@ public struct GitHubClient: Sendable {
             id: body.id,
             accountType: body.type ?? "User",
             scopes: response.headers["x-oauth-scopes"].map(Self.scopeList),
-            expiry: TokenExpiry.parse(header: response.headers["github-authentication-token-expiration"], now: now()),
+            expiry: TokenExpiry.parse(header: response.headers["github-authentication-token-expiration"], now: clock.now()),
             rateLimitRemaining: response.headers["x-ratelimit-remaining"].flatMap { Int($0) }
         )
     }

@@ -6,14 +6,16 @@ import PatrolHTTP
 extension RetryingTransport {
     /// The transport every command sends through: retries, and a ``RateLimitGate`` with `settings` (the
     /// command line's `--write-rate`/`--write-burst`) that tells `tell` whenever GitHub makes it pause or a
-    /// request is retried.
-    package static func governed(_ base: any HTTPTransport, settings: RateGovernor.Settings, tell: @escaping @Sendable (String) -> Void,
-                                 policy: RetryPolicy = RetryPolicy()) -> RetryingTransport {
-        let gate = RateLimitGate(settings, onPause: { pause in
+    /// request is retried; both wait and read the time on `clock`.
+    package static func governed(_ base: any HTTPTransport, settings: RateGovernor.Settings, clock: TimeSource,
+                                 tell: @escaping @Sendable (String) -> Void, policy: RetryPolicy = RetryPolicy(),
+                                 watchGate: (@Sendable (RateLimitGate) -> Void)? = nil) -> RetryingTransport {
+        let gate = RateLimitGate(settings, clock: clock, onPause: { pause in
             guard pause.isNew else { return }
             tell(pause.notice)
         })
-        return RetryingTransport(base, policy: policy, gate: gate, onRetry: { notice in tell(notice.description) })
+        watchGate?(gate)
+        return RetryingTransport(base, policy: policy, gate: gate, clock: clock, onRetry: { notice in tell(notice.description) })
     }
 }
 

@@ -34,13 +34,14 @@ public struct RetryPolicy: Sendable, Equatable {
         attempt < maxAttempts && request.method.isIdempotent && (500...599).contains(status)
     }
 
-    /// True when a request whose attempt `attempt` got `response` should be sent again: a 5xx as above, or a
-    /// rate-limit answer (403/429, see ``RateLimitSignal``) on an idempotent method, with attempts left.
-    /// The backoff below still applies; the pause GitHub asked for is the gate's to keep (``RateLimitGate``).
-    public func shouldRetry(_ request: HTTPRequest, response: HTTPResponse, attempt: Int) -> Bool {
+    /// True when a request whose attempt `attempt` got `response` at `now` (seconds since 1970) should be sent
+    /// again: a 5xx as above, or a rate-limit answer (403/429, see ``RateLimitSignal``) on an idempotent method,
+    /// with attempts left. The backoff below still applies; the pause GitHub asked for is the gate's to keep
+    /// (``RateLimitGate``).
+    public func shouldRetry(_ request: HTTPRequest, response: HTTPResponse, attempt: Int, now: TimeInterval) -> Bool {
         if shouldRetry(request, status: response.status, attempt: attempt) { return true }
         return attempt < maxAttempts && request.method.isIdempotent
-            && RateLimitSignal(response, now: Date().timeIntervalSince1970)?.refused == true
+            && RateLimitSignal(response, now: now)?.refused == true
     }
 
     /// True when a request whose attempt `attempt` failed with `error` should be sent again: a transient

@@ -9,19 +9,19 @@ public struct RetryingTransport: HTTPTransport {
     private let base: any HTTPTransport
     private let policy: RetryPolicy
     private let gate: any RequestGate
-    private let sleep: @Sendable (Duration) async throws -> Void
+    private let clock: TimeSource
     private let random: @Sendable (ClosedRange<Double>) -> Double
     private let onRetry: (@Sendable (UnreachableNotice) -> Void)?
 
     /// - Parameters:
-    ///   - sleep: waits between attempts; tests pass one that records instead of waiting.
+    ///   - clock: reads the time an answer came and waits between attempts; tests pass a virtual one.
     ///   - random: draws the jitter; tests pass a fixed one.
     ///   - onRetry: told before each wait that follows a host that could not be reached or did not answer in time.
     public init(
         _ base: any HTTPTransport,
         policy: RetryPolicy = RetryPolicy(),
         gate: any RequestGate = OpenGate(),
-        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        clock: TimeSource,
         random: @escaping @Sendable (ClosedRange<Double>) -> Double = { Double.random(in: $0) },
         onRetry: (@Sendable (UnreachableNotice) -> Void)? = nil
     ) {
@@ -29,7 +29,7 @@ public struct RetryingTransport: HTTPTransport {
         self.base = base
         self.policy = policy
         self.gate = gate
-        self.sleep = sleep
+        self.clock = clock
         self.random = random
     }
 
@@ -43,7 +43,7 @@ public struct RetryingTransport: HTTPTransport {
             do {
                 var response = try await base.send(request)
                 await gate.observe(response, for: request)
-                guard policy.shouldRetry(request, response: response, attempt: attempt) else {
+                guard policy.shouldRetry(request, response: response, attempt: attempt, now: clock.secondsSince1970) else {
                     response.attempts = attempt
                     return response
                 }
@@ -62,7 +62,7 @@ public struct RetryingTransport: HTTPTransport {
                 onRetry?(UnreachableNotice(error: failure, delay: delay, attempt: attempt, maxAttempts: policy.maxAttempts))
                 unreachable = nil
             }
-            try await sleep(delay)
+            try await clock.sleep(delay)
         }
     }
 }

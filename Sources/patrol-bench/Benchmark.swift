@@ -203,10 +203,11 @@ final class World {
         return figures(seconds: seconds, peakBytes: nil, exitStatus: 0)
     }
 
+    /// Runs `body` with a client over a new transport, shut down when `body` returns or throws.
     private func withFreshClient<T>(_ base: APIBase, _ token: Token, _ body: (GitHubClient) async throws -> T) async throws -> T {
-        let transport = CurlTransport()
-        defer { transport.shutdown() }
-        return try await body(GitHubClient(transport: transport, base: base, credential: token))
+        try await withTransport({ CurlTransport() }) { transport in
+            try await body(GitHubClient(transport: transport, base: base, credential: token, clock: .system))
+        }
     }
 }
 

@@ -59,13 +59,17 @@ struct SimulatorState: Sendable {
     var renamedRepositories: [String: Int] = [:]
     private var nextRepositoryID = 700_000_001
 
-    init(seed: UInt64, latency: Duration) {
+    /// The time before `clockOffset`: the wall clock, or the virtual clock of the test that runs the simulator.
+    let clock: @Sendable () -> Date
+
+    init(seed: UInt64, latency: Duration, clock: @escaping @Sendable () -> Date) {
         random = SplitMix64(seed: seed)
         self.latency = latency
+        self.clock = clock
     }
 
     /// The simulator's clock.
-    var now: Date { Date().addingTimeInterval(clockOffset) }
+    var now: Date { clock().addingTimeInterval(clockOffset) }
 
     /// A `key_id` like GitHub's: a long decimal number, as a string.
     mutating func makeKeyID() -> String {

@@ -21,6 +21,10 @@ public struct Context: Sendable {
     public var retryPolicy: RetryPolicy
     /// SIGINT and SIGTERM: the process catches them; in-process tests get a set only they can signal.
     public var interrupt: InterruptSignals
+    /// The time every decision reads and every wait waits on: ``TimeSource/system`` in the process, a virtual one in tests.
+    public var clock: TimeSource
+    /// Told of the rate-limit gate each connection builds (a test's virtual clock watches its requests in flight).
+    public var watchGate: (@Sendable (RateLimitGate) -> Void)?
 
     /// Builds the transport for one run; the command shuts it down when it ends.
     public var makeTransport: @Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport {
@@ -35,13 +39,15 @@ public struct Context: Sendable {
     /// `makeTransport` nil (the default) sends through libcurl, trusting ``caFile``.
     public init(environment: [String: String], console: Console, tokenInputs: TokenInputs,
                 makeTransport: (@Sendable (_ verbose: @escaping @Sendable (String) -> Void) -> any ClosableTransport)? = nil,
-                retryPolicy: RetryPolicy = RetryPolicy(), interrupt: InterruptSignals = InterruptSignals()) {
+                retryPolicy: RetryPolicy = RetryPolicy(), interrupt: InterruptSignals = InterruptSignals(),
+                clock: TimeSource = .system) {
         self.environment = environment
         self.console = console
         self.tokenInputs = tokenInputs
         self.customTransport = makeTransport
         self.retryPolicy = retryPolicy
         self.interrupt = interrupt
+        self.clock = clock
     }
 
     /// True once the run should start nothing new: a signal arrived, or standard output's reader has gone.
@@ -151,11 +157,11 @@ extension Context {
             let redirecting = RedirectingTransport(transport, onRedirect: { line in console.trace(line) })
             let governed = RetryingTransport.governed(
                 redirecting, settings: RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst),
-                tell: { console.error($0) }, policy: retryPolicy)
-            guard let app else { return try await body(GitHubClient(transport: governed, base: base, credential: credential)) }
+                clock: clock, tell: { console.error($0) }, policy: retryPolicy, watchGate: watchGate)
+            guard let app else { return try await body(GitHubClient(transport: governed, base: base, credential: credential, clock: clock)) }
             app.attach(governed, base: base)
             if mintFirst { _ = try await app.token() }
-            return try await body(GitHubClient(transport: AppAuthTransport(inner: governed, session: app), base: base, credential: app.standIn))
+            return try await body(GitHubClient(transport: AppAuthTransport(inner: governed, session: app), base: base, credential: app.standIn, clock: clock))
         }
     }
 }

@@ -45,7 +45,7 @@ package enum ExpiryCommand {
             return try await withTransport(if: needsAPI || webhook != nil, {
                 context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) }
             }) { transport in
-                let retrying = transport.map { RetryingTransport.governed($0, settings: RateGovernor.Settings(), tell: { [console = context.console] in console.error($0) }, policy: context.retryPolicy) }
+                let retrying = transport.map { RetryingTransport.governed($0, settings: RateGovernor.Settings(), clock: context.clock, tell: { [console = context.console] in console.error($0) }, policy: context.retryPolicy) }
                 // With the App, its transport puts the installation token on requests made with its stand-in.
                 let calling: (any HTTPTransport)? = retrying.map { retrying in
                     guard let app, let base else { return retrying }
@@ -53,11 +53,11 @@ package enum ExpiryCommand {
                     return AppAuthTransport(inner: retrying, session: app)
                 }
                 let client = calling.flatMap { calling in
-                    base.flatMap { base in (auth ?? token).map { GitHubClient(transport: calling, base: base, credential: $0) } }
+                    base.flatMap { base in (auth ?? token).map { GitHubClient(transport: calling, base: base, credential: $0, clock: context.clock) } }
                 }
                 let live = options.live ? client.flatMap { client in token.map { ExpiryLookup.Live(token: $0, client: client) } } : nil
 
-                let report = try await ExpiryLookup.report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: Date())
+                let report = try await ExpiryLookup.report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: context.clock.now())
                 print(report, format: format, console: context.console)
 
                 var channelFailed = false

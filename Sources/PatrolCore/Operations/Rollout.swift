@@ -29,9 +29,10 @@ public struct Rollout: Sendable {
     public var finished: @Sendable (RepositoryOutcome) -> Void = { _ in }
     /// Asked before each repository starts and before each upload: true (a signal, a closed stdout) starts nothing more.
     public var shouldStop: @Sendable () -> Bool = { false }
-    public var now: @Sendable () -> Date = Date.init
-    /// Waits between read-backs; tests pass one that records instead of waiting.
-    public var sleep: @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }
+    /// The time uploads are stamped with: the client's clock.
+    public var now: @Sendable () -> Date
+    /// Waits between read-backs: on the client's clock; tests pass one that records instead of waiting.
+    public var sleep: @Sendable (Duration) async -> Void
     /// The waits before the second and third read-back of a write: GitHub's reads may lag a write by about
     /// a second (spec §4), so the write is looked for three times over about 2 s before it is reported missing.
     public var readBackDelays: [Duration] = [.seconds(1), .seconds(1)]
@@ -46,6 +47,9 @@ public struct Rollout: Sendable {
         self.secret = secret
         self.repositories = repositories
         self.ledger = ledger
+        now = client.clock.now
+        // A cancelled wait ends early: the read-back that follows then fails or finds the write, as it would.
+        sleep = { [clock = client.clock] duration in try? await clock.sleep(duration) }
     }
 
     /// Runs every repository and returns their outcomes in the fleet's order.

@@ -43,7 +43,8 @@ package struct RolloutOperation: Sendable {
     package var shouldStop: @Sendable () -> Bool = { false }
     /// Called once the preflight passed, before anything is written (the command line makes signals graceful here).
     package var preflightPassed: @Sendable () -> Void = {}
-    package var now: @Sendable () -> Date = Date.init
+    /// The time the run is stamped with: the client's clock.
+    package var now: @Sendable () -> Date
 
     package init(command: String, config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient,
                  ledger: LedgerStore, settings: Settings, console: Console) {
@@ -55,6 +56,7 @@ package struct RolloutOperation: Sendable {
         self.ledger = ledger
         self.settings = settings
         self.console = console
+        now = client.clock.now
     }
 
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).

@@ -5,7 +5,7 @@ import PatrolHTTP
 
 /// Decides when each request may be sent so that a fleet of any size stays inside GitHub's limits
 /// (spec §4). A pure value: the caller passes the time, so tests drive it with a fake clock;
-/// ``RateLimitGate`` runs it on the real one.
+/// ``RateLimitGate`` runs it on the clock it is given.
 ///
 /// The rules:
 /// - **Writes** (PUT, POST, PATCH, DELETE) pass a token bucket: `writeBurst` at once, then `writeRate`

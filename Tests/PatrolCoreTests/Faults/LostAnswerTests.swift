@@ -21,7 +21,7 @@ struct LostAnswerTests {
         simulator.addRepository("garrick0/c3-platform")
         let transport = CurlTransport(configuration: TransportConfiguration())
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(transport, policy: FaultInjectionTests.fastRetries),
+        let client = GitHubClient(transport: RetryingTransport(transport, policy: FaultInjectionTests.fastRetries, clock: .system),
                                   base: try APIBase(base), credential: Token(bytes: Array(simulator.mintToken().utf8)))
         let repository = try RepositoryName(owner: "garrick0", name: "c3-platform")
         // Opens the connection the POST will reuse.

@@ -50,7 +50,7 @@ struct GitHubVariationTests {
         let transport = CurlTransport(configuration: TransportConfiguration())
         defer { transport.shutdown() }
         let held = Token(bytes: Array(token.utf8))
-        let client = GitHubClient(transport: RetryingTransport(transport), base: try APIBase(fleet.apiURL), credential: held)
+        let client = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(fleet.apiURL), credential: held)
         let store = try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         var rollout = Rollout(client: client, token: held, secret: "PAT_TOKEN", repositories: try fleet.config.repositories, ledger: store)
         let waits = Mutex<[Duration]>([])

@@ -76,7 +76,7 @@ struct CurlTransportSimulatorTests {
     @Test func aRetriedGETSucceedsAfterTwo5xx() async throws {
         let rig = try Rig()
         rig.simulator.failNext(2, status: 502, matching: "/user")
-        let retrying = RetryingTransport(rig.transport, sleep: { _ in }, random: { $0.lowerBound })
+        let retrying = RetryingTransport(rig.transport, clock: .immediate, random: { $0.lowerBound })
         let response = try await retrying.send(rig.get("/user"))
         #expect(response.status == 200)
         #expect(response.attempts == 3)
@@ -86,7 +86,7 @@ struct CurlTransportSimulatorTests {
     @Test func aDroppedConnectionIsRetriedOnGET() async throws {
         let rig = try Rig()
         rig.simulator.dropNext(1, matching: "/user")
-        let retrying = RetryingTransport(rig.transport, sleep: { _ in }, random: { $0.lowerBound })
+        let retrying = RetryingTransport(rig.transport, clock: .immediate, random: { $0.lowerBound })
         let response = try await retrying.send(rig.get("/user"))
         #expect(response.status == 200)
         #expect(response.attempts == 2)

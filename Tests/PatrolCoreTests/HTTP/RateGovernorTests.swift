@@ -172,9 +172,9 @@ struct RateGovernorTests {
                                     body: Array(#"{"message": "API rate limit exceeded for user ID 1."}"#.utf8))
         let signal = try #require(RateLimitSignal(response, now: Self.start))
         #expect(signal.kind == .primary && signal.refused && signal.wait == 100)
-        #expect(RetryPolicy().shouldRetry(HTTPRequest(method: .put, url: "https://api.github.com/x"), response: response, attempt: 1))
-        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .post, url: "https://api.github.com/x"), response: response, attempt: 1))
-        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .get, url: "https://api.github.com/x"), response: response, attempt: 5))
+        #expect(RetryPolicy().shouldRetry(HTTPRequest(method: .put, url: "https://api.github.com/x"), response: response, attempt: 1, now: Self.start))
+        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .post, url: "https://api.github.com/x"), response: response, attempt: 1, now: Self.start))
+        #expect(!RetryPolicy().shouldRetry(HTTPRequest(method: .get, url: "https://api.github.com/x"), response: response, attempt: 5, now: Self.start))
     }
 
     @Test func neverMoreThanTheInFlightCeiling() {
@@ -209,13 +209,36 @@ struct RateLimitGateTests {
         let limited = HTTPResponse.json(429, RateGovernorTests.secondary, [("retry-after", "0")])
         let base = CannedTransport([limited, HTTPResponse(status: 201)])
         let pauses = SleepRecorder()
-        let gate = RateLimitGate(.init(writeRate: 1, writeBurst: 5), onPause: { pauses.sleep(.seconds($0.seconds)) })
-        let transport = RetryingTransport(base, gate: gate, sleep: { _ in }, random: { $0.lowerBound })
+        let gate = RateLimitGate(.init(writeRate: 1, writeBurst: 5), clock: .immediate, onPause: { pauses.sleep(.seconds($0.seconds)) })
+        let transport = RetryingTransport(base, gate: gate, clock: .immediate, random: { $0.lowerBound })
         let response = try await transport.send(HTTPRequest(method: .put, url: "https://api.github.com/x", body: []))
         #expect(response.status == 201)
         #expect(response.attempts == 2)
         #expect(base.sent.count == 2)
         #expect(pauses.sleeps == [.zero])
         #expect(gate.writeRate < 0.51)
+    }
+
+    @Test("a pause is waited out on the clock the gate is given: nothing passes until that clock reaches its end")
+    func aPauseIsWaitedOutOnTheGivenClock() async throws {
+        let clock = VirtualClock()
+        let gate = RateLimitGate(.init(writeRate: 1, writeBurst: 5), clock: clock.source)
+        let put = HTTPRequest(method: .put, url: "https://api.github.com/x", body: [])
+        await gate.admit(put)
+        await gate.observe(HTTPResponse.json(429, RateGovernorTests.secondary, [("retry-after", "30")]), for: put)
+        let admitted = Locked(false)
+        let waiter = Task {
+            await gate.admit(put)
+            admitted.withLock { $0 = true }
+        }
+        for _ in 0..<10_000 where clock.sleeping == 0 { await Task.yield() }
+        try #require(clock.sleeping == 1, "the gate did not wait on the clock it was given")
+        clock.advance(by: 29.9)
+        for _ in 0..<100 { await Task.yield() }
+        #expect(!admitted.withLock { $0 }, "let out 0.1 s before the pause ended")
+        #expect(clock.sleeping == 1)
+        clock.advance(by: 0.2)
+        await waiter.value
+        #expect(admitted.withLock { $0 })
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 @testable import PatrolSupport
@@ -52,7 +53,7 @@ struct RetryingTransportTests {
     let recorder = SleepRecorder()
 
     func retrying(_ base: OutcomeScript, gate: any RequestGate = OpenGate()) -> RetryingTransport {
-        RetryingTransport(base, gate: gate, sleep: { [recorder] in recorder.sleep($0) }, random: { $0.upperBound })
+        RetryingTransport(base, gate: gate, clock: TimeSource(now: Date.init, sleep: { [recorder] in recorder.sleep($0) }), random: { $0.upperBound })
     }
 
     let get = HTTPRequest(method: .get, url: "https://api.github.com/user")

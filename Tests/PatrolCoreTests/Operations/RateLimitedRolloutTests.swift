@@ -12,12 +12,17 @@ import Testing
 struct RateLimitedRolloutTests {
     @Test("a storm of secondary-limit answers: every repository delivered, nothing sent inside an announced pause")
     func storm() async throws {
-        let fleet = try FleetHarness()
+        // patrol and the simulator share one virtual clock that moves only while no request is in flight: a
+        // request takes no time on it, every wait (the gate's pauses and pacing, the retries' backoff) takes
+        // exactly what patrol decided, and the result does not depend on the machine's speed.
+        let clock = VirtualClock()
+        let fleet = try FleetHarness(clock: clock)
         // 30 points a second: the preflight, nine keys and four uploads fit; the fifth upload trips the limit,
         // and everything until the penalty ends is refused with retry-after: 3.
         fleet.simulator.setSecondaryLimits(SecondaryLimits(pointsPerWindow: 30, writesPerWindow: nil, window: 1, maxConcurrent: nil, retryAfter: 3))
         let token = fleet.mint()
-        let run = await fleet.run(["rollout", "--write-rate", "8", "--write-burst", "10"], environment: ["PAT_TOKEN": token])
+        let started = clock.now
+        let run = await fleet.run(["rollout", "--write-rate", "8", "--write-burst", "10"], environment: ["PAT_TOKEN": token], clock: clock)
         #expect(run.code == 0, "\(run.output)")
         for (repository, plaintext) in fleet.delivered() {
             #expect(plaintext == token, "\(repository) holds something else")
@@ -25,13 +30,14 @@ struct RateLimitedRolloutTests {
         let answers = fleet.simulator.limitAnswers
         #expect(!answers.isEmpty)
         #expect(run.stderr.contains("GitHub asked patrol to slow down; pausing 3 s"))
-        // Requests the client let through before it had read an answer may still arrive just after it, later still
-        // when the machine is busy (a second and more was seen with both cores compiling); allow them half the pause.
-        // Anything in the second half was sent during the pause (a client that ignored it would be retrying then,
-        // on its 0–2 s backoff).
+        // The pause took virtual time, not wall time: the run spans at least the 3 s pause on the shared clock.
+        #expect(clock.now.timeIntervalSince(started) >= 3, "the clock moved \(clock.now.timeIntervalSince(started)) s")
+        // Requests that were already out when the answer came arrive at its very moment (no time passes in flight);
+        // anything later and before the pause ends was sent during the pause. (Times are seconds since 1970 in a
+        // Double on both sides, exact to about a microsecond: the end is compared to within a millisecond.)
         let requests = fleet.simulator.requests
         for answer in answers {
-            let inside = requests.filter { $0.time > answer.time.addingTimeInterval(1.5) && $0.time < answer.pauseEnds }
+            let inside = requests.filter { $0.time > answer.time && $0.time < answer.pauseEnds.addingTimeInterval(-0.001) }
             #expect(inside.isEmpty, "sent during the pause announced at \(answer.time): \(inside.map { "\($0.method) \($0.path) +\(Int($0.time.timeIntervalSince(answer.time) * 1000)) ms" })")
         }
     }

@@ -14,7 +14,7 @@ import Testing
 struct ReplayTests {
     /// A client for a replay server, with a throw-away credential (the server checks none).
     static func client(_ simulator: GitHubSimulator, _ transport: CurlTransport) throws -> GitHubClient {
-        GitHubClient(transport: RetryingTransport(transport), base: try APIBase(simulator.apiURL),
+        GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(simulator.apiURL),
                      credential: Token(bytes: Array(TestTokens.classic().utf8)))
     }
 
@@ -123,7 +123,7 @@ struct ReplayTests {
                                       htmlURL: "https://github.com/octokit-fixture-org/paginate-issues/issues/13"))
 
         let link = try #require(RecordedFixtures.issuesFirstPage.headers.first { $0.name == "link" }?.value)
-        let github = GitHubClient(transport: RetryingTransport(transport), base: try APIBase("https://api.github.com"),
+        let github = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase("https://api.github.com"),
                                   credential: Token(bytes: Array(TestTokens.classic().utf8)))
         #expect(github.nextPath(link) == "/repositories/1000/issues?per_page=3&page=2")
         #expect(client.nextPath(link) == nil, "a link to another host is never followed with the token")

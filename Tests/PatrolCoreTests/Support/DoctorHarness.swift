@@ -36,7 +36,7 @@ extension FleetHarness {
         let transport = CurlTransport(configuration: TransportConfiguration())
         defer { transport.shutdown() }
         let held = Token(bytes: Array(token.utf8))
-        let client = GitHubClient(transport: RetryingTransport(transport), base: try APIBase(apiURL), credential: held)
+        let client = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(apiURL), credential: held)
         let clock = Mutex(Date())
         let snapshot = try LedgerStore.load(path: ledgerPath, secret: config.secret)
         var doctor = Doctor(config: config, repositories: try config.selecting(repositories), token: held, client: client,

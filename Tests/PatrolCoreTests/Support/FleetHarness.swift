@@ -23,8 +23,10 @@ final class FleetHarness: Sendable {
     var ledgerPath: String { folder + "/ledger.json" }
 
     /// Starts the simulator with the nine repositories and the platform repository, and writes the config.
-    init(latency: Duration = .zero, policy: String = "", seed: UInt64 = 42) throws {
-        simulator = GitHubSimulator(latency: latency, seed: seed)
+    /// With `clock`, the simulator reads its time from that virtual clock (pass the same clock to ``run``).
+    init(latency: Duration = .zero, policy: String = "", seed: UInt64 = 42, clock: VirtualClock? = nil) throws {
+        let now: @Sendable () -> Date = if let clock { { clock.now } } else { Date.init }
+        simulator = GitHubSimulator(latency: latency, seed: seed, now: now)
         simulator.setTokenMarker(TestTokens.marker)
         apiURL = try simulator.start()
         for name in Self.fleet + ["\(Self.owner)/c3-platform"] { simulator.addRepository(name) }
@@ -61,15 +63,27 @@ final class FleetHarness: Sendable {
     }
 
     /// Runs `patrol <arguments> --config <this config>` with `environment` as the process environment.
-    /// `retryPolicy` lets a test that meets many failed answers retry without real backoff.
+    /// `retryPolicy` lets a test that meets many failed answers retry without real backoff. With `clock`, patrol
+    /// runs on that virtual clock, which jumps to the next wake-up whenever no request is in flight.
     func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "",
-             retryPolicy: RetryPolicy = RetryPolicy()) async -> Run {
+             retryPolicy: RetryPolicy = RetryPolicy(), clock: VirtualClock? = nil) async -> Run {
         let out = Mutex(""), err = Mutex("")
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
-        let context = Context(environment: environment, console: console,
+        var context = Context(environment: environment, console: console,
                               tokenInputs: TokenInputs(environment: environment, standardInput: standardInput),
                               retryPolicy: retryPolicy)
-        let code = await Patrol.run(arguments: arguments + ["--config", configPath], context: context)
+        let code: Int32
+        if let clock {
+            // Every connection's gate, so the clock can see whether a request is out.
+            let gates = Locked<[RateLimitGate]>([])
+            context.clock = clock.source
+            context.watchGate = { gate in gates.withLock { $0.append(gate) } }
+            code = await clock.running(advancingWhen: { gates.withLock { $0.allSatisfy { $0.inFlight == 0 } } }) {
+                await Patrol.run(arguments: arguments + ["--config", configPath], context: context)
+            }
+        } else {
+            code = await Patrol.run(arguments: arguments + ["--config", configPath], context: context)
+        }
         let run = Run(code: code, stdout: out.withLock { $0 }, stderr: err.withLock { $0 })
         TestTranscripts.record("in-process-\(arguments.first ?? "patrol")", stdout: run.stdout, stderr: run.stderr)
         return run

@@ -19,8 +19,10 @@ public struct Doctor: Sendable {
             self.sleep = sleep
         }
 
-        /// The wall clock and `Task.sleep`.
-        public static let live = Timing(now: Date.init, sleep: { try? await Task.sleep(for: $0) })
+        /// `clock`'s time and waits; a cancelled wait ends early (the wait loop then stops at its deadline check).
+        public init(_ clock: TimeSource) {
+            self.init(now: clock.now, sleep: { duration in try? await clock.sleep(duration) })
+        }
     }
 
     public let config: FleetConfig
@@ -33,7 +35,8 @@ public struct Doctor: Sendable {
     public let ledger: Ledger
     /// The live test event, if any.
     public let settings: DoctorSettings
-    public var timing: Timing = .live
+    /// The client's clock unless a test sets its own.
+    public var timing: Timing
     /// Makes the `patrol_probe` value of the test event.
     public var makeNonce: @Sendable () -> String = { String(UInt64.random(in: .min ... .max), radix: 16) }
     /// Repositories checked at once.
@@ -46,6 +49,7 @@ public struct Doctor: Sendable {
         self.client = client.authenticated(with: token)
         self.ledger = ledger
         self.settings = settings
+        timing = Timing(client.clock)
     }
 
     /// The progress line shown while the checks run.
