@@ -103,7 +103,12 @@ public struct CommandConfiguration: Sendable {
 
     /// The spec of `name` if this command accepts it.
     public func option(named name: String) -> OptionSpec? {
-        options.first { $0.name == name || $0.alias == name }
+        declaration(named: name)?.spec
+    }
+
+    /// The declaration of `name` if this command accepts it.
+    package func declaration(named name: String) -> OptionDecl<Invocation>? {
+        groups.lazy.flatMap(\.declarations).first { $0.spec.name == name || $0.spec.alias == name }
     }
 
     package init(abstract: String, discussion: String, groups: [OptionGroup]) {

@@ -139,7 +139,6 @@ struct InvocationOptionTests {
         let invocation = try parse("rollout", "--repos", "c3-web, garrick0/c3-cli", "--dry-run", "--resume",
                                    "--concurrency=64", "--write-rate", "0.5", "--write-burst", "1")
         #expect(invocation.rollout.repositories == ["c3-web", "garrick0/c3-cli"])
-        #expect(invocation.repositorySelection == ["c3-web", "garrick0/c3-cli"])
         #expect(invocation.rollout.dryRun && invocation.rollout.resume)
         #expect(invocation.rollout.concurrency == 64)
         #expect(invocation.rollout.writeRate == 0.5)
@@ -188,7 +187,7 @@ struct InvocationOptionTests {
         #expect(invocation.doctor.eventType == "build_failed")
         #expect(invocation.doctor.waitSeconds == 0)
         #expect(invocation.doctor.repositories == ["c3-cli"])
-        #expect(invocation.repositorySelection == ["c3-cli"])
+        #expect(invocation.status.repositories == nil)
         #expect(invocation.rollout.repositories == nil)
     }
 

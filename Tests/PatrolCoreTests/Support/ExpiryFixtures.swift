@@ -13,12 +13,13 @@ extension FleetHarness {
         let fingerprint = Token(bytes: Array(token.utf8)).fingerprint
         let store = try LedgerStore(path: ledgerPath, secret: "PAT_TOKEN")
         let names = try holders.map { try RepositoryName(parsing: $0, defaultOwner: Self.owner) }
+        // As a rollout records them: each verified upload a journal line, then the token current in one rewrite.
+        for name in names {
+            try await store.recordUpload(name, fingerprint: fingerprint, keyID: "1", etag: nil, uploadedAt: firstSeen, secretUpdatedAt: firstSeen)
+        }
         try await store.update { ledger in
             ledger.noteToken(fingerprint, login: Self.owner, kind: .classic, scopes: ["repo", "workflow"], expiresAt: expiresAt, at: firstSeen)
             ledger.makeCurrent(fingerprint)
-            for name in names {
-                ledger.noteUpload(name, fingerprint: fingerprint, keyID: "1", etag: nil, uploadedAt: firstSeen, secretUpdatedAt: firstSeen)
-            }
         }
     }
 
