@@ -355,6 +355,19 @@ struct InvocationTokenTests {
         }
     }
 
+    @Test("an argument is refused when it holds what the redactor would mask: anywhere in it, from 16 token characters on")
+    func sameRuleAsTheRedactor() throws {
+        let token = tokenShaped()
+        let short = String(tokenShaped().prefix(4 + Redactor.shapedMinimum))
+        for arguments in [["rollout", "--repos=c3-web,\(token)"], ["status", "--repos", "c3-web,\(token)"], ["rollout", short]] {
+            let error = try parseError(arguments)
+            #expect(error == .tokenOnCommandLine(option: nil, command: CommandName(rawValue: arguments[0])), "\(arguments.count) arguments")
+            #expect(Redactor.containsTokenShape(arguments.last!))
+        }
+        // One token character fewer is a word, as for the redactor.
+        #expect(try parse("rollout", "--repos", String(short.dropLast())).rollout.repositories == [String(short.dropLast())])
+    }
+
     @Test("the refusal wins over --help")
     func beforeHelp() throws {
         guard case .tokenOnCommandLine = try parseError(["rollout", "--help", "--token", "x"]) else {
