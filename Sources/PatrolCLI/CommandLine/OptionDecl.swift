@@ -37,19 +37,20 @@ public struct OptionDecl<Options>: Sendable {
     /// An option whose value `reader` reads into `field`.
     package static func option<Value>(_ name: String, value valueName: String, _ help: String, default defaultValue: String? = nil,
                                       _ field: any WritableKeyPath<Options, Value> & Sendable, _ reader: OptionValue<Value>) -> Self {
-        Self(reader.spec(name, valueName, help, defaultValue), .value { options, text in
-            guard let value = reader.read(text) else { return false }
-            options[keyPath: field] = value
-            return true
-        })
+        reading(reader, spec: reader.spec(name, valueName, help, defaultValue)) { $0[keyPath: field] = $1 }
     }
 
     /// An option whose value `reader` reads into the optional `field`, which stays nil when the option is absent.
     package static func option<Value>(_ name: String, value valueName: String, _ help: String, default defaultValue: String? = nil,
                                       _ field: any WritableKeyPath<Options, Value?> & Sendable, _ reader: OptionValue<Value>) -> Self {
-        Self(reader.spec(name, valueName, help, defaultValue), .value { options, text in
+        reading(reader, spec: reader.spec(name, valueName, help, defaultValue)) { $0[keyPath: field] = $1 }
+    }
+
+    private static func reading<Value>(_ reader: OptionValue<Value>, spec: OptionSpec,
+                                       store: @escaping @Sendable (inout Options, Value) -> Void) -> Self {
+        Self(spec, .value { options, text in
             guard let value = reader.read(text) else { return false }
-            options[keyPath: field] = value
+            store(&options, value)
             return true
         })
     }
