@@ -75,7 +75,8 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 discussion: """
                     Serves the config's fleet, or without a config the built-in c3 fleet, with its workflow files \
                     wired as the setup guide describes. Prints GITHUB_API_URL, PAT_TOKEN and PAT_TOKEN_NEXT (a \
-                    second token, for trying rotate) to stdout, then serves until interrupted.
+                    second token, for trying rotate) to stdout, or with --json one JSON document holding apiURL and tokens, then \
+                    serves until interrupted.
                     """,
                 groups: [.simulator, .global])
         case .help:
