@@ -20,6 +20,17 @@ struct SimulatedCommandsBinaryTests {
         return (process, stdout, stderr)
     }
 
+    /// What `pipe` gives until `done` holds for it or the writer closes it.
+    private static func read(_ pipe: Pipe, until done: (String) -> Bool) -> String {
+        var text = ""
+        while !done(text) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        return text
+    }
+
     @Test("simulator --json prints one JSON document: the API URL and the two tokens, the same values as the KEY=value lines")
     func simulatorJSON() throws {
         let (server, stdout, _) = try Self.start(["simulator", "--json"], environment: ["PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker])
@@ -27,12 +38,7 @@ struct SimulatedCommandsBinaryTests {
             if server.isRunning { kill(server.processIdentifier, SIGKILL) }
             server.waitUntilExit()
         }
-        var printed = ""
-        while !printed.hasSuffix("\n") {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
+        let printed = Self.read(stdout) { $0.hasSuffix("\n") }
         let document = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], "\(printed)")
         #expect(document["command"] as? String == "simulator")
         let apiURL = try #require(document["apiURL"] as? String)
@@ -61,12 +67,7 @@ struct SimulatedCommandsBinaryTests {
             demo.waitUntilExit()
         }
         // With --json the narration is on stderr; once the rollout step has begun, the ledger's folder exists.
-        var narration = ""
-        while !narration.contains("2. rollout") {
-            let chunk = stderr.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            narration += String(decoding: chunk, as: UTF8.self)
-        }
+        let narration = Self.read(stderr) { $0.contains("2. rollout") }
         try #require(narration.contains("2. rollout"), "\(narration)")
         let deadline = Date().addingTimeInterval(10)
         while try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, Date() < deadline { usleep(20_000) }
