@@ -67,10 +67,10 @@ public struct TokenOptions: Sendable, Equatable {
 extension TokenOptions: DeclaredOptions {
     public static let declarations: [OptionDecl<Self>] = [
         .flag("--token-stdin", "read the token from the first line of standard input", \.fromStandardInput),
-        .option("--token-env", value: "NAME", "read the token from the environment variable NAME", \.environmentVariable, .variableName),
+        .option("--token-env", value: "NAME", "read the token from the environment variable NAME", \.environmentVariable, .credentialVariable),
         .option("--token-file", value: "PATH", "read the token from a file readable only by you (mode 600)", \.filePath, .path()),
         .option("--auth-env", value: "NAME", "call the API with the credential in variable NAME, e.g. GH_TOKEN", default: "the token itself",
-                \.authEnvironmentVariable, .variableName),
+                \.authEnvironmentVariable, .credentialVariable),
     ]
 }
 
@@ -127,7 +127,7 @@ extension RotateOptions: DeclaredOptions {
     public static let declarations: [OptionDecl<Self>] = [
         .flag("--force", "roll out even if the token is the one already current", \.force),
         .flag("--revoke-old", "revoke the old token after a fully successful rollout", \.revokeOld),
-        .option("--old-token-env", value: "NAME", "the old token, for --revoke-old, from variable NAME", \.oldTokenEnvironmentVariable, .variableName),
+        .option("--old-token-env", value: "NAME", "the old token, for --revoke-old, from variable NAME", \.oldTokenEnvironmentVariable, .credentialVariable),
         .option("--old-token-file", value: "PATH", "the old token, for --revoke-old, from a file (mode 600)", \.oldTokenFilePath, .path()),
     ]
 }

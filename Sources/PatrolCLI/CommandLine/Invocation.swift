@@ -23,6 +23,8 @@ public struct Invocation: Sendable, Equatable {
     public var status = StatusOptions()
     public var demo = DemoOptions()
     public var simulator = SimulatorOptions()
+    /// The environment variables named by options declared as naming a credential (``OptionSpec/namesCredential``).
+    public var credentialVariables: Set<String> = []
 
     public init(command: CommandName, helpTopic: CommandName? = nil) {
         self.command = command
@@ -86,6 +88,7 @@ package struct InvocationParser {
                 guard store(&invocation, value) else {
                     throw .invalidValue(option: spec.name, value: value, expected: spec.expected ?? "", command: command)
                 }
+                if spec.namesCredential { invocation.credentialVariables.insert(value) }
             case let .flag(set):
                 if occurrence.inline { throw .unexpectedValue(option: spec.name, command: command) }
                 set(&invocation)

@@ -22,9 +22,12 @@ public struct OptionSpec: Sendable, Equatable {
     public let allowedValues: [String]?
     /// True when the value names a file.
     public let takesPath: Bool
+    /// True when the value names an environment variable that holds a credential, which patrol reads only into
+    /// guarded memory and keeps out of ``Context/environment``.
+    public let namesCredential: Bool
 
     package init(_ name: String, alias: String? = nil, value valueName: String? = nil, _ help: String, default defaultValue: String? = nil,
-                 expected: String? = nil, allowedValues: [String]? = nil, takesPath: Bool = false) {
+                 expected: String? = nil, allowedValues: [String]? = nil, takesPath: Bool = false, namesCredential: Bool = false) {
         self.name = name
         self.alias = alias
         self.valueName = valueName
@@ -33,6 +36,7 @@ public struct OptionSpec: Sendable, Equatable {
         self.expected = expected
         self.allowedValues = allowedValues
         self.takesPath = takesPath
+        self.namesCredential = namesCredential
     }
 
     /// True for options that take a value.

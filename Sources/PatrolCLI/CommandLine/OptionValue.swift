@@ -11,19 +11,24 @@ public struct OptionValue<Value>: Sendable {
     public let allowedValues: [String]?
     /// True when the value names a file.
     public let isPath: Bool
+    /// True when the value names an environment variable that holds a credential.
+    public let namesCredential: Bool
     /// The value, or nil when `text` is not one ``expected`` allows.
     package let read: @Sendable (String) -> Value?
 
-    package init(expected: String, allowedValues: [String]? = nil, isPath: Bool = false, read: @escaping @Sendable (String) -> Value?) {
+    package init(expected: String, allowedValues: [String]? = nil, isPath: Bool = false, namesCredential: Bool = false,
+                 read: @escaping @Sendable (String) -> Value?) {
         self.expected = expected
         self.allowedValues = allowedValues
         self.isPath = isPath
+        self.namesCredential = namesCredential
         self.read = read
     }
 
     /// The spec of an option that reads its value this way.
     func spec(_ name: String, _ valueName: String, _ help: String, _ defaultValue: String?) -> OptionSpec {
-        OptionSpec(name, value: valueName, help, default: defaultValue, expected: expected, allowedValues: allowedValues, takesPath: isPath)
+        OptionSpec(name, value: valueName, help, default: defaultValue, expected: expected, allowedValues: allowedValues, takesPath: isPath,
+                   namesCredential: namesCredential)
     }
 }
 
@@ -48,6 +53,9 @@ extension OptionValue where Value == String {
         }
         return !bytes.isEmpty && bytes.allSatisfy(isWordByte) && !digits.contains(bytes[0]) ? text : nil
     }
+
+    /// The name of an environment variable that holds a credential (a token, the API's credential).
+    package static let credentialVariable = Self(expected: variableName.expected, namesCredential: true, read: variableName.read)
 
     /// Text of `lengths` characters.
     package static func text(_ lengths: ClosedRange<Int>, _ expected: String) -> Self {

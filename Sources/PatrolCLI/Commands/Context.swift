@@ -63,17 +63,11 @@ public struct Context: Sendable {
 
 extension Context {
     /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` always, and the
-    /// variables named by `--token-env`, `--auth-env` and `--old-token-env`. Their values are read only through
-    /// ``TokenInputs`` (getenv, straight into guarded memory), never kept in ``environment`` (spec §5.5).
+    /// variables named by the options declared as naming one (`--token-env`, `--auth-env`, `--old-token-env`).
+    /// Their values are read only through ``TokenInputs`` (getenv, straight into guarded memory), never kept in
+    /// ``environment`` (spec §5.5).
     public static func credentialVariables(_ invocation: Invocation?) -> Set<String> {
-        var names: Set<String> = [TokenSource.patTokenVariable]
-        if let invocation {
-            for name in [invocation.token.environmentVariable, invocation.token.authEnvironmentVariable,
-                         invocation.rotate.oldTokenEnvironmentVariable].compactMap({ $0 }) {
-                names.insert(name)
-            }
-        }
-        return names
+        (invocation?.credentialVariables ?? []).union([TokenSource.patTokenVariable])
     }
 
     /// The process environment without the variables in `excluded`, read from `environ` directly so that an

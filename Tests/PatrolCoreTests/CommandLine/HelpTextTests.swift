@@ -153,6 +153,7 @@ struct OptionDeclarationTests {
         #expect(format.allowedValues == ["text", "json", "github"])
         #expect(all.filter(\.takesPath).map(\.name) == ["--config", "--ledger", "--ca-file", "--token-file", "--old-token-file"])
         #expect(all.filter { $0.allowedValues != nil }.map(\.name) == ["--format"])
+        #expect(all.filter(\.namesCredential).map(\.name) == ["--token-env", "--auth-env", "--old-token-env"])
     }
 
     @Test("a value an option refuses is reported with the expectation its declaration states", arguments: OptionGroup.allOptions.filter(\.takesValue))
