@@ -41,8 +41,9 @@ package enum DemoCommand {
                                    + "\(config.repositories.count) repositories of \(config.owner), latency \(latency) ms")
 
                     narrator.step("doctor", "the troubleshooting guide's checks on a fleet wired as the guide describes, before any secret is set")
-                    let before = await DoctorCommand.perform(config: config, repositories: config.repositories, token: first, client: client,
-                                                             ledger: await ledger.snapshot, options: DoctorOptions(), console: console)
+                    console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
+                    let before = await Doctor(config: config, repositories: config.repositories, token: first, client: client,
+                                              ledger: await ledger.snapshot, settings: DoctorSettings()).run()
                     // Expected: exactly the nine secret.present checks fail, each with its fix.
                     let failedBefore = before.checks.filter { $0.status == .fail }
                     narrator.show(before.lines(console: console),
@@ -50,21 +51,22 @@ package enum DemoCommand {
 
                     narrator.step("rollout", "seal \(config.secret) with each repository's public key, upload, read back (token \(first.fingerprint.short))")
                     let started = ContinuousClock.now
-                    let rollout = try await RolloutCommand.perform(.init(
+                    let rollout = try await RolloutOperation(
                         command: "rollout", config: config, repositories: config.repositories, token: first, client: client,
-                        ledger: ledger, options: RolloutOptions()), console: console)
+                        ledger: ledger, settings: RolloutOperation.Settings(), console: console).run()
                     narrator.show(rollout.lines(console: console) + ["took \(milliseconds(ContinuousClock.now - started)) ms"], passed: rollout.exitCode == .success)
 
                     narrator.step("status", "where the secret is, since when, and which token it holds")
-                    let status = try await StatusCommand.perform(config: config, repositories: config.repositories, client: client,
-                                                                 ledger: await ledger.snapshot)
+                    let status = try await FleetStatus.survey(client: client, secret: config.secret, repositories: config.repositories,
+                                                              ledger: await ledger.snapshot)
                     narrator.show(status.lines(console: console), passed: status.exitCode == .success)
 
                     narrator.step("rotate", "replace \(first.fingerprint.short) with a new token \(second.fingerprint.short) everywhere, then revoke the old one")
-                    let rotation = try await RotateCommand.perform(.init(
-                        rollout: .init(command: "rotate", config: config, repositories: config.repositories, token: second,
-                                       client: client.authenticated(with: second), ledger: ledger, options: RolloutOptions()),
-                        base: base, oldToken: first), console: console)
+                    let rotation = try await RotationOperation(
+                        rollout: RolloutOperation(command: "rotate", config: config, repositories: config.repositories, token: second,
+                                                  client: client.authenticated(with: second), ledger: ledger,
+                                                  settings: RolloutOperation.Settings(), console: console),
+                        base: base, oldToken: first).run()
                     let revoked = simulator.isRevoked(firstMinted)
                     narrator.show(rotation.rollout.lines(console: console)
                                   + [revoked ? "the old token \(first.fingerprint.short) is revoked" : "the old token was NOT revoked"],
@@ -76,12 +78,10 @@ package enum DemoCommand {
                     narrator.show(expiry.lines(console: console), passed: expiry.exitCode == .success)
 
                     narrator.step("doctor", "every check again with the current token, and a live test event through the platform's handler")
-                    var live = DoctorOptions()
-                    live.sendTestEvent = true
-                    live.waitSeconds = 10
-                    let after = await DoctorCommand.perform(config: config, repositories: config.repositories, token: second,
-                                                            client: client.authenticated(with: second), ledger: await ledger.snapshot,
-                                                            options: live, console: console)
+                    console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
+                    let after = await Doctor(config: config, repositories: config.repositories, token: second,
+                                             client: client.authenticated(with: second), ledger: await ledger.snapshot,
+                                             settings: DoctorSettings(sendTestEvent: true, waitSeconds: 10)).run()
                     narrator.show(after.lines(console: console), passed: after.exitCode == .success && after.count(.pass) == after.checks.count)
 
                     narrator.step("proof", "what each repository's \(config.secret) decrypts to, inside the simulator")

@@ -21,25 +21,15 @@ package enum DoctorCommand {
 
         // Every check is about what the token under test may do, so it makes every request itself.
         return try await context.withConnection(base, as: token) { client in
-            let report = await perform(config: config, repositories: repositories, token: token, client: client,
-                                       ledger: ledger, options: invocation.doctor, console: context.console)
+            context.console.progress(Doctor.progressLine(repositories: repositories, config: config))
+            let report = await Doctor(config: config, repositories: repositories, token: token, client: client,
+                                      ledger: ledger, settings: invocation.doctor.settings).run()
             print(report, json: invocation.global.json, console: context.console)
             if let owner = await OwnerMismatch.line(statuses: report.repositoryAccessStatuses, client: client, config: config) {
                 context.console.error(owner)
             }
             return report.exitCode
         }
-    }
-
-    /// Runs the checks in-process and returns the report (its `exitCode` is the command's); for `patrol demo`,
-    /// which holds a token and a client already. Prints nothing but a progress line.
-    package static func perform(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient,
-                        ledger: Ledger, options: DoctorOptions, console: Console,
-                        timing: Doctor.Timing = .live) async -> DoctorReport {
-        console.progress("doctor: checking \(repositories.count) repositories and \(config.platform.repository.fullName) …")
-        var doctor = Doctor(config: config, repositories: repositories, token: token, client: client, ledger: ledger, settings: options.settings)
-        doctor.timing = timing
-        return await doctor.run()
     }
 
     package static func print(_ report: DoctorReport, json: Bool, console: Console) {

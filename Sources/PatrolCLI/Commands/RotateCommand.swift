@@ -43,86 +43,17 @@ package enum RotateCommand {
                 : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
         }) { ledger in
             return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
-                var rollout = RolloutCommand.RolloutPlan(command: "rotate", config: config, repositories: repositories, token: token,
-                                                         client: client, ledger: ledger, options: invocation.rollout)
-                rollout.streams = !invocation.global.json
                 // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.
-                rollout.afterPreflight = { [context] _ in context.interrupt.stopsGracefully() }
-                rollout.shouldStop = { [context] in context.shouldStop }
-                let report = try await perform(RotatePlan(rollout: rollout, base: base, force: options.force, oldToken: old), console: console)
+                let rollout = RolloutOperation(command: "rotate", config: config, repositories: repositories, token: token, client: client,
+                                               ledger: ledger, settings: invocation.rollout.settings, console: console)
+                    .wired(to: context, streams: !invocation.global.json)
+                let report = try await RotationOperation(rollout: rollout, base: base, force: options.force, oldToken: old).run()
                 print(report, config: config, base: base, json: invocation.global.json, console: console)
                 return RolloutCommand.interrupted(report.rollout, context: context,
                                                   advice: "run patrol rotate --resume with the same new token; the old one stays valid meanwhile")
                     ?? report.exitCode
             }
         }
-    }
-
-    /// What one rotation needs; `rollout.token` is the new token. Shared with `demo`.
-    package struct RotatePlan {
-        package let rollout: RolloutCommand.RolloutPlan
-        package let base: APIBase
-        /// `--force`: roll out even the token already current.
-        package var force: Bool = false
-        /// The token to revoke after a complete rotation (`--revoke-old`); nil to leave it.
-        package var oldToken: Token? = nil
-
-        package init(rollout: RolloutCommand.RolloutPlan, base: APIBase, force: Bool = false, oldToken: Token? = nil) {
-            self.rollout = rollout
-            self.base = base
-            self.force = force
-            self.oldToken = oldToken
-        }
-    }
-
-    /// Checks, preflight, rollout, ledger bookkeeping, then the revocation when asked for and due.
-    /// Throws ``RotateError`` before anything is sent, and what the preflight throws; never after an upload.
-    package static func perform(_ plan: RotatePlan, console: Console) async throws -> RotateReport {
-        let token = plan.rollout.token
-        let before = await plan.rollout.ledger.snapshot
-        try RotateError.check(new: token, old: plan.oldToken, ledger: before, base: plan.base, force: plan.force)
-        // With --force the new token may be the current one: then nothing is replaced and nothing retires.
-        let sameToken = before.currentToken?.fingerprint == token.fingerprint
-        let previous = sameToken ? nil : before.currentToken
-        if before.currentToken == nil { console.note("the ledger records no current token: this rotation is a first rollout") }
-        if sameToken { console.note("--force: rolling out the current token \(token.fingerprint.short) again; it stays current and nothing is retired") }
-
-        var rolloutPlan = plan.rollout
-        let earlier = plan.rollout.afterPreflight
-        rolloutPlan.afterPreflight = { facts in
-            try await earlier?(facts)
-            if let previous, previous.login.lowercased() != facts.user.login.lowercased() {
-                console.error("warning: the new token belongs to \(facts.user.login), the current one (\(previous.fingerprint.short)) to "
-                              + "\(previous.login); the fleet's workflows will act as \(facts.user.login) from now on")
-            }
-        }
-        let rollout = try await RolloutCommand.perform(rolloutPlan, console: console)
-        let after = await plan.rollout.ledger.snapshot
-        let dryRun = plan.rollout.options.dryRun
-        let remaining = plan.rollout.config.repositories
-            .filter { !after.holds($0, token.fingerprint) }
-            .map { (repository: $0, holds: after.repositories[$0.fullName]?.fingerprint) }
-        let completed = !dryRun && after.currentToken?.fingerprint == token.fingerprint && remaining.isEmpty
-
-        let revocation: RotateReport.Revocation
-        if let old = plan.oldToken {
-            if dryRun {
-                revocation = .withheld("dry run: nothing uploaded, so nothing revoked")
-            } else if !completed {
-                revocation = .withheld("the rotation is not complete; the old token stays valid until every repository holds the new one")
-            } else {
-                do {
-                    try await plan.rollout.client.revokeCredentials([old])
-                    revocation = .revoked(old.fingerprint)
-                } catch {
-                    revocation = .failed(error)
-                }
-            }
-        } else {
-            revocation = .notRequested
-        }
-        return RotateReport(rollout: rollout, previous: previous, completed: completed, dryRun: dryRun,
-                            remaining: remaining, revocation: revocation, reRolled: sameToken)
     }
 
     /// The pre-filled page where the user makes the new token: host from the API, scopes and description from the config.

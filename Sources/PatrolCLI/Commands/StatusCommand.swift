@@ -37,8 +37,8 @@ package enum StatusCommand {
                 guard !json, let row = rows.row(line, width: width, console: console) else { return }
                 console.result(row)
             }
-            let report = try await perform(config: config, repositories: repositories, client: client, ledger: ledger,
-                                           running: running, finished: finished)
+            let report = try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger,
+                                                      running: running, finished: finished)
             if invocation.global.json { console.result(report.json.text) } else { console.result(report.summary(console: console)) }
             let statuses = report.lines.map { $0.state == .noAccess ? ($0.problem as? GitHubError)?.status : nil }
             if let owner = await OwnerMismatch.line(statuses: statuses, client: client, config: config) {
@@ -46,13 +46,5 @@ package enum StatusCommand {
             }
             return report.exitCode
         }
-    }
-
-    /// The survey itself, for `status` and the demo: `client` calls the API, `ledger` says what patrol wrote.
-    package static func perform(config: FleetConfig, repositories: [RepositoryName], client: GitHubClient, ledger: Ledger,
-                        running: FleetStatus.RunningWrite? = nil,
-                        finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
-        try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger,
-                                     running: running, finished: finished)
     }
 }

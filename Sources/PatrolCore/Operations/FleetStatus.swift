@@ -70,30 +70,25 @@ public enum FleetStatus {
                               running: RunningWrite? = nil, concurrency: Int = 8,
                               finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
         let expected = expectedToken(in: ledger)?.fingerprint
-        var lines = [StatusReport.Line?](repeating: nil, count: repositories.count)
         // The first repository alone: a rejected credential then costs one request, not `concurrency`
         // (GitHub locks an account out after repeated bad credentials).
-        if let first = repositories.first {
-            lines[0] = try await line(for: first, client: client, secret: secret, ledger: ledger, expected: expected, running: running)
-            finished(lines[0]!)
-        }
-        try await withThrowingTaskGroup(of: (Int, StatusReport.Line).self) { group in
-            var pending = Array(repositories.enumerated().dropFirst().reversed())
-            func startNext() {
-                guard let (index, repository) = pending.popLast() else { return }
-                group.addTask {
-                    (index, try await line(for: repository, client: client, secret: secret, ledger: ledger,
-                                           expected: expected, running: running))
-                }
+        var runner = FleetRunner(concurrency: concurrency)
+        runner.firstAlone = true
+        let lockout = runner.lockout
+        // A repository without a line (nil) was not surveyed: a 401 stopped the survey, which then throws it.
+        let lines = await runner.run(repositories, notStarted: { _, _ in nil }, job: { repository -> StatusReport.Line? in
+            do {
+                return try await line(for: repository, client: client, secret: secret, ledger: ledger, expected: expected, running: running)
+            } catch {
+                lockout.record(error)
+                return nil
             }
-            for _ in 0..<max(1, concurrency) { startNext() }
-            while let (index, line) = try await group.next() {
-                lines[index] = line
-                finished(line)
-                startNext()
-            }
-        }
-        return StatusReport(secret: secret, expected: expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: lines.map { $0! })
+        }, finished: { line in
+            // Once a 401 came, no row more.
+            if let line, lockout.error == nil { finished(line) }
+        })
+        if let error = lockout.error { throw error }
+        return StatusReport(secret: secret, expected: expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: lines.compactMap { $0 })
     }
 
     /// One repository's line; throws only a 401, which ends the survey.

@@ -51,51 +51,29 @@ public struct Rollout: Sendable {
     /// Runs every repository and returns their outcomes in the fleet's order.
     public func run() async -> [RepositoryOutcome] {
         let held = await ledger.snapshot
-        let rejection = Rejection()
         let writeSlots = AsyncSemaphore(concurrency)
-        var outcomes = [RepositoryOutcome?](repeating: nil, count: repositories.count)
-        await withTaskGroup(of: (Int, RepositoryOutcome).self) { group in
-            var pending = Array(repositories.enumerated().reversed())
-            var done = 0
-            while !pending.isEmpty || done < repositories.count {
-                // Keep 2 × `concurrency` repositories in progress; start the next as each one finishes.
-                while let (index, repository) = pending.last, repositories.count - pending.count - done < 2 * max(1, concurrency) {
-                    pending.removeLast()
-                    group.addTask {
-                        (index, await outcome(for: repository, held: held, rejection: rejection, writeSlots: writeSlots))
-                    }
-                }
-                guard let (index, outcome) = await group.next() else { break }
-                outcomes[index] = outcome
-                done += 1
-                finished(outcome)
-                progress(done)
+        // 2 × `concurrency` repositories in progress, `concurrency` of them writing (see above).
+        var runner = FleetRunner(concurrency: 2 * max(1, concurrency))
+        runner.shouldStop = shouldStop
+        runner.progress = progress
+        let lockout = runner.lockout
+        let resume = self.resume, fingerprint = token.fingerprint
+        return await runner.run(repositories, settled: { repository in
+            resume && held.holds(repository, fingerprint) ? .alreadyHeld(repository) : nil
+        }, notStarted: { repository, halt in
+            switch halt {
+            case .rejected(let error): .notAttempted(repository, rejection: error)
+            case .stopped: .interrupted(repository)
             }
-        }
-        return outcomes.map { $0! }
-    }
-
-    /// One repository's outcome, unless the ledger or an earlier 401 says not to try.
-    private func outcome(for repository: RepositoryName, held: Ledger, rejection: Rejection, writeSlots: AsyncSemaphore) async -> RepositoryOutcome {
-        if resume && held.holds(repository, token.fingerprint) {
-            return .skipped(repository, reason: "already holds this token (--resume)", counts: true)
-        }
-        if let error = rejection.error { return .notAttempted(repository, because: error) }
-        if shouldStop() { return .interrupted(repository) }
-        let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
-        if case .failed(let error as GitHubError) = outcome.failure, error.isBadCredentials { rejection.record(error) }
-        return outcome
+        }, job: { repository in
+            let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
+            if let error = outcome.error { lockout.record(error) }
+            return outcome
+        }, finished: finished)
     }
 
     /// Thrown instead of an upload that `shouldStop` forbade; the repository is reported as not started.
     private struct Stopped: Error {}
-
-    /// The first 401 of a run: once set, no further repository is attempted.
-    private final class Rejection: Sendable {
-        private let first = Locked<GitHubError?>(nil)
-        package var error: GitHubError? { first.withLock { $0 } }
-        package func record(_ error: GitHubError) { first.withLock { if $0 == nil { $0 = error } } }
-    }
 
     /// GET key (conditional when `cachedKey` has an ETag) → seal → PUT (holding a write slot) → GET to
     /// verify → ledger, for one repository.
@@ -127,18 +105,17 @@ public struct Rollout: Sendable {
             let metadata = try await readBack(repository, notBefore: earliest, httpStatus: write.httpStatus)
             try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
                                           uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
-            var outcome = RepositoryOutcome(repository: repository, status: write.created ? .created : .updated,
-                                            httpStatus: write.httpStatus, secretUpdatedAt: metadata.updatedAt, attempts: attempts, failure: nil)
+            var delivery = RepositoryOutcome.Delivery(repository: repository, created: write.created, httpStatus: write.httpStatus,
+                                                      secretUpdatedAt: metadata.updatedAt, attempts: attempts)
             // Reached through a redirect: delivered, and the config should learn the new name (the ledger keeps the old).
             if let current = try? await client.currentName(of: repository) {
-                outcome.warnings.append("\(repository.fullName) is now \(current): update \(configPath)")
+                delivery.warnings.append("\(repository.fullName) is now \(current): update \(configPath)")
             }
-            return outcome
+            return .delivered(delivery)
         } catch is Stopped {
             return .interrupted(repository)
         } catch {
-            return RepositoryOutcome(repository: repository, status: .failed, httpStatus: (error as? GitHubError)?.status,
-                                     secretUpdatedAt: nil, attempts: attempts, failure: .failed(error))
+            return .failed(repository, error: error, attempts: attempts)
         }
     }
 
@@ -179,86 +156,6 @@ public struct Rollout: Sendable {
             attempts += 1
             throw error
         }
-    }
-}
-
-/// What happened to one repository.
-public struct RepositoryOutcome: Sendable {
-    public enum Status: String, Sendable {
-        case created, updated, failed, skipped
-        case dryRun = "dry-run"
-    }
-
-    /// Why a repository did not succeed.
-    public enum Failure: Sendable {
-        /// The attempt failed with this error.
-        case failed(any Error)
-        /// Not attempted, or skipped, for this reason. `counts` is true when the skip is a success (already done).
-        case skipped(String, counts: Bool)
-        /// Not started: the run was stopped (a signal, a closed stdout) first.
-        case interrupted
-
-        public var message: String {
-            switch self {
-            case .failed(let error): return "\(error)"
-            case .skipped(let reason, _): return reason
-            case .interrupted: return "not started: the run was interrupted first; nothing was uploaded here"
-            }
-        }
-    }
-
-    public let repository: RepositoryName
-    public let status: Status
-    public let httpStatus: Int?
-    public let secretUpdatedAt: Date?
-    public let attempts: Int
-    public let failure: Failure?
-    /// What the user should know although the repository succeeded (a renamed repository).
-    public var warnings: [String] = []
-
-    /// True when the repository ended where the user wanted it.
-    public var succeeded: Bool {
-        switch status {
-        case .created, .updated, .dryRun: return true
-        case .failed: return false
-        case .skipped:
-            if case .skipped(_, let counts) = failure { return counts }
-            return false
-        }
-    }
-
-    package static func skipped(_ repository: RepositoryName, reason: String, counts: Bool) -> RepositoryOutcome {
-        RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0,
-                          failure: .skipped(reason, counts: counts))
-    }
-
-    package static func notAttempted(_ repository: RepositoryName, because rejection: GitHubError) -> RepositoryOutcome {
-        skipped(repository, reason: "not attempted: the run stopped when GitHub rejected the credential (401 \"\(rejection.message)\"); "
-                + "fix the token, then run again with --resume", counts: false)
-    }
-
-    package static func interrupted(_ repository: RepositoryName) -> RepositoryOutcome {
-        RepositoryOutcome(repository: repository, status: .skipped, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: .interrupted)
-    }
-
-    /// True for a repository the run stopped before it started (a signal, a closed stdout).
-    public var wasInterrupted: Bool {
-        if case .interrupted = failure { return true }
-        return false
-    }
-
-    package static func dryRun(_ repository: RepositoryName) -> RepositoryOutcome {
-        RepositoryOutcome(repository: repository, status: .dryRun, httpStatus: nil, secretUpdatedAt: nil, attempts: 0, failure: nil)
-    }
-
-    package init(repository: RepositoryName, status: Status, httpStatus: Int?, secretUpdatedAt: Date?, attempts: Int, failure: Failure?, warnings: [String] = []) {
-        self.repository = repository
-        self.status = status
-        self.httpStatus = httpStatus
-        self.secretUpdatedAt = secretUpdatedAt
-        self.attempts = attempts
-        self.failure = failure
-        self.warnings = warnings
     }
 }
 

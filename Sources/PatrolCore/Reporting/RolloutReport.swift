@@ -56,7 +56,7 @@ public struct RolloutReport: Sendable {
                     ("httpStatus", .optional(outcome.httpStatus)),
                     ("secretUpdatedAt", .date(outcome.secretUpdatedAt)),
                     ("attempts", .number(Double(outcome.attempts))),
-                    ("error", .optional(outcome.failure?.message)),
+                    ("error", .optional(outcome.reason)),
                     ("warnings", .array(outcome.warnings.map { .string($0) })),
                 ])
             })),
@@ -95,8 +95,8 @@ public struct RolloutReport: Sendable {
         case .created, .updated:
             detail = "\(outcome.status.rawValue) (\(outcome.httpStatus ?? 0)), verified: updated_at \(outcome.secretUpdatedAt.map(ISO8601.format) ?? "?")"
         case .dryRun: detail = "dry run: public key fetched and token sealed, nothing uploaded"
-        case .failed: detail = "failed: " + (outcome.failure?.message ?? "unknown error")
-        case .skipped: detail = "skipped: " + (outcome.failure?.message ?? "")
+        case .failed: detail = "failed: " + (outcome.reason ?? "unknown error")
+        case .skipped: detail = "skipped: " + (outcome.reason ?? "")
         }
         if outcome.attempts > 1 { detail += " [\(outcome.attempts) attempts]" }
         return "\(console.paint(mark, colour)) \(name)  \(detail)"
@@ -159,14 +159,14 @@ extension RepositoryOutcome {
     /// True when GitHub answered 403 naming the fine-grained permission it wanted (`X-Accepted-GitHub-Permissions`):
     /// the token lacks it, for every repository it selects, so the credential is the problem.
     package var lacksPermission: Bool {
-        if case .failed(let error as GitHubError) = failure { return error.status == 403 && error.acceptedPermissions != nil }
+        if let error = error as? GitHubError { return error.status == 403 && error.acceptedPermissions != nil }
         return false
     }
 
     /// True when GitHub answered this repository's requests with 401: the credential, not the repository, is wrong.
     package var rejectedCredential: Bool {
-        // Only a 401 makes the run skip the rest (``RepositoryOutcome/notAttempted(_:because:)``), so the failed ones tell.
-        if case .failed(let error as GitHubError) = failure { return error.isBadCredentials }
+        // Only a 401 makes the run skip the rest (``RepositoryOutcome/notAttempted(_:rejection:)``), so the failed ones tell.
+        if let error = error as? GitHubError { return error.isBadCredentials }
         return false
     }
 }

@@ -106,25 +106,3 @@ package final class CheckBook: Sendable {
         }
     }
 }
-
-/// What stops every remote check: GitHub's first 401. GitHub locks an account out after repeated bad
-/// credentials, so after one, doctor sends nothing more.
-package final class Lockout: Sendable {
-    private let state = Locked<GitHubError?>(nil)
-
-    package var error: GitHubError? { state.withLock { $0 } }
-
-    /// Runs `body` unless a 401 was already seen; a 401 from `body` locks every later call out.
-    /// Returns nil when locked out (before or by this call, whose caller records the failure itself).
-    package func call<T: Sendable>(_ body: () async throws -> T) async -> Result<T, any Error>? {
-        if error != nil { return nil }
-        do {
-            return .success(try await body())
-        } catch let failure as GitHubError where failure.isBadCredentials {
-            state.withLock { if $0 == nil { $0 = failure } }
-            return .failure(failure)
-        } catch {
-            return .failure(error)
-        }
-    }
-}

@@ -48,6 +48,11 @@ public struct Doctor: Sendable {
         self.settings = settings
     }
 
+    /// The progress line shown while the checks run.
+    package static func progressLine(repositories: [RepositoryName], config: FleetConfig) -> String {
+        "doctor: checking \(repositories.count) repositories and \(config.platform.repository.fullName) …"
+    }
+
     /// Runs every check that applies and returns the report; never throws — a failure is a check's result.
     public func run() async -> DoctorReport {
         let run = DoctorRun(doctor: self)
@@ -74,7 +79,8 @@ public struct Doctor: Sendable {
 package struct DoctorRun: Sendable {
     package let doctor: Doctor
     package let book = CheckBook()
-    package let lockout = Lockout()
+    /// GitHub's first 401 stops every remote check, the fleet's and the others.
+    package let lockout = CredentialLockout()
     package let notes = Notes()
 
     package var config: FleetConfig { doctor.config }
@@ -123,18 +129,10 @@ package struct DoctorRun: Sendable {
         }
 
         async let platformReady = checkPlatform(kind: kind, login: user.login)
-        await withTaskGroup(of: Void.self) { group in
-            var pending = doctor.repositories[...]
-            for _ in 0..<max(1, doctor.concurrency) {
-                guard let repository = pending.popFirst() else { break }
-                group.addTask { await checkRepositoryAndDispatch(repository, kind: kind, login: user.login) }
-            }
-            for await _ in group {
-                if let repository = pending.popFirst() {
-                    group.addTask { await checkRepositoryAndDispatch(repository, kind: kind, login: user.login) }
-                }
-            }
-        }
+        // A repository not started after a 401 records nothing: its checks are reported skipped for the 401.
+        _ = await FleetRunner(concurrency: doctor.concurrency, lockout: lockout).run(doctor.repositories, notStarted: { _, _ in () }, job: { repository in
+            await checkRepositoryAndDispatch(repository, kind: kind, login: user.login)
+        })
         let platform = await platformReady
         checkSSO()
         var probeRun: Int?

@@ -1,0 +1,119 @@
+import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
+
+/// One rollout from start to end (spec §3.3): the preflight, the token noted in the ledger, the ``Rollout``
+/// itself, and the ledger's bookkeeping after it (the run's record, the token made current once the whole
+/// fleet holds it). `rollout` and `rotate` (through ``RotationOperation``) and the demo run it.
+package struct RolloutOperation: Sendable {
+    /// What the rollout does beyond delivering the token; the command line fills it from its options.
+    package struct Settings: Sendable, Equatable {
+        /// Fetch keys and seal, upload nothing, write nothing to the ledger.
+        package var dryRun = false
+        /// Skip repositories that, per the ledger, already hold this token.
+        package var resume = false
+        /// Repositories written at once (see ``Rollout``).
+        package var concurrency = 8
+        /// Roll out a token inside the policy's critical days (or expired) with a warning instead of a refusal.
+        package var allowExpiring = false
+
+        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = 8, allowExpiring: Bool = false) {
+            self.dryRun = dryRun
+            self.resume = resume
+            self.concurrency = concurrency
+            self.allowExpiring = allowExpiring
+        }
+    }
+
+    /// `rollout` or `rotate`: the word of the progress line, the report and the ledger's history.
+    package let command: String
+    package let config: FleetConfig
+    package let repositories: [RepositoryName]
+    package let token: Token
+    package let client: GitHubClient
+    package let ledger: LedgerStore
+    package let settings: Settings
+    /// Where notes, warnings, the progress line and (with `streams`) each repository's line go.
+    package let console: Console
+    /// Print each repository's line on stdout the moment it finishes (the commands in text mode; not the demo).
+    package var streams = false
+    /// True once nothing new may start (a signal, a closed stdout).
+    package var shouldStop: @Sendable () -> Bool = { false }
+    /// Called once the preflight passed, before anything is written (the command line makes signals graceful here).
+    package var preflightPassed: @Sendable () -> Void = {}
+    package var now: @Sendable () -> Date = Date.init
+
+    package init(command: String, config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient,
+                 ledger: LedgerStore, settings: Settings, console: Console) {
+        self.command = command
+        self.config = config
+        self.repositories = repositories
+        self.token = token
+        self.client = client
+        self.ledger = ledger
+        self.settings = settings
+        self.console = console
+    }
+
+    /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
+    package func run() async throws -> RolloutReport {
+        let startedAt = now()
+        let facts = try await preflight(at: startedAt)
+        return try await roll(after: facts, startedAt: startedAt)
+    }
+
+    /// The preflight at `date` (`GET /user`: format, scopes, expiry), its warnings and the note of whose token it is.
+    package func preflight(at date: Date) async throws -> Preflight.Facts {
+        let facts = try await Preflight(policy: config.policy, allowExpiring: settings.allowExpiring).check(token, client: client, now: date)
+        for warning in facts.warnings { console.error("warning: \(warning)") }
+        console.note("token \(token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
+                     + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
+        preflightPassed()
+        return facts
+    }
+
+    /// After a passed preflight: the token noted in the ledger, the rollout, and the run recorded; the token
+    /// made current once every repository of the fleet holds it. A dry run writes nothing.
+    package func roll(after facts: Preflight.Facts, startedAt: Date) async throws -> RolloutReport {
+        if !settings.dryRun {
+            try await ledger.update { ledger in
+                ledger.noteToken(token.fingerprint, login: facts.user.login, kind: facts.kind,
+                                 scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
+            }
+        }
+        var rollout = Rollout(client: client, token: token, secret: config.secret, repositories: repositories, ledger: ledger)
+        rollout.dryRun = settings.dryRun
+        rollout.resume = settings.resume
+        rollout.concurrency = settings.concurrency
+        rollout.configPath = config.path
+        rollout.shouldStop = shouldStop
+        rollout.now = now
+        let console = self.console, command = self.command, total = repositories.count
+        if streams {
+            let width = repositories.map(\.fullName.count).max() ?? 0
+            rollout.finished = { outcome in console.result(RolloutReport.line(for: outcome, width: width, console: console)) }
+        }
+        rollout.progress = { done in console.progress("\(command) \(done)/\(total) …") }
+        console.progress("\(command) 0/\(total) …")
+        let outcomes = await rollout.run()
+        for warning in outcomes.flatMap(\.warnings) { console.error("warning: \(warning)") }
+        var report = RolloutReport(command: command, secret: config.secret, fingerprint: token.fingerprint,
+                                   login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes, plannedDryRun: settings.dryRun)
+        report.warnings = facts.warnings
+        if !settings.dryRun {
+            let finishedAt = now()
+            let (succeeded, failed) = (report.succeeded, report.failed)
+            try await ledger.update { ledger in
+                ledger.history.append(RunRecord(command: command, startedAt: startedAt, finishedAt: finishedAt,
+                                                fingerprint: token.fingerprint, succeeded: succeeded, failed: failed))
+                // The token becomes current once the whole fleet holds it (a first rollout, or a finished one).
+                if config.repositories.allSatisfy({ ledger.holds($0, token.fingerprint) }) {
+                    ledger.makeCurrent(token.fingerprint)
+                }
+            }
+        }
+        return report
+    }
+}
