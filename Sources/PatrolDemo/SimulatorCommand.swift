@@ -43,7 +43,8 @@ package enum SimulatorCommand {
             : config.path
         context.console.note("serving \(config.repositories.count + 1) repositories of \(config.owner) from \(fleet), "
                              + "wired as the setup guide describes; no secret is set yet")
-        context.console.note("export the lines above, then try: patrol doctor; patrol rollout; patrol status; "
+        let export = invocation.global.json ? "export apiURL as GITHUB_API_URL and the tokens under their names" : "export the lines above"
+        context.console.note("\(export), then try: patrol doctor; patrol rollout; patrol status; "
                              + "patrol rotate --token-env \(nextTokenVariable). Ctrl-C stops")
         _ = await context.interrupt.wait()
         context.console.note("stopped")
