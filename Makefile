@@ -1,15 +1,15 @@
 # patrol — two commands set up a fresh Debian machine: `make demo` and `make test`.
 SHELL    := /bin/bash
 SWIFT    ?= swift
-PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev
+PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev libssl-dev
 # apt-get needs root; use sudo when we are not root and it exists.
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: setup test-deps build release demo test layers sanitize sanitize-address sanitize-thread bench fuzz interop-deps workflows clean
+.PHONY: setup test-deps build release demo test layers sanitize sanitize-address sanitize-thread bench fuzz interop-deps jwt-deps workflows clean
 
-## setup: install libcurl's and libsodium's -dev packages, only when pkg-config cannot find them
+## setup: install libcurl's, libsodium's and libcrypto's (libssl-dev) -dev packages, only when pkg-config cannot find them
 setup:
-	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libsodium; then \
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists libcurl libsodium libcrypto; then \
 		echo "make: installing $(PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
@@ -48,15 +48,26 @@ workflows:
 		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet 'zizmor==$(ZIZMOR_VERSION)'; }
 	$(VENV)/bin/zizmor --offline config/workflows/*.yml
 
+# PyJWT with cryptography (pinned), the independent RS256 implementation the GitHub App interoperability test
+# checks patrol's JWTs with, in the same virtual environment as zizmor. (The openssl command the App tests make
+# throw-away RSA keys with comes from test-deps.)
+PYJWT_VERSION        := 2.15.1
+CRYPTOGRAPHY_VERSION := 50.0.2
+
+## jwt-deps: PyJWT and cryptography in .build/venv, for the GitHub App tests
+jwt-deps:
+	@[ -x $(VENV)/bin/python3 ] && $(VENV)/bin/python3 -c 'import jwt, cryptography, sys; sys.exit(jwt.__version__ != "$(PYJWT_VERSION)")' 2>/dev/null \
+		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet 'pyjwt==$(PYJWT_VERSION)' 'cryptography==$(CRYPTOGRAPHY_VERSION)'; }
+
 # Where `make test` keeps every transcript and test folder for the leak scan (fresh on each run).
 HYGIENE  := $(CURDIR)/.build/hygiene
 # A test run still going after this many seconds has hung: Tests/Watchdog/deadline.sh prints every stack, then
 # ends it (the suite takes 2-3 minutes on 2 cores, under AddressSanitizer about twice that).
 DEADLINE ?= 900
 
-## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl interoperability), with
+## test: every test (unit, simulator, end-to-end against the built binary, PyNaCl and PyJWT interoperability), with
 ## marker tokens; then scan every transcript and file the tests left for the marker (Tests/Hygiene/scan.sh)
-test: build interop-deps test-deps workflows layers
+test: build interop-deps test-deps jwt-deps workflows layers
 	$(SWIFT) build --build-tests
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build
@@ -73,7 +84,7 @@ sanitize: sanitize-address sanitize-thread
 ## sanitize-address: every test under AddressSanitizer (CI runs it after `make test`). Leaks are checked, the
 ## toolchain's own suppressed by Tests/Sanitizers/lsan.supp; the one known Foundation overrun is accepted by
 ## name by Tests/Sanitizers/check-asan.sh, any other report fails
-sanitize-address: build interop-deps
+sanitize-address: build interop-deps jwt-deps
 	@echo "make: under AddressSanitizer (2-3x slower) one timing-bound test is skipped: RateLimitedRolloutTests.storm"
 	$(SWIFT) build --build-tests --sanitize=address -Xswiftc -sanitize-recover=address --scratch-path .build-asan
 	set -o pipefail; ASAN_OPTIONS=halt_on_error=0 \
@@ -83,7 +94,7 @@ sanitize-address: build interop-deps
 	Tests/Sanitizers/check-asan.sh .build-asan/test.log
 
 ## sanitize-thread: every test under ThreadSanitizer but two timing-bound ones, named below
-sanitize-thread: build interop-deps
+sanitize-thread: build interop-deps jwt-deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	@echo "make: under ThreadSanitizer (about 10x slower) two timing-bound tests are skipped: CrashSafetyTests.secondWaits, RateLimitedRolloutTests.storm"
 	Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 10)) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan --skip 'secondWaits|RateLimitedRolloutTests.storm'

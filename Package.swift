@@ -3,8 +3,8 @@ import PackageDescription
 
 /// patrol: one GitHub token kept as an Actions secret across a fleet of repositories.
 ///
-/// No package dependencies: outside code is libcurl and libsodium from Debian,
-/// reached through the two system-library targets below.
+/// No package dependencies: outside code is libcurl, libsodium and (for GitHub App JWTs only) libcrypto
+/// from Debian, reached through the system-library targets below.
 let package = Package(
     name: "patrol",
     products: [
@@ -25,6 +25,12 @@ let package = Package(
             name: "CSodium",
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
+        ),
+        /** OpenSSL's libcrypto, for one thing only: RS256 signatures of GitHub App JWTs (spec §10). */
+        .systemLibrary(
+            name: "CCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
         ),
 
         // MARK: - Support libraries (know nothing of GitHub or of patrol's commands)
@@ -61,7 +67,7 @@ let package = Package(
         /** Fleet config, ledger, the operations (rollout, rotation, status, doctor, expiry), alerts and reports. */
         .target(
             name: "PatrolCore",
-            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub"],
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "CSodium", "CCrypto"],
             swiftSettings: strict
         ),
 
@@ -92,7 +98,7 @@ let package = Package(
             It shares only PatrolSupport's locks with patrol, so that it checks patrol rather than agreeing with it. */
         .target(
             name: "GitHubSimulator",
-            dependencies: ["PatrolSupport", "CSodium"],
+            dependencies: ["PatrolSupport", "CSodium", "CCrypto"],
             swiftSettings: strict
         ),
         /** The benchmark of spec §8: `swift run -c release patrol-bench` (or `make bench`). */
@@ -107,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "PatrolCoreTests",
             dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore", "PatrolCLI", "PatrolDemo", "GitHubSimulator"],
-            exclude: ["Interop/pynacl_open.py"],
+            exclude: ["Interop/pynacl_open.py", "App/pyjwt_check.py"],
             swiftSettings: strict
         ),
         .testTarget(

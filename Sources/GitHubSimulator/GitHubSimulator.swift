@@ -35,6 +35,10 @@
 // - issues and their comments (list by state and labels, create, update, close, comment), and a sink for
 //   outgoing webhooks (`POST /hooks/…`, no authentication) — see `GitHubSimulator+Issues.swift`.
 //
+// - GitHub Apps (`Apps/`): Apps with RSA public keys whose JWTs it verifies with its own code (libcrypto),
+//   refusing expired, future or over-long ones with GitHub's messages; installations; installation tokens
+//   (`ghs_`, a configurable lifetime, narrowed repositories and permissions, enforced like fine-grained ones);
+//   Actions variables;
 // What it does not model (yet): organization/environment/Dependabot secrets, GitHub Enterprise's `/api/v3` prefix,
 // HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 

@@ -72,6 +72,8 @@ public enum Patrol {
                 code = try await ExpiryCommand.run(invocation, context: context)
             case .doctor:
                 code = try await DoctorCommand.run(invocation, context: context)
+            case .app:
+                code = try await AppRolloutCommand.run(invocation, context: context)
             }
             return code.rawValue
         } catch {
@@ -90,7 +92,7 @@ extension Invocation {
     /// True for the commands that talk to GitHub (or a webhook), whose CA file must be checked first.
     package var reachesTheNetwork: Bool {
         switch command {
-        case .rollout, .rotate, .status, .doctor: true
+        case .rollout, .rotate, .status, .doctor, .app: true
         case .expiry: expiry.live || expiry.openIssue || expiry.webhookEnvironmentVariable != nil
         case .help, .version, .demo, .simulator: false
         }
@@ -112,6 +114,10 @@ extension ExitCode {
             return .usage
         case let preflight as PreflightError where preflight.isCredentialProblem:
             return .critical
+        case is AppKeyError:
+            return .usage
+        case let app as AppCallerError:
+            return app.isCredentialProblem ? .critical : app.isInputError ? .usage : .failure
         default:
             return .failure
         }

@@ -25,7 +25,7 @@ enum ContentAccess {
         case .fineGrained:
             guard isSelected(token, key: key, repository: repository) else { return .failure(GitHubError(.notFound)) }
             if fineGrainedPermission(token, area: area, key: key, repository: repository) < wanted {
-                let response = GitHubResponse.error(403, "Resource not accessible by personal access token")
+                let response = GitHubResponse.error(403, token.notAccessibleMessage)
                     .adding("x-accepted-github-permissions", "\(area.rawValue)=\(need == .write ? "write" : "read")")
                 return .failure(GitHubError(response))
             }

@@ -65,20 +65,27 @@ extension SimulatorState {
         }
 
         var token: TokenRecord?
+        var app: Int?
         if let authorization = request.header("Authorization") {
-            guard let presented = Self.credential(in: authorization),
-                  let record = tokens[presented], record.isValid(at: now)
-            else {
+            guard let presented = Self.credential(in: authorization) else { return (.error(401, "Bad credentials"), nil) }
+            if let record = tokens[presented], record.isValid(at: now) {
+                token = record
+            } else if JWTVerifier.looksLikeJWT(presented) {
+                let verdict = authenticateApp(jwt: presented, now: now)
+                if let refusal = verdict.refusal { return (refusal, nil) }
+                app = verdict.app
+            } else {
                 return (.error(401, "Bad credentials"), nil)
             }
-            token = record
         }
 
         if let limited = secondaryLimitAnswer(method: request.method, path: request.target, now: now) {
             return (limited, token)
         }
         // GitHub does not count `GET /rate_limit` against the primary limit.
-        if request.path != "/rate_limit", let exceeded = spendRateLimit(login: token?.login, userID: token?.userID, now: now) {
+        // An App's JWT calls count against the App, not against an anonymous caller.
+        if request.path != "/rate_limit",
+           let exceeded = spendRateLimit(login: token?.login ?? app.map { "app/\($0)" }, userID: token?.userID, now: now) {
             return (exceeded, token)
         }
         let baseURL = Self.baseURL(of: request) ?? apiURL
@@ -92,7 +99,8 @@ extension SimulatorState {
         if match.route.requiresAuthentication, token == nil {
             return (.error(401, "Requires authentication"), nil)
         }
-        let context = RouteContext(request: request, parameters: match.parameters, token: token, now: now, baseURL: baseURL)
+        var context = RouteContext(request: request, parameters: match.parameters, token: token, now: now, baseURL: baseURL)
+        context.app = app
         let response = match.route.handle(&self, context)
         if response.status == 304 {
             // A conditional request answered 304 costs no primary quota.
@@ -167,7 +175,8 @@ extension SimulatorState {
                 headers.append(("x-oauth-scopes", token.scopes.joined(separator: ", ")))
                 headers.append(("x-accepted-oauth-scopes", route?.acceptedScopes ?? ""))
             }
-            if let expiresAt = token.expiresAt {
+            // GitHub sends no expiry header for installation tokens (their expiry comes with the token).
+            if let expiresAt = token.expiresAt, token.installationID == nil {
                 headers.append((
                     "github-authentication-token-expiration",
                     SimulatorTime.expirationHeader(expiresAt, format: token.expirationFormat)

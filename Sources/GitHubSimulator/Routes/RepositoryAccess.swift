@@ -31,7 +31,7 @@ enum RepositoryAccess {
         case .fineGrained:
             guard ContentAccess.isSelected(token, key: key, repository: repository) else { return .failure(GitHubError(.notFound)) }
             if permission < (need == .write ? .write : .read) {
-                let response = GitHubResponse.error(403, "Resource not accessible by personal access token")
+                let response = GitHubResponse.error(403, token.notAccessibleMessage)
                     .adding("x-accepted-github-permissions", need == .write ? "secrets=write" : "secrets=read")
                 return .failure(GitHubError(response))
             }

@@ -68,6 +68,8 @@ struct RouteContext: Sendable {
     let now: Date
     /// `http://host:port` the client addressed, for links.
     let baseURL: String
+    /// The App a valid JWT authenticated, when the request carried one (`Apps/`).
+    var app: Int? = nil
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }
 }

@@ -36,7 +36,7 @@ enum RouteTable {
               acceptedScopes: "repo", handle: WorkflowRoutes.runs),
         Route("POST", "/repos/{owner}/{repo}/dispatches", counted: "POST dispatches",
               acceptedScopes: "repo", handle: DispatchRoutes.dispatch),
-    ]
+    ] + AppRoutes.routes
 
     /// The route for a method and path, with its parameters. `HEAD` is served as `GET`.
     static func match(method: String, path: String) -> (route: Route, parameters: [String: String])? {

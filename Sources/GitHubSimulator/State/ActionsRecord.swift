@@ -64,6 +64,8 @@ public struct SimulatedDispatch: Sendable, Equatable {
 /// Areas of a fine-grained token's repository permissions that the simulator distinguishes.
 public enum FineGrainedArea: String, Sendable, CaseIterable {
     case secrets, contents, actions, metadata, issues
+    /// Actions variables; GitHub's permission name is `actions_variables`.
+    case actionsVariables = "actions_variables"
 }
 
 extension SimulatorState {

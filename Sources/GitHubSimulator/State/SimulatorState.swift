@@ -53,6 +53,8 @@ struct SimulatorState: Sendable {
     var enterpriseVersion: String?
     /// Read-after-write lag: this many reads of a secret after each write still see it as it was before.
     var readLagReads = 0
+    /// GitHub Apps, their installations and Actions variables (`Apps/`).
+    var apps = AppsState()
     /// Old names (lower-cased) of renamed repositories → their id (`RepositoryRenames.swift`).
     var renamedRepositories: [String: Int] = [:]
     private var nextRepositoryID = 700_000_001

@@ -16,6 +16,10 @@ struct TokenRecord: Sendable {
     /// Fine-grained tokens: per repository, the permission of each area other than Secrets
     /// (`contents`, `actions`, `metadata`); an area not listed falls back to `permissions`.
     var areaPermissions: [String: [String: Permission]] = [:]
+    /// Set for an installation token (`ghs_`): the installation it was minted for.
+    var installationID: Int? = nil
+    /// An installation token's `repository_selection`: `all` or `selected`.
+    var installationSelection: String? = nil
 
     /// Whether GitHub would accept the token at `now`.
     func isValid(at now: Date) -> Bool {

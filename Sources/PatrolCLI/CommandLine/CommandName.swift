@@ -5,7 +5,7 @@ import PatrolGitHub
 import PatrolCore
 /// The commands patrol knows, in the order its help lists them.
 public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, CustomStringConvertible {
-    case rollout, rotate, expiry, doctor, status, demo, simulator, help, version
+    case rollout, rotate, expiry, doctor, status, app, demo, simulator, help, version
 
     public var description: String { rawValue }
 
@@ -61,6 +61,13 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
                     """,
                 groups: [.status, .token, .global])
+        case .app:
+            CommandConfiguration(
+                abstract: "app rollout: put the GitHub App's id and private key in every repository of the fleet",
+                discussion: """
+                    patrol app rollout sets the Actions variable APP_ID to the App's id and the secret                     APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, then reads                     both back, so the fleet's workflows can mint tokens with actions/create-github-app-token.                     The App itself makes the calls (Secrets and Variables: write). Running it again is safe: it                     sets what differs. See docs/github-app.md.
+                    """,
+                groups: [.app, .token, .global])
         case .demo:
             CommandConfiguration(
                 abstract: "run the whole flow against the built-in GitHub simulator",

@@ -60,6 +60,12 @@ public struct TokenOptions: Sendable, Equatable {
     public var filePath: String?
     /// `--auth-env NAME`: a different credential for the API calls.
     public var authEnvironmentVariable: String?
+    /// `--app-id ID`: call the API as this GitHub App (checked where it is used: a positive integer).
+    public var appID: String?
+    /// `--app-key-file PATH`: the App's private key (PEM, mode 600).
+    public var appKeyFile: String?
+    /// `patrol app ACTION`: the action (`rollout`).
+    public var appAction: String?
 
     public init() {}
 }
@@ -71,6 +77,10 @@ extension TokenOptions: DeclaredOptions {
         .option("--token-file", value: "PATH", "read the token from a file readable only by you (mode 600)", \.filePath, .path()),
         .option("--auth-env", value: "NAME", "call the API with the credential in variable NAME, e.g. GH_TOKEN", default: "the token itself",
                 \.authEnvironmentVariable, .credentialVariable),
+        .option("--app-id", value: "ID", "call the API as this GitHub App (docs/github-app.md)", default: "$PATROL_APP_ID, else the config's app.id",
+                \.appID, .nonEmpty("the App's numeric id")),
+        .option("--app-key-file", value: "PATH", "the App's private key, PEM, readable only by you (mode 600)",
+                default: "the config's app.privateKeyFile, else $PATROL_APP_PRIVATE_KEY", \.appKeyFile, .path()),
     ]
 }
 
@@ -207,6 +217,18 @@ public struct StatusOptions: Sendable, Equatable {
 
 extension StatusOptions: DeclaredOptions {
     public static let declarations: [OptionDecl<Self>] = [.repos("repositories to show, by name or owner/name", \.repositories)]
+}
+
+/// `app` options.
+public struct AppOptions: Sendable, Equatable {
+    /// `--repos a,b`; nil means the whole fleet.
+    public var repositories: [String]?
+
+    public init() {}
+}
+
+extension AppOptions: DeclaredOptions {
+    public static let declarations: [OptionDecl<Self>] = [.repos("repositories to give the App's credentials, by name or owner/name", \.repositories)]
 }
 
 /// `demo` options.

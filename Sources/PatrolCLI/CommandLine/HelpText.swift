@@ -67,7 +67,9 @@ public enum HelpText {
         }
         if configuration.groups.contains(.token) {
             lines += ["", "Token sources: one of --token-stdin, --token-env, --token-file; else PAT_TOKEN; else the prompt.",
-                      "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused."]
+                      "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused.",
+                      "A GitHub App may call the API instead: --app-id and --app-key-file (or PATROL_APP_ID and",
+                      "PATROL_APP_PRIVATE_KEY, or the config's app); see docs/github-app.md."]
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -90,6 +92,9 @@ public enum HelpText {
         switch command {
         case .help: parts.append("[<command>]")
         case .version: break
+        case .app:
+            parts.append("rollout")
+            fallthrough
         default:
             for group in command.configuration.groups {
                 if let placeholder = group.usagePlaceholder {

@@ -21,6 +21,7 @@ public struct Invocation: Sendable, Equatable {
     public var expiry = ExpiryOptions()
     public var doctor = DoctorOptions()
     public var status = StatusOptions()
+    public var app = AppOptions()
     public var demo = DemoOptions()
     public var simulator = SimulatorOptions()
     /// The environment variables named by options declared as naming a credential (``OptionSpec/namesCredential``).
@@ -101,6 +102,8 @@ package struct InvocationParser {
         for extra in positionals.dropFirst() {
             if command == .help, invocation.helpTopic == nil {
                 invocation.helpTopic = try Self.command(named: extra)
+            } else if command == .app, invocation.token.appAction == nil, extra == "rollout" {
+                invocation.token.appAction = extra
             } else {
                 throw .unexpectedArgument(extra, command: command)
             }

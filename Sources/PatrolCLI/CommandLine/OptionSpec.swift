@@ -81,11 +81,12 @@ public struct OptionGroup: Sendable, Equatable, CustomStringConvertible {
     public static let expiry = OptionGroup("expiry", \.expiry)
     public static let doctor = OptionGroup("doctor", \.doctor)
     public static let status = OptionGroup("status", \.status)
+    public static let app = OptionGroup("app", \.app)
     public static let demo = OptionGroup("demo", \.demo)
     public static let simulator = OptionGroup("simulator", \.simulator)
 
     /// Every group, in help order.
-    public static let allCases: [OptionGroup] = [.global, .token, .rollout, .rotate, .expiry, .doctor, .status, .demo, .simulator]
+    public static let allCases: [OptionGroup] = [.global, .token, .rollout, .rotate, .expiry, .doctor, .status, .app, .demo, .simulator]
 
     public var description: String { name }
 

@@ -62,12 +62,12 @@ public struct Context: Sendable {
 }
 
 extension Context {
-    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` always, and the
-    /// variables named by the options declared as naming one (`--token-env`, `--auth-env`, `--old-token-env`).
-    /// Their values are read only through ``TokenInputs`` (getenv, straight into guarded memory), never kept in
-    /// ``environment`` (spec §5.5).
+    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` and `PATROL_APP_PRIVATE_KEY`
+    /// always, and the variables named by the options declared as naming one (`--token-env`, `--auth-env`,
+    /// `--old-token-env`). Their values are read only through ``TokenInputs`` (getenv, straight into guarded memory),
+    /// never kept in ``environment`` (spec §5.5).
     public static func credentialVariables(_ invocation: Invocation?) -> Set<String> {
-        (invocation?.credentialVariables ?? []).union([TokenSource.patTokenVariable])
+        (invocation?.credentialVariables ?? []).union([TokenSource.patTokenVariable, AppKeySource.variable])
     }
 
     /// The process environment without the variables in `excluded`, read from `environ` directly so that an
@@ -129,8 +129,11 @@ extension Context {
 
     /// Runs `body` with a client over a transport for this run that retries with `retryPolicy` and paces
     /// requests through the rate-limit governor set from `options`; the transport is shut down when `body`
-    /// returns or throws.
+    /// returns or throws. With `app`, requests made with its stand-in credential carry the App's installation token
+    /// (`PatrolCore/App/`), and its first token is minted before `body` runs: a key or id GitHub refuses stops the
+    /// command there (exit 4), before any request is made with it.
     package func withConnection<Result>(_ base: APIBase, as credential: Token, options: RolloutOptions = RolloutOptions(),
+                                        app: AppSession? = nil, mintFirst: Bool = true,
                                         _ body: (GitHubClient) async throws -> Result) async throws -> Result {
         let console = self.console
         let verbose: @Sendable (String) -> Void = { line in console.trace(line) }
@@ -143,7 +146,10 @@ extension Context {
             let governed = RetryingTransport.governed(
                 redirecting, settings: RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst),
                 tell: { console.error($0) }, policy: retryPolicy)
-            return try await body(GitHubClient(transport: governed, base: base, credential: credential))
+            guard let app else { return try await body(GitHubClient(transport: governed, base: base, credential: credential)) }
+            app.attach(governed, base: base)
+            if mintFirst { _ = try await app.token() }
+            return try await body(GitHubClient(transport: AppAuthTransport(inner: governed, session: app), base: base, credential: app.standIn))
         }
     }
 }
@@ -152,8 +158,10 @@ extension FleetConfig {
     /// This config with its ledger at `path`; itself when `path` is nil.
     package func withLedger(at path: String?) -> FleetConfig {
         guard let path else { return self }
-        return FleetConfig(path: self.path, owner: owner, secret: secret, libraries: libraries, applications: applications,
-                           platform: platform, workflows: workflows, policy: policy, tokenDescription: tokenDescription,
-                           apiURL: apiURL, ledgerPath: path)
+        var config = FleetConfig(path: self.path, owner: owner, secret: secret, libraries: libraries, applications: applications,
+                                 platform: platform, workflows: workflows, policy: policy, tokenDescription: tokenDescription,
+                                 apiURL: apiURL, ledgerPath: path)
+        config.app = app
+        return config
     }
 }

@@ -11,7 +11,15 @@ package enum DoctorCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.doctor.repositories)
-        let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token
+        // With a GitHub App named, its checks come first; without a token as well, they are the whole report.
+        let app = await AppDoctor.run(invocation, context: context, config: config, base: base, repositories: repositories)
+        let resolved = Result { () throws(TokenSourceError) in try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs) }
+        if case .failure(.noSource) = resolved, let app {
+            let report = DoctorReport(checks: app.checks)
+            print(report, json: invocation.global.json, console: context.console)
+            return app.credentialRefused ? .critical : report.exitCode
+        }
+        let token = try resolved.get().token
         context.console.redact([token])
         if invocation.token.authEnvironmentVariable != nil {
             context.console.note("note: doctor checks what the token itself may do, so it makes every request with it; --auth-env is not used")
@@ -22,13 +30,14 @@ package enum DoctorCommand {
         // Every check is about what the token under test may do, so it makes every request itself.
         return try await context.withConnection(base, as: token) { client in
             context.console.progress(Doctor.progressLine(repositories: repositories, config: config))
-            let report = await Doctor(config: config, repositories: repositories, token: token, client: client,
+            let tokenReport = await Doctor(config: config, repositories: repositories, token: token, client: client,
                                       ledger: ledger, settings: invocation.doctor.settings).run()
+            let report = DoctorReport(checks: (app?.checks ?? []) + tokenReport.checks)
             print(report, json: invocation.global.json, console: context.console)
             if let owner = await OwnerMismatch.line(statuses: report.repositoryAccessStatuses, client: client, config: config) {
                 context.console.error(owner)
             }
-            return report.exitCode
+            return app?.credentialRefused == true ? .critical : report.exitCode
         }
     }
 

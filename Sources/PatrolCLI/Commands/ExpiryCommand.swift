@@ -24,7 +24,9 @@ package enum ExpiryCommand {
         let webhook = try options.webhookEnvironmentVariable.map { name throws(WebhookError) in
             try WebhookURL(variable: name, environment: context.environment)
         }
-        let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
+        // A GitHub App, when named, writes the issue (its installation token narrowed to the platform's Issues: write).
+        let app = options.openIssue ? try context.appSession(invocation, config: config, scope: .issues(config.platform.repository)) : nil
+        let auth = try app?.standIn ?? TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token
         let needsToken = options.live || (options.openIssue && auth == nil)
         let token = needsToken ? try TokenSource.resolve(invocation.token.sourceOptions, inputs: context.tokenInputs).token : nil
         context.console.redact([token, auth].compactMap { $0 })
@@ -44,8 +46,14 @@ package enum ExpiryCommand {
                 context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) }
             }) { transport in
                 let retrying = transport.map { RetryingTransport.governed($0, settings: RateGovernor.Settings(), tell: { [console = context.console] in console.error($0) }, policy: context.retryPolicy) }
-                let client = retrying.flatMap { retrying in
-                    base.flatMap { base in (auth ?? token).map { GitHubClient(transport: retrying, base: base, credential: $0) } }
+                // With the App, its transport puts the installation token on requests made with its stand-in.
+                let calling: (any HTTPTransport)? = retrying.map { retrying in
+                    guard let app, let base else { return retrying }
+                    app.attach(retrying, base: base)
+                    return AppAuthTransport(inner: retrying, session: app)
+                }
+                let client = calling.flatMap { calling in
+                    base.flatMap { base in (auth ?? token).map { GitHubClient(transport: calling, base: base, credential: $0) } }
                 }
                 let live = options.live ? client.flatMap { client in token.map { ExpiryLookup.Live(token: $0, client: client) } } : nil
 

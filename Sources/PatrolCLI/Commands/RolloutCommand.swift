@@ -12,6 +12,7 @@ package enum RolloutCommand {
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
         let (token, auth) = try context.tokens(invocation)
+        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         // A dry run writes nothing, so it takes no lock and creates no file (spec §6).
         return try await LedgerStore.withStore({
             try invocation.rollout.dryRun
@@ -20,7 +21,7 @@ package enum RolloutCommand {
         }) { ledger in
             try RolloutError.check(token, ledger: await ledger.snapshot, resume: invocation.rollout.resume, dryRun: invocation.rollout.dryRun, console: context.console)
 
-            return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
+            return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout, app: app) { client in
                 let operation = RolloutOperation(command: "rollout", config: config, repositories: repositories, token: token, client: client,
                                                  ledger: ledger, settings: invocation.rollout.settings, console: context.console)
                     .wired(to: context, streams: !invocation.global.json)

@@ -37,12 +37,13 @@ package enum RotateCommand {
             : nil
         console.redact([token] + [auth, old].compactMap { $0 })
         _ = try TokenFormat.check(token)
+        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         return try await LedgerStore.withStore({
             try invocation.rollout.dryRun
                 ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
                 : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
         }) { ledger in
-            return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout) { client in
+            return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout, app: app) { client in
                 // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.
                 let rollout = RolloutOperation(command: "rotate", config: config, repositories: repositories, token: token, client: client,
                                                ledger: ledger, settings: invocation.rollout.settings, console: console)

@@ -16,7 +16,10 @@ package enum StatusCommand {
         // status needs no token of its own (spec §3.7): the credential only calls the API (it needs `repo`), so
         // with --auth-env that is all it reads; otherwise the token (PAT_TOKEN by default), which need not be current.
         let caller: Token
-        if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
+        let app = try context.appSession(invocation, config: config, scope: .secretsRead(repositories))
+        if let app {
+            caller = app.standIn
+        } else if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
             context.console.redact([auth])
             caller = auth
         } else {
@@ -27,7 +30,7 @@ package enum StatusCommand {
         let running = LedgerLock.currentHolder(ledgerPath: config.ledgerPath)
             .map { FleetStatus.RunningWrite(since: $0.since, command: $0.command) }
 
-        return try await context.withConnection(base, as: caller) { client in
+        return try await context.withConnection(base, as: caller, app: app) { client in
             // Each row is printed as its answer arrives (to a pipe too); the summary follows the last.
             let console = context.console
             let rows = StatusReport(secret: config.secret, expected: FleetStatus.expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: [])

@@ -28,6 +28,8 @@ public struct FleetConfig: Sendable, Equatable {
     public let apiURL: String?
     /// The ledger file, resolved against the config file's folder (an absolute path stays as it is).
     public let ledgerPath: String
+    /// The GitHub App that calls the API instead of a token, when the config has an `app` section (spec §10).
+    public var app: AppConfig?
 
     /// Every repository that holds the secret: libraries, then applications.
     public var repositories: [RepositoryName] { libraries + applications }

@@ -12,7 +12,7 @@ package struct FleetConfigReader {
     private typealias Object = [String: ConfigJSON]
 
     private static let topKeys = ["owner", "secret", "repositories", "platform", "workflows", "policy",
-                                  "tokenDescription", "apiURL", "ledger"]
+                                  "tokenDescription", "apiURL", "ledger", "app"]
 
     package func read(_ bytes: [UInt8]) throws(ConfigError) -> FleetConfig {
         let document: ConfigJSON
@@ -50,10 +50,24 @@ package struct FleetConfigReader {
         let ledger = try top["ledger"].map { value throws(ConfigError) in try nonEmptyString(value, at: "ledger") }
             ?? FleetConfig.defaultLedger
 
-        return FleetConfig(path: file, owner: owner, secret: secret, libraries: libraries, applications: applications,
-                           platform: platform, workflows: workflows, policy: policy,
-                           tokenDescription: tokenDescription, apiURL: apiURL,
-                           ledgerPath: Self.resolve(ledger, besides: file))
+        var config = FleetConfig(path: file, owner: owner, secret: secret, libraries: libraries, applications: applications,
+                                 platform: platform, workflows: workflows, policy: policy,
+                                 tokenDescription: tokenDescription, apiURL: apiURL,
+                                 ledgerPath: Self.resolve(ledger, besides: file))
+        config.app = try top["app"].map { value throws(ConfigError) in try readApp(value) }
+        return config
+    }
+
+    /// The `app` section (spec §10); its key file is resolved next to the config, like the ledger.
+    private func readApp(_ value: ConfigJSON) throws(ConfigError) -> AppConfig {
+        let section = try object(value, at: "app", keys: AppConfig.keys)
+        let why = "the number GitHub shows on the App's settings page"
+        let id = try integer(required(section, "id", at: "app", hint: "the App's id, \(why)"), at: "app.id", in: 1...Int(Int32.max), why: why)
+        let keyFile = try section["privateKeyFile"].map { value throws(ConfigError) in try nonEmptyString(value, at: "app.privateKeyFile") }
+        let installation = try section["installationId"].map { value throws(ConfigError) in
+            try integer(value, at: "app.installationId", in: 1...Int.max, why: "the installation's id, or leave it out to find it")
+        }
+        return AppConfig(id: id, privateKeyPath: keyFile.map { Self.resolve($0, besides: file) }, installationID: installation)
     }
 
     /// `ledger` relative to the folder of `configPath`; absolute paths are kept.

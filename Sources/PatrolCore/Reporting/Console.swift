@@ -21,6 +21,7 @@ public final class Console: Sendable {
 
     private struct State {
         package var redactor = Redactor(tokens: [])
+        package var redacted: [Token] = []
         package var progressShown = false
         /// Standard output's (or standard error's) reader has gone (EPIPE): from then on patrol prints nothing.
         package var outputClosed = false
@@ -72,7 +73,18 @@ public final class Console: Sendable {
 
     /// From now on, mask these tokens wherever they appear.
     public func redact(_ tokens: [Token]) {
-        state.withLock { $0.redactor = Redactor(tokens: tokens) }
+        state.withLock { state in
+            state.redacted = tokens
+            state.redactor = Redactor(tokens: tokens)
+        }
+    }
+
+    /// Masks these too, from now on: credentials made during the run (an App's JWTs and installation tokens).
+    public func redactAlso(_ tokens: [Token]) {
+        state.withLock { state in
+            state.redacted += tokens
+            state.redactor = Redactor(tokens: state.redacted)
+        }
     }
 
     /// A result line on stdout.

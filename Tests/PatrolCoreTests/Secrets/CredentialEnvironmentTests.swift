@@ -11,12 +11,12 @@ import Testing
 /// the token goes from getenv straight into guarded memory, never into the `Context`'s dictionary.
 @Suite("the environment without credentials")
 struct CredentialEnvironmentTests {
-    @Test("PAT_TOKEN always, and the variables named by --token-env, --auth-env and --old-token-env, are credentials")
+    @Test("PAT_TOKEN and PATROL_APP_PRIVATE_KEY always, and the variables named by --token-env, --auth-env and --old-token-env, are credentials")
     func names() throws {
-        #expect(Context.credentialVariables(nil) == ["PAT_TOKEN"])
+        #expect(Context.credentialVariables(nil) == ["PAT_TOKEN", "PATROL_APP_PRIVATE_KEY"])
         let rotate = try Invocation.parse(["rotate", "--token-env", "NEW_PAT", "--auth-env", "GH_TOKEN",
                                            "--revoke-old", "--old-token-env", "OLD_PAT"])
-        #expect(Context.credentialVariables(rotate) == ["PAT_TOKEN", "NEW_PAT", "GH_TOKEN", "OLD_PAT"])
+        #expect(Context.credentialVariables(rotate) == ["PAT_TOKEN", "PATROL_APP_PRIVATE_KEY", "NEW_PAT", "GH_TOKEN", "OLD_PAT"])
     }
 
     @Test("the process environment as Context sees it leaves them out, keeps the rest, and the token still resolves")

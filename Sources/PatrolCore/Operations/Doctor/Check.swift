@@ -33,9 +33,10 @@ public enum CheckStatus: String, Sendable, Equatable, CaseIterable {
 
 /// How the text report groups checks.
 public enum CheckGroup: String, Sendable, CaseIterable {
-    case token, repositories, platform, dispatch
+    case app, token, repositories, platform, dispatch
 
     package static func of(_ id: String) -> CheckGroup {
+        if id.hasPrefix("app.") { return .app }
         if id.hasPrefix("token.") || id == "ratelimit" { return .token }
         if id.hasPrefix("repo.") || id.hasPrefix("secret.") { return .repositories }
         if id.hasPrefix("platform.") { return .platform }

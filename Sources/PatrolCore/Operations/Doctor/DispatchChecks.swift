@@ -55,8 +55,12 @@ extension DoctorRun {
             return
         }
         let types = steps.compactMap { $0.input("event-type")?.value }.uniqued()
+        let usesApp = steps.contains { $0.input("token").flatMap { AppTokenStep.stepID(in: $0.value) } != nil }
+        // With an App in the config, a step still on the PAT passes, with the news that the App could replace it (spec §10).
+        let credential = usesApp ? "the App's token (actions/create-github-app-token; the App needs Contents: write on \(platform.fullName))"
+            : "secrets.\(config.secret)" + (config.app != nil ? "; the config's GitHub App is available to replace it (docs/github-app.md)" : "")
         book.pass(CheckID.dispatchTarget, repository,
-                  "\(path): \(steps.count) dispatch step\(steps.count == 1 ? " sends" : "s send") \(types.joined(separator: ", ")) to \(platform.fullName) with secrets.\(config.secret) (line\(steps.count == 1 ? "" : "s") \(steps.map { String($0.line) }.joined(separator: ", ")))")
+                  "\(path): \(steps.count) dispatch step\(steps.count == 1 ? " sends" : "s send") \(types.joined(separator: ", ")) to \(platform.fullName) with \(credential) (line\(steps.count == 1 ? "" : "s") \(steps.map { String($0.line) }.joined(separator: ", ")))")
     }
 
     private enum StepProblem {
@@ -105,6 +109,11 @@ extension DoctorRun {
         guard let credential = step.input("token") else {
             return .fail("line \(step.line): the dispatch step sets no `token:`, so it uses GITHUB_TOKEN, which cannot dispatch to another repository",
                          "add `token: ${{ secrets.\(config.secret) }}` to the step (line \(step.line) of \(location))")
+        }
+        // A token made by actions/create-github-app-token from the App's credentials (`App/AppTokenStep.swift`).
+        if let id = AppTokenStep.stepID(in: credential.value) {
+            guard let found = AppTokenStep.problem(stepID: id, in: workflow, platform: platform, location: location) else { return .none }
+            return found.fails ? .fail(found.detail, found.fix) : .warn(found.detail, found.fix)
         }
         guard let secret = Self.secretName(in: credential.value) else {
             return .warn("\(quote(credential.line)) — patrol cannot tell which secret this is",

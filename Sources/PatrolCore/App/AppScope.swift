@@ -1,0 +1,55 @@
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+import PatrolGitHub
+/// What one command needs of an installation token: the repositories it is narrowed to (names under the
+/// installation's account) and the permissions, in GitHub's names (`secrets`, `contents`, `actions_variables`…).
+public struct AppScope: Sendable, Equatable {
+    /// Full names (`owner/name`); only those under the installation's account can be in its token.
+    public var repositories: [RepositoryName]
+    /// Permission name → `read` or `write`. `metadata: read` is always granted and need not be listed.
+    public var permissions: [String: String]
+
+    public init(repositories: [RepositoryName], permissions: [String: String]) {
+        self.repositories = repositories
+        self.permissions = permissions
+    }
+
+    /// `rollout` and `rotate`: write the fleet's secrets.
+    package static func secretsWrite(_ repositories: [RepositoryName]) -> AppScope {
+        AppScope(repositories: repositories, permissions: ["secrets": "write"])
+    }
+
+    /// `status`: read the fleet's secrets.
+    package static func secretsRead(_ repositories: [RepositoryName]) -> AppScope {
+        AppScope(repositories: repositories, permissions: ["secrets": "read"])
+    }
+
+    /// `doctor`: secrets (the write probe included), workflow files, workflow state and runs, and with
+    /// `--send-test-event` a dispatch (Contents: write) to the platform repository.
+    package static func doctor(_ repositories: [RepositoryName], platform: RepositoryName, dispatch: Bool) -> AppScope {
+        AppScope(repositories: repositories + [platform],
+                 permissions: ["secrets": "write", "contents": dispatch ? "write" : "read", "actions": "read"])
+    }
+
+    /// `expiry --open-issue`: the issue in the platform repository.
+    package static func issues(_ platform: RepositoryName) -> AppScope {
+        AppScope(repositories: [platform], permissions: ["issues": "write"])
+    }
+
+    /// GitHub's order of levels.
+    package static func rank(_ level: String?) -> Int {
+        switch level {
+        case "admin": 3
+        case "write": 2
+        case "read": 1
+        default: 0
+        }
+    }
+
+    /// The permissions this scope needs that `granted` lacks, as `name: level` (sorted).
+    package func missing(from granted: [String: String]) -> [String] {
+        permissions.filter { Self.rank(granted[$0.key]) < Self.rank($0.value) }
+            .map { "\($0.key): \($0.value)" }.sorted()
+    }
+}
