@@ -47,7 +47,8 @@ import Testing
         let publicPath = pair.folder + "/app.pub.pem"
         try pair.publicKeyPEM.write(toFile: publicPath, atomically: true, encoding: .utf8)
         let key = try AppKeySource.read(file: pair.privateKeyPath, origin: .file(path: pair.privateKeyPath))
-        let jwt = try AppJWT.make(appID: 424242, key: key, now: Date())
+        let made = Date()
+        let jwt = try AppJWT.make(appID: 424242, key: key, now: made)
         let text = jwt.withUnsafeBytes { String(decoding: $0, as: UTF8.self) }
         let output = try Self.run(["verify", publicPath, "424242"], input: text + "\n")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
@@ -56,7 +57,9 @@ import Testing
         #expect(header["alg"] as? String == "RS256")
         #expect(claims["iss"] as? String == "424242")
         let now = try #require(document["now"] as? Int), iat = try #require(claims["iat"] as? Int), exp = try #require(claims["exp"] as? Int)
-        #expect(abs(now - 60 - iat) <= 5)
+        // iat is the signing moment less 60 s (to the second); PyJWT checked it against its own clock, read later.
+        #expect(abs(Int(made.timeIntervalSince1970) - 60 - iat) <= 1)
+        #expect(now - 60 >= iat - 1)
         #expect(exp - iat == 600)
         // A JWT signed with another key fails PyJWT's check.
         let other = try TestAppKeys.make(in: pair.folder)
