@@ -26,99 +26,101 @@ package enum DemoCommand {
         console.redact([first, second])
 
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-demo-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        return try await LedgerStore.withStore({
-            try LedgerStore(path: folder + "/ledger.json", secret: config.secret, command: "patrol demo")
-        }) { ledger in
-            let base = try APIBase(apiURL)
-            return try await context.withConnection(base, as: first) { client in
-                // With --json the narration goes to stderr and stdout holds one JSON document at the end.
-                let json = invocation.global.json
-                let narrator = Narrator(console: console, json: json)
+        // Removed on every path, Ctrl-C included: the abrupt stop runs the cleanup before it ends the process.
+        return try await context.interrupt.withCleanup({ try? FileManager.default.removeItem(atPath: folder) }) {
+            try await LedgerStore.withStore({
+                try LedgerStore(path: folder + "/ledger.json", secret: config.secret, command: "patrol demo")
+            }) { ledger in
+                let base = try APIBase(apiURL)
+                return try await context.withConnection(base, as: first) { client in
+                    // With --json the narration goes to stderr and stdout holds one JSON document at the end.
+                    let json = invocation.global.json
+                    let narrator = Narrator(console: console, json: json)
 
-                narrator.say(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
-                               + "\(config.repositories.count) repositories of \(config.owner), latency \(latency) ms")
+                    narrator.say(console.paint("patrol demo", .bold) + " — the GitHub simulator at \(apiURL), "
+                                   + "\(config.repositories.count) repositories of \(config.owner), latency \(latency) ms")
 
-                narrator.step("doctor", "the troubleshooting guide's checks on a fleet wired as the guide describes, before any secret is set")
-                console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
-                let before = await Doctor(config: config, repositories: config.repositories, token: first, client: client,
-                                          ledger: await ledger.snapshot, settings: DoctorSettings()).run()
-                // Expected: exactly the nine secret.present checks fail, each with its fix.
-                let failedBefore = before.checks.filter { $0.status == .fail }
-                narrator.show(before.lines(console: console),
-                              passed: failedBefore.count == config.repositories.count && failedBefore.allSatisfy { $0.id == CheckID.secretPresent })
+                    narrator.step("doctor", "the troubleshooting guide's checks on a fleet wired as the guide describes, before any secret is set")
+                    console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
+                    let before = await Doctor(config: config, repositories: config.repositories, token: first, client: client,
+                                              ledger: await ledger.snapshot, settings: DoctorSettings()).run()
+                    // Expected: exactly the nine secret.present checks fail, each with its fix.
+                    let failedBefore = before.checks.filter { $0.status == .fail }
+                    narrator.show(before.lines(console: console),
+                                  passed: failedBefore.count == config.repositories.count && failedBefore.allSatisfy { $0.id == CheckID.secretPresent })
 
-                narrator.step("rollout", "seal \(config.secret) with each repository's public key, upload, read back (token \(first.fingerprint.short))")
-                let started = ContinuousClock.now
-                let rollout = try await RolloutOperation(
-                    command: "rollout", config: config, repositories: config.repositories, token: first, client: client,
-                    ledger: ledger, settings: RolloutOperation.Settings(), console: console).run()
-                narrator.show(rollout.lines(console: console) + ["took \(milliseconds(ContinuousClock.now - started)) ms"], passed: rollout.exitCode == .success)
+                    narrator.step("rollout", "seal \(config.secret) with each repository's public key, upload, read back (token \(first.fingerprint.short))")
+                    let started = ContinuousClock.now
+                    let rollout = try await RolloutOperation(
+                        command: "rollout", config: config, repositories: config.repositories, token: first, client: client,
+                        ledger: ledger, settings: RolloutOperation.Settings(), console: console).run()
+                    narrator.show(rollout.lines(console: console) + ["took \(milliseconds(ContinuousClock.now - started)) ms"], passed: rollout.exitCode == .success)
 
-                narrator.step("status", "where the secret is, since when, and which token it holds")
-                let status = try await FleetStatus.survey(client: client, secret: config.secret, repositories: config.repositories,
-                                                          ledger: await ledger.snapshot)
-                narrator.show(status.lines(console: console), passed: status.exitCode == .success)
+                    narrator.step("status", "where the secret is, since when, and which token it holds")
+                    let status = try await FleetStatus.survey(client: client, secret: config.secret, repositories: config.repositories,
+                                                              ledger: await ledger.snapshot)
+                    narrator.show(status.lines(console: console), passed: status.exitCode == .success)
 
-                narrator.step("rotate", "replace \(first.fingerprint.short) with a new token \(second.fingerprint.short) everywhere, then revoke the old one")
-                let rotation = try await RotationOperation(
-                    rollout: RolloutOperation(command: "rotate", config: config, repositories: config.repositories, token: second,
-                                              client: client.authenticated(with: second), ledger: ledger,
-                                              settings: RolloutOperation.Settings(), console: console),
-                    base: base, oldToken: first).run()
-                let revoked = simulator.isRevoked(firstMinted)
-                narrator.show(rotation.rollout.lines(console: console)
-                              + [revoked ? "the old token \(first.fingerprint.short) is revoked" : "the old token was NOT revoked"],
-                              passed: rotation.exitCode == .success && revoked)
+                    narrator.step("rotate", "replace \(first.fingerprint.short) with a new token \(second.fingerprint.short) everywhere, then revoke the old one")
+                    let rotation = try await RotationOperation(
+                        rollout: RolloutOperation(command: "rotate", config: config, repositories: config.repositories, token: second,
+                                                  client: client.authenticated(with: second), ledger: ledger,
+                                                  settings: RolloutOperation.Settings(), console: console),
+                        base: base, oldToken: first).run()
+                    let revoked = simulator.isRevoked(firstMinted)
+                    narrator.show(rotation.rollout.lines(console: console)
+                                  + [revoked ? "the old token \(first.fingerprint.short) is revoked" : "the old token was NOT revoked"],
+                                  passed: rotation.exitCode == .success && revoked)
 
-                narrator.step("expiry", "how long the current token has left, from the ledger")
-                let expiry = try await ExpiryLookup.report(config: config, ledger: ledger, live: nil,
-                                                           thresholds: ExpiryThresholds(policy: config.policy), now: Date())
-                narrator.show(expiry.lines(console: console), passed: expiry.exitCode == .success)
+                    narrator.step("expiry", "how long the current token has left, from the ledger")
+                    let expiry = try await ExpiryLookup.report(config: config, ledger: ledger, live: nil,
+                                                               thresholds: ExpiryThresholds(policy: config.policy), now: Date())
+                    narrator.show(expiry.lines(console: console), passed: expiry.exitCode == .success)
 
-                narrator.step("doctor", "every check again with the current token, and a live test event through the platform's handler")
-                console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
-                let after = await Doctor(config: config, repositories: config.repositories, token: second,
-                                         client: client.authenticated(with: second), ledger: await ledger.snapshot,
-                                         settings: DoctorSettings(sendTestEvent: true, waitSeconds: 10)).run()
-                narrator.show(after.lines(console: console), passed: after.exitCode == .success && after.count(.pass) == after.checks.count)
+                    narrator.step("doctor", "every check again with the current token, and a live test event through the platform's handler")
+                    console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
+                    let after = await Doctor(config: config, repositories: config.repositories, token: second,
+                                             client: client.authenticated(with: second), ledger: await ledger.snapshot,
+                                             settings: DoctorSettings(sendTestEvent: true, waitSeconds: 10)).run()
+                    narrator.show(after.lines(console: console), passed: after.exitCode == .success && after.count(.pass) == after.checks.count)
 
-                narrator.step("proof", "what each repository's \(config.secret) decrypts to, inside the simulator")
-                let width = config.repositories.map(\.fullName.count).max() ?? 0
-                var proven = 0
-                var proof: [String] = []
-                var proofJSON: [JSONValue] = []
-                for repository in config.repositories {
-                    let stored = simulator.secret(config.secret, in: repository.fullName)
-                    let matches = stored.map { Token(bytes: $0.plaintextBytes).isSame(as: second) } ?? false
-                    if matches { proven += 1 }
-                    proofJSON.append(.object([("repository", .string(repository.fullName)), ("present", .bool(stored != nil)),
-                                              ("decryptsToCurrentToken", .bool(matches))]))
-                    let detail = matches ? "decrypts to the current token \(second.fingerprint.short)"
-                        : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
-                    let name = repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
-                    proof.append("\(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(name)  \(detail)")
+                    narrator.step("proof", "what each repository's \(config.secret) decrypts to, inside the simulator")
+                    let width = config.repositories.map(\.fullName.count).max() ?? 0
+                    var proven = 0
+                    var proof: [String] = []
+                    var proofJSON: [JSONValue] = []
+                    for repository in config.repositories {
+                        let stored = simulator.secret(config.secret, in: repository.fullName)
+                        let matches = stored.map { Token(bytes: $0.plaintextBytes).isSame(as: second) } ?? false
+                        if matches { proven += 1 }
+                        proofJSON.append(.object([("repository", .string(repository.fullName)), ("present", .bool(stored != nil)),
+                                                  ("decryptsToCurrentToken", .bool(matches))]))
+                        let detail = matches ? "decrypts to the current token \(second.fingerprint.short)"
+                            : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
+                        let name = repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+                        proof.append("\(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(name)  \(detail)")
+                    }
+                    narrator.show(proof, passed: proven == config.repositories.count)
+
+                    let passed = narrator.failures.isEmpty
+                    let summary = "\(proven)/\(config.repositories.count) repositories verified"
+                        + (passed ? ": every secret decrypts to the current token" : "; the demo failed at: " + narrator.failures.joined(separator: ", "))
+                    if json {
+                        console.result(JSONValue.object([
+                            ("command", "demo"),
+                            ("apiURL", .string(apiURL)),
+                            ("token", .object([("fingerprint", .string(second.fingerprint.value)), ("login", .string(config.owner))])),
+                            ("steps", .array(narrator.steps.map { .object([("step", .string($0.name)), ("passed", .bool($0.passed))]) })),
+                            ("repositories", .array(proofJSON)),
+                            ("summary", .object([("total", .number(Double(config.repositories.count))), ("verified", .number(Double(proven)))])),
+                            ("passed", .bool(passed)),
+                        ]).text)
+                    } else {
+                        console.result("")
+                        console.result(console.paint(summary, passed ? .green : .red))
+                    }
+                    return passed ? .success : .failure
                 }
-                narrator.show(proof, passed: proven == config.repositories.count)
-
-                let passed = narrator.failures.isEmpty
-                let summary = "\(proven)/\(config.repositories.count) repositories verified"
-                    + (passed ? ": every secret decrypts to the current token" : "; the demo failed at: " + narrator.failures.joined(separator: ", "))
-                if json {
-                    console.result(JSONValue.object([
-                        ("command", "demo"),
-                        ("apiURL", .string(apiURL)),
-                        ("token", .object([("fingerprint", .string(second.fingerprint.value)), ("login", .string(config.owner))])),
-                        ("steps", .array(narrator.steps.map { .object([("step", .string($0.name)), ("passed", .bool($0.passed))]) })),
-                        ("repositories", .array(proofJSON)),
-                        ("summary", .object([("total", .number(Double(config.repositories.count))), ("verified", .number(Double(proven)))])),
-                        ("passed", .bool(passed)),
-                    ]).text)
-                } else {
-                    console.result("")
-                    console.result(console.paint(summary, passed ? .green : .red))
-                }
-                return passed ? .success : .failure
             }
         }
     }

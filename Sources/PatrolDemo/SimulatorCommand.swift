@@ -29,14 +29,22 @@ package enum SimulatorCommand {
         let current = SimulatedFleet.mint(config, on: simulator), next = SimulatedFleet.mint(config, on: simulator)
         // The one place patrol prints tokens: throw-away ones that only this simulator accepts.
         // They bypass the console's redactor on purpose, so that scripts can use them.
-        context.console.result("GITHUB_API_URL=\(apiURL)")
-        context.console.unredactedResult("\(TokenSource.patTokenVariable)=\(current)")
-        context.console.unredactedResult("\(nextTokenVariable)=\(next)")
+        if invocation.global.json {
+            context.console.unredactedResult(JSONValue.object([
+                ("command", "simulator"), ("apiURL", .string(apiURL)),
+                ("tokens", .object([(TokenSource.patTokenVariable, .string(current)), (nextTokenVariable, .string(next))])),
+            ]).text)
+        } else {
+            context.console.result("GITHUB_API_URL=\(apiURL)")
+            context.console.unredactedResult("\(TokenSource.patTokenVariable)=\(current)")
+            context.console.unredactedResult("\(nextTokenVariable)=\(next)")
+        }
         let fleet = builtIn ? "\(SimulatedFleet.builtInName) (no \(FleetConfig.defaultPath) here; other commands need a config with this fleet, e.g. patrol's own config/fleet.json)"
             : config.path
         context.console.note("serving \(config.repositories.count + 1) repositories of \(config.owner) from \(fleet), "
                              + "wired as the setup guide describes; no secret is set yet")
-        context.console.note("export the lines above, then try: patrol doctor; patrol rollout; patrol status; "
+        let export = invocation.global.json ? "export apiURL as GITHUB_API_URL and the tokens under their names" : "export the lines above"
+        context.console.note("\(export), then try: patrol doctor; patrol rollout; patrol status; "
                              + "patrol rotate --token-env \(nextTokenVariable). Ctrl-C stops")
         _ = await context.interrupt.wait()
         context.console.note("stopped")

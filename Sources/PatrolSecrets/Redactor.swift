@@ -47,6 +47,13 @@ public struct Redactor: Sendable {
         return output
     }
 
+    /// True when `text` holds something shaped like a GitHub token: a ``TokenKind`` prefix followed by at least
+    /// ``shapedMinimum`` token characters. The one rule for both what output masks and what the command line refuses.
+    public static func containsTokenShape(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return maskingTokenShapes(in: bytes) != bytes
+    }
+
     /// Replaces `gh[pousr]_…` and `github_pat_…` runs of at least 16 token characters by their prefix and the mask.
     package static func maskingTokenShapes(in bytes: [UInt8]) -> [UInt8] {
         var output = [UInt8]()

@@ -14,6 +14,8 @@ public final class InterruptSignals: Sendable {
         package var signal: Int32?
         package var graceful = false
         package var waiters: [CheckedContinuation<Int32, Never>] = []
+        package var cleanups: [Int: @Sendable () -> Void] = [:]
+        package var nextCleanup = 0
     }
 
     private let state = Locked(State())
@@ -57,6 +59,21 @@ public final class InterruptSignals: Sendable {
         state.withLock { $0.graceful = true }
     }
 
+    /// Runs `body`, then `cleanup`; a signal that ends the process while `body` runs (see `onAbrupt`) runs `cleanup`
+    /// first. For what a command must not leave behind even when interrupted, such as the demo's temporary folder.
+    public func withCleanup<Result>(_ cleanup: @escaping @Sendable () -> Void, _ body: () async throws -> Result) async rethrows -> Result {
+        let key = state.withLock { state -> Int in
+            defer { state.nextCleanup += 1 }
+            state.cleanups[state.nextCleanup] = cleanup
+            return state.nextCleanup
+        }
+        defer {
+            state.withLock { _ = $0.cleanups.removeValue(forKey: key) }
+            cleanup()
+        }
+        return try await body()
+    }
+
     /// Suspends until a signal has arrived (at once if one already has) and returns its number.
     public func wait() async -> Int32 {
         await withCheckedContinuation { continuation in
@@ -78,7 +95,10 @@ public final class InterruptSignals: Sendable {
             defer { state.waiters = [] }
             return (state.waiters, false)
         }
-        if abrupt { onAbrupt(number) }
+        if abrupt {
+            for cleanup in state.withLock({ $0.cleanups.values }) { cleanup() }
+            onAbrupt(number)
+        }
         for waiter in waiters { waiter.resume(returning: number) }
     }
 }

@@ -13,7 +13,7 @@ enum AppRolloutCommand {
         }
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
-        let repositories = try config.selecting(invocation.rollout.repositories)
+        let repositories = try config.selecting(invocation.app.repositories)
         guard let credentials = try context.appCredentials(invocation, config: config) else {
             throw AppCallerError.incomplete(missing: "App id or private key")
         }

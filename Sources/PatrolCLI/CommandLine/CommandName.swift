@@ -82,7 +82,8 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 discussion: """
                     Serves the config's fleet, or without a config the built-in c3 fleet, with its workflow files \
                     wired as the setup guide describes. Prints GITHUB_API_URL, PAT_TOKEN and PAT_TOKEN_NEXT (a \
-                    second token, for trying rotate) to stdout, then serves until interrupted.
+                    second token, for trying rotate) to stdout, or with --json one JSON document holding apiURL and tokens, then \
+                    serves until interrupted.
                     """,
                 groups: [.simulator, .global])
         case .help:
@@ -110,7 +111,12 @@ public struct CommandConfiguration: Sendable {
 
     /// The spec of `name` if this command accepts it.
     public func option(named name: String) -> OptionSpec? {
-        options.first { $0.name == name || $0.alias == name }
+        declaration(named: name)?.spec
+    }
+
+    /// The declaration of `name` if this command accepts it.
+    package func declaration(named name: String) -> OptionDecl<Invocation>? {
+        groups.lazy.flatMap(\.declarations).first { $0.spec.name == name || $0.spec.alias == name }
     }
 
     package init(abstract: String, discussion: String, groups: [OptionGroup]) {

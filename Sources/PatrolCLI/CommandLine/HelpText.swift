@@ -97,10 +97,10 @@ public enum HelpText {
             fallthrough
         default:
             for group in command.configuration.groups {
-                switch group {
-                case .global: parts.append("[<global options>]")
-                case .token: parts.append("[<token options>]")
-                default: parts += group.options.map { "[\($0.synopsis)]" }
+                if let placeholder = group.usagePlaceholder {
+                    parts.append(placeholder)
+                } else {
+                    parts += group.options.map { "[\($0.synopsis)]" }
                 }
             }
         }

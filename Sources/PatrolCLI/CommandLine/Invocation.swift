@@ -21,22 +21,15 @@ public struct Invocation: Sendable, Equatable {
     public var expiry = ExpiryOptions()
     public var doctor = DoctorOptions()
     public var status = StatusOptions()
+    public var app = AppOptions()
     public var demo = DemoOptions()
     public var simulator = SimulatorOptions()
+    /// The environment variables named by options declared as naming a credential (``OptionSpec/namesCredential``).
+    public var credentialVariables: Set<String> = []
 
     public init(command: CommandName, helpTopic: CommandName? = nil) {
         self.command = command
         self.helpTopic = helpTopic
-    }
-
-    /// The `--repos` selection of the command, nil for the whole fleet.
-    public var repositorySelection: [String]? {
-        switch command {
-        case .rollout, .rotate: rollout.repositories
-        case .doctor: doctor.repositories
-        case .status: status.repositories
-        default: nil
-        }
     }
 
     /// Reads the arguments after the program name.
@@ -58,14 +51,6 @@ package struct InvocationParser {
         package let name: String
         package let value: String?
         package let inline: Bool
-    }
-
-    /// The prefixes of GitHub's token kinds (spec §5.2).
-    package static let tokenPrefixes = ["ghp_", "github_pat_", "gho_", "ghu_", "ghs_", "ghr_"]
-
-    /// True for a text shaped like a GitHub token, which must never be echoed or accepted as an argument.
-    package static func looksLikeToken(_ text: String) -> Bool {
-        tokenPrefixes.contains { text.hasPrefix($0) && text.count >= $0.count + 20 }
     }
 
     package func parse() throws(UsageError) -> Invocation {
@@ -91,18 +76,26 @@ package struct InvocationParser {
         let configuration = command.configuration
         var seen = Set<String>()
         for occurrence in occurrences {
-            guard let spec = configuration.option(named: occurrence.name) else {
+            guard let declaration = configuration.declaration(named: occurrence.name) else {
                 let names = configuration.options.map(\.name)
                 throw .unknownOption(occurrence.name, command: command,
                                      suggestion: Suggestion.closest(to: occurrence.name, among: names))
             }
+            let spec = declaration.spec
             guard seen.insert(spec.name).inserted else { throw .repeatedOption(spec.name, command: command) }
-            if spec.takesValue {
+            switch declaration.action {
+            case let .value(store):
                 guard let value = occurrence.value else { throw .missingValue(option: spec.name, command: command) }
-                try OptionValues(option: spec.name, value: value, command: command).apply(to: &invocation)
-            } else {
+                guard store(&invocation, value) else {
+                    throw .invalidValue(option: spec.name, value: value, expected: spec.expected ?? "", command: command)
+                }
+                if spec.namesCredential { invocation.credentialVariables.insert(value) }
+            case let .flag(set):
                 if occurrence.inline { throw .unexpectedValue(option: spec.name, command: command) }
-                OptionValues.setFlag(spec.name, on: &invocation)
+                set(&invocation)
+            case .command:
+                // --help and --version were answered above, before any option of the command was read.
+                break
             }
         }
         // why after the options: an unknown option's value lands among the arguments; the option is the real mistake.
@@ -137,8 +130,8 @@ package struct InvocationParser {
                 if name == "--token" { throw .tokenOnCommandLine(option: "--token", command: command) }
                 if argument.hasPrefix("-t") { throw .tokenOnCommandLine(option: "-t", command: command) }
             }
-            let value = argument.split(separator: "=", maxSplits: 1).last.map(String.init) ?? argument
-            if Self.looksLikeToken(argument) || Self.looksLikeToken(value) {
+            // The redactor's rule, so that what patrol would mask in its output it also refuses to take as an argument.
+            if Redactor.containsTokenShape(argument) {
                 throw .tokenOnCommandLine(option: nil, command: command)
             }
         }
@@ -219,125 +212,5 @@ package struct InvocationParser {
 
     package init(arguments: [String]) {
         self.arguments = arguments
-    }
-}
-
-/// Converts one option's text into its typed field, or says what is allowed.
-private struct OptionValues {
-    package let option: String
-    package let value: String
-    package let command: CommandName
-
-    package static func setFlag(_ name: String, on invocation: inout Invocation) {
-        switch name {
-        case "--json": invocation.global.json = true
-        case "--quiet": invocation.global.quiet = true
-        case "--verbose": invocation.global.verbose = true
-        case "--no-color": invocation.global.noColor = true
-        case "--token-stdin": invocation.token.fromStandardInput = true
-        case "--dry-run": invocation.rollout.dryRun = true
-        case "--resume": invocation.rollout.resume = true
-        case "--allow-expiring": invocation.rollout.allowExpiring = true
-        case "--force": invocation.rotate.force = true
-        case "--revoke-old": invocation.rotate.revokeOld = true
-        case "--live": invocation.expiry.live = true
-        case "--open-issue": invocation.expiry.openIssue = true
-        case "--send-test-event": invocation.doctor.sendTestEvent = true
-        default: preconditionFailure("flag \(name) is declared in OptionGroup but not handled")
-        }
-    }
-
-    package func apply(to invocation: inout Invocation) throws(UsageError) {
-        switch option {
-        case "--config": invocation.global.configPath = try nonEmpty("a file path")
-        case "--ledger": invocation.global.ledgerPath = try nonEmpty("a file path")
-        case "--api-url": invocation.global.apiURL = try nonEmpty("a URL such as https://api.github.com")
-        case "--ca-file": invocation.global.caFile = try nonEmpty("a PEM file of CA certificates")
-        case "--token-env": invocation.token.environmentVariable = try variableName()
-        case "--token-file": invocation.token.filePath = try nonEmpty("a file path")
-        case "--auth-env": invocation.token.authEnvironmentVariable = try variableName()
-        case "--app-id": invocation.token.appID = try nonEmpty("the App's numeric id")
-        case "--app-key-file": invocation.token.appKeyFile = try nonEmpty("a file path")
-        case "--repos":
-            let names = try list()
-            switch command {
-            case .doctor: invocation.doctor.repositories = names
-            case .status: invocation.status.repositories = names
-            default: invocation.rollout.repositories = names
-            }
-        case "--concurrency": invocation.rollout.concurrency = try integer(1...64)
-        case "--write-rate":
-            invocation.rollout.writeRate = try decimal(allowing: { $0 > 0 && $0 <= 1000 }, "a number above 0, at most 1000")
-        case "--write-burst": invocation.rollout.writeBurst = try integer(1...1000)
-        case "--old-token-env": invocation.rotate.oldTokenEnvironmentVariable = try variableName()
-        case "--old-token-file": invocation.rotate.oldTokenFilePath = try nonEmpty("a file path")
-        case "--warn-days": invocation.expiry.warnDays = try integer(0...3660)
-        case "--critical-days": invocation.expiry.criticalDays = try integer(0...3660)
-        case "--format":
-            guard let format = ExpiryFormat(rawValue: value) else {
-                throw invalid("text, json or github")
-            }
-            invocation.expiry.format = format
-        case "--webhook-env": invocation.expiry.webhookEnvironmentVariable = try variableName()
-        case "--event-type":
-            guard (1...100).contains(value.count) else { throw invalid("an event type of 1 to 100 characters") }
-            invocation.doctor.eventType = value
-        case "--wait": invocation.doctor.waitSeconds = try integer(0...3600)
-        case "--latency-ms":
-            if command == .simulator {
-                invocation.simulator.latencyMilliseconds = try integer(0...60_000)
-            } else {
-                invocation.demo.latencyMilliseconds = try integer(0...60_000)
-            }
-        case "--port": invocation.simulator.port = try integer(0...65_535)
-        case "--fault-rate":
-            invocation.simulator.faultRate = try decimal(allowing: { (0...1).contains($0) }, "a number from 0 to 1")
-        case "--seed":
-            guard let seed = UInt64(value) else { throw invalid("a whole number from 0 to \(UInt64.max)") }
-            invocation.simulator.seed = seed
-        default:
-            preconditionFailure("option \(option) is declared in OptionGroup but not handled")
-        }
-    }
-
-    private func invalid(_ expected: String) -> UsageError {
-        .invalidValue(option: option, value: value, expected: expected, command: command)
-    }
-
-    private func nonEmpty(_ expected: String) throws(UsageError) -> String {
-        guard !value.isEmpty else { throw invalid(expected) }
-        return value
-    }
-
-    private func integer(_ range: ClosedRange<Int>) throws(UsageError) -> Int {
-        guard let number = Int(value), range.contains(number) else {
-            throw invalid("a whole number from \(range.lowerBound) to \(range.upperBound)")
-        }
-        return number
-    }
-
-    private func decimal(allowing isAllowed: (Double) -> Bool, _ expected: String) throws(UsageError) -> Double {
-        guard let number = Double(value), number.isFinite, isAllowed(number) else { throw invalid(expected) }
-        return number
-    }
-
-    /// An environment variable's name: letters, digits and `_`, not starting with a digit.
-    private func variableName() throws(UsageError) -> String {
-        let bytes = Array(value.utf8)
-        let valid = !bytes.isEmpty && bytes.allSatisfy { Self.isWordByte($0) } && !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[0])
-        guard valid else { throw invalid("the name of an environment variable (letters, digits and \"_\", e.g. GH_TOKEN)") }
-        return value
-    }
-
-    private func list() throws(UsageError) -> [String] {
-        let items = value.split(separator: ",", omittingEmptySubsequences: false)
-            .map { String($0.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
-        guard !items.contains(where: \.isEmpty) else { throw invalid("repository names separated by commas, e.g. c3-shared,c3-web") }
-        return items
-    }
-
-    private static func isWordByte(_ byte: UInt8) -> Bool {
-        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
-            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "_")
     }
 }

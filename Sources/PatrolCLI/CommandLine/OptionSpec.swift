@@ -3,7 +3,8 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 import PatrolCore
-/// One option as the parser reads it and help shows it.
+/// One option as help, usage, completion and man pages describe it: everything about it except where it is stored,
+/// which its ``OptionDecl`` adds.
 public struct OptionSpec: Sendable, Equatable {
     /// The long name with its dashes, e.g. `--concurrency`.
     public let name: String
@@ -15,13 +16,27 @@ public struct OptionSpec: Sendable, Equatable {
     public let help: String
     /// The value used when the option is absent, as help shows it.
     public let defaultValue: String?
+    /// What a value must be, as the error for a wrong one says it; nil for a flag.
+    public let expected: String?
+    /// The only values accepted, when they are a closed set (e.g. `--format`'s `text`, `json`, `github`).
+    public let allowedValues: [String]?
+    /// True when the value names a file.
+    public let takesPath: Bool
+    /// True when the value names an environment variable that holds a credential, which patrol reads only into
+    /// guarded memory and keeps out of ``Context/environment``.
+    public let namesCredential: Bool
 
-    package init(_ name: String, alias: String? = nil, value valueName: String? = nil, _ help: String, default defaultValue: String? = nil) {
+    package init(_ name: String, alias: String? = nil, value valueName: String? = nil, _ help: String, default defaultValue: String? = nil,
+                 expected: String? = nil, allowedValues: [String]? = nil, takesPath: Bool = false, namesCredential: Bool = false) {
         self.name = name
         self.alias = alias
         self.valueName = valueName
         self.help = help
         self.defaultValue = defaultValue
+        self.expected = expected
+        self.allowedValues = allowedValues
+        self.takesPath = takesPath
+        self.namesCredential = namesCredential
     }
 
     /// True for options that take a value.
@@ -34,105 +49,54 @@ public struct OptionSpec: Sendable, Equatable {
     }
 }
 
-/// Options that belong together and appear together in help.
-public enum OptionGroup: String, Sendable, CaseIterable {
-    case global, token, rollout, rotate, expiry, doctor, status, app, demo, simulator
+/// A struct of options that belong together: its fields hold the parsed values, and ``declarations`` says, once
+/// per option, its name, help, how its text is read and which field it fills.
+public protocol DeclaredOptions: Sendable, Equatable {
+    /// Every option at its default.
+    init()
+    /// The options of the group, in help order.
+    static var declarations: [OptionDecl<Self>] { get }
+}
+
+/// Options that belong together and appear together in help, each stored in its own field of ``Invocation``.
+public struct OptionGroup: Sendable, Equatable, CustomStringConvertible {
+    /// The group's name, e.g. `rollout`.
+    public let name: String
+    /// What the command's usage line shows for the whole group, e.g. `[<global options>]`; nil lists each option.
+    public let usagePlaceholder: String?
+    /// The declarations, lifted to store into the group's field of ``Invocation``.
+    package let declarations: [OptionDecl<Invocation>]
+
+    private init<Options: DeclaredOptions>(_ name: String, _ field: any WritableKeyPath<Invocation, Options> & Sendable,
+                                           usagePlaceholder: String? = nil) {
+        self.name = name
+        self.usagePlaceholder = usagePlaceholder
+        self.declarations = Options.declarations.map { $0.lifted(to: field) }
+    }
+
+    public static let global = OptionGroup("global", \.global, usagePlaceholder: "[<global options>]")
+    public static let token = OptionGroup("token", \.token, usagePlaceholder: "[<token options>]")
+    public static let rollout = OptionGroup("rollout", \.rollout)
+    public static let rotate = OptionGroup("rotate", \.rotate)
+    public static let expiry = OptionGroup("expiry", \.expiry)
+    public static let doctor = OptionGroup("doctor", \.doctor)
+    public static let status = OptionGroup("status", \.status)
+    public static let app = OptionGroup("app", \.app)
+    public static let demo = OptionGroup("demo", \.demo)
+    public static let simulator = OptionGroup("simulator", \.simulator)
+
+    /// Every group, in help order.
+    public static let allCases: [OptionGroup] = [.global, .token, .rollout, .rotate, .expiry, .doctor, .status, .app, .demo, .simulator]
+
+    public var description: String { name }
 
     /// The heading of the group in help.
-    public var title: String {
-        switch self {
-        case .global: "GLOBAL OPTIONS"
-        case .token: "TOKEN OPTIONS"
-        default: "\(rawValue.uppercased()) OPTIONS"
-        }
-    }
+    public var title: String { "\(name.uppercased()) OPTIONS" }
 
     /// The options of the group, in help order.
-    public var options: [OptionSpec] {
-        switch self {
-        case .global:
-            [
-                OptionSpec("--config", value: "PATH", "the fleet config",
-                           default: "$PATROL_CONFIG, else \(FleetConfig.defaultPath)"),
-                OptionSpec("--ledger", value: "PATH", "the ledger: which token each repository holds (fingerprints only, safe to commit)",
-                           default: "$PATROL_LEDGER, else the config's ledger, ledger.json beside the config"),
-                OptionSpec("--api-url", value: "URL", "the GitHub API base, e.g. https://HOST/api/v3 for Enterprise Server",
-                           default: "$GITHUB_API_URL, else the config's apiURL, else https://api.github.com"),
-                OptionSpec("--ca-file", value: "PATH", "trust the CA certificates in this PEM file too (a private CA, a TLS-inspecting proxy)",
-                           default: "$PATROL_CA_FILE, else $SSL_CERT_FILE, else the system store only"),
-                OptionSpec("--json", "print one JSON document on stdout and nothing else there (every command, version and demo included)"),
-                OptionSpec("--quiet", "print only results, failures, warnings and the summary (doctor counts passing checks; status lists only repositories that are not current)"),
-                OptionSpec("--verbose", "print each request line and the proxy in use to stderr (Authorization redacted)"),
-                OptionSpec("--no-color", "no colors (the NO_COLOR variable does the same)"),
-                OptionSpec("--help", alias: "-h", "show help"),
-                OptionSpec("--version", "print patrol's version"),
-            ]
-        case .token:
-            [
-                OptionSpec("--token-stdin", "read the token from the first line of standard input"),
-                OptionSpec("--token-env", value: "NAME", "read the token from the environment variable NAME"),
-                OptionSpec("--token-file", value: "PATH", "read the token from a file readable only by you (mode 600)"),
-                OptionSpec("--auth-env", value: "NAME", "call the API with the credential in variable NAME, e.g. GH_TOKEN",
-                           default: "the token itself"),
-                OptionSpec("--app-id", value: "ID", "call the API as this GitHub App (docs/github-app.md)",
-                           default: "$PATROL_APP_ID, else the config's app.id"),
-                OptionSpec("--app-key-file", value: "PATH", "the App's private key, PEM, readable only by you (mode 600)",
-                           default: "the config's app.privateKeyFile, else $PATROL_APP_PRIVATE_KEY"),
-            ]
-        case .rollout:
-            [
-                Self.repos("repositories to upload to, by name or owner/name"),
-                OptionSpec("--dry-run", "check the token, fetch keys and seal, but upload nothing"),
-                OptionSpec("--resume", "upload only where the ledger says this token is not there yet"),
-                OptionSpec("--allow-expiring", "roll out a token inside policy.criticalDays, or expired, instead of refusing it"),
-                OptionSpec("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "8"),
-                OptionSpec("--write-rate", value: "R", "uploads per second after the burst, more than 0", default: "1"),
-                OptionSpec("--write-burst", value: "B", "uploads sent at once before the rate applies, 1 to 1000",
-                           default: "10"),
-            ]
-        case .rotate:
-            [
-                OptionSpec("--force", "roll out even if the token is the one already current"),
-                OptionSpec("--revoke-old", "revoke the old token after a fully successful rollout"),
-                OptionSpec("--old-token-env", value: "NAME", "the old token, for --revoke-old, from variable NAME"),
-                OptionSpec("--old-token-file", value: "PATH", "the old token, for --revoke-old, from a file (mode 600)"),
-            ]
-        case .expiry:
-            [
-                OptionSpec("--live", "ask GitHub for the expiry instead of reading the ledger"),
-                OptionSpec("--warn-days", value: "N", "warn (exit 3) at N days left or fewer", default: "policy.warnDays"),
-                OptionSpec("--critical-days", value: "N", "critical (exit 4) at N days left or fewer",
-                           default: "policy.criticalDays"),
-                OptionSpec("--format", value: "FORMAT", "text, json, or github for workflow annotations", default: "text"),
-                OptionSpec("--open-issue", "keep one open issue about the expiry in the platform repository"),
-                OptionSpec("--webhook-env", value: "NAME", "at warning or worse, post {\"text\": …} to the webhook URL in variable NAME"),
-            ]
-        case .doctor:
-            [
-                OptionSpec("--send-test-event", "send a probe dispatch to the platform and wait for its run"),
-                OptionSpec("--event-type", value: "TYPE", "the probe's event type", default: "the first of platform.eventTypes"),
-                OptionSpec("--wait", value: "SECONDS", "with --send-test-event: how long to wait for the probe's run, 0 to 3600", default: "60"),
-                Self.repos("repositories to check, by name or owner/name"),
-            ]
-        case .status:
-            [Self.repos("repositories to show, by name or owner/name")]
-        case .app:
-            [Self.repos("repositories to give the App's credentials, by name or owner/name")]
-        case .demo:
-            [OptionSpec("--latency-ms", value: "N", "simulated latency per request, 0 to 60000", default: "50")]
-        case .simulator:
-            [
-                OptionSpec("--port", value: "P", "the loopback port to listen on, 0 to 65535", default: "0, any free port"),
-                OptionSpec("--latency-ms", value: "N", "simulated latency per request, 0 to 60000", default: "0"),
-                OptionSpec("--fault-rate", value: "F", "share of requests that fail with a 5xx, 0 to 1", default: "0"),
-                OptionSpec("--seed", value: "S", "seed for the simulator's random choices", default: "random"),
-            ]
-        }
-    }
+    public var options: [OptionSpec] { declarations.map(\.spec) }
 
-    private static func repos(_ help: String) -> OptionSpec {
-        OptionSpec("--repos", value: "a,b", help, default: "the whole fleet")
-    }
+    public static func == (left: OptionGroup, right: OptionGroup) -> Bool { left.name == right.name }
 
     /// Every option name any command accepts, with whether it takes a value.
     package static let allOptions: [OptionSpec] = {

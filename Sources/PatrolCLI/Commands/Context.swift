@@ -68,18 +68,12 @@ public struct Context: Sendable {
 }
 
 extension Context {
-    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` and `PATROL_APP_PRIVATE_KEY` always, and the
-    /// variables named by `--token-env`, `--auth-env` and `--old-token-env`. Their values are read only through
-    /// ``TokenInputs`` (getenv, straight into guarded memory), never kept in ``environment`` (spec §5.5).
+    /// The environment variables that may hold a credential in this invocation: `PAT_TOKEN` and `PATROL_APP_PRIVATE_KEY`
+    /// always, and the variables named by the options declared as naming one (`--token-env`, `--auth-env`,
+    /// `--old-token-env`). Their values are read only through ``TokenInputs`` (getenv, straight into guarded memory),
+    /// never kept in ``environment`` (spec §5.5).
     public static func credentialVariables(_ invocation: Invocation?) -> Set<String> {
-        var names: Set<String> = [TokenSource.patTokenVariable, AppKeySource.variable]
-        if let invocation {
-            for name in [invocation.token.environmentVariable, invocation.token.authEnvironmentVariable,
-                         invocation.rotate.oldTokenEnvironmentVariable].compactMap({ $0 }) {
-                names.insert(name)
-            }
-        }
-        return names
+        (invocation?.credentialVariables ?? []).union([TokenSource.patTokenVariable, AppKeySource.variable])
     }
 
     /// The process environment without the variables in `excluded`, read from `environ` directly so that an

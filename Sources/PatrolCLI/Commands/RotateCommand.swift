@@ -59,16 +59,12 @@ package enum RotateCommand {
 
     /// The pre-filled page where the user makes the new token: host from the API, scopes and description from the config.
     package static func tokenPage(base: APIBase, config: FleetConfig) -> String {
-        var allowed = CharacterSet.urlQueryAllowed
-        allowed.remove(charactersIn: "&=+#")
-        let description = config.tokenDescription.addingPercentEncoding(withAllowedCharacters: allowed) ?? config.tokenDescription
-        let scopes = config.policy.requiredScopes.joined(separator: ",")
-        return "\(base.isHTTPS ? "https" : "http")://\(base.webHost)/settings/tokens/new?scopes=\(scopes)&description=\(description)"
+        TokenPages.newToken(webRoot: base.webRoot, scopes: config.policy.requiredScopes, description: config.tokenDescription)
     }
 
     /// The settings page where tokens are deleted.
     package static func tokensPage(base: APIBase) -> String {
-        "\(base.isHTTPS ? "https" : "http")://\(base.webHost)/settings/tokens"
+        TokenPages.list(webRoot: base.webRoot)
     }
 
     package static func print(_ report: RotateReport, config: FleetConfig, base: APIBase, json: Bool, console: Console) {

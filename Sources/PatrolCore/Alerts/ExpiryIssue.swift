@@ -140,7 +140,6 @@ public struct ExpiryIssue: Sendable {
 
     /// GitHub's pre-filled new-token page for this fleet (host from the API URL, scopes and description from the config).
     package var newTokenURL: String {
-        let scopes = config.policy.requiredScopes.joined(separator: ",")
-        return "https://\(client.base.webHost)/settings/tokens/new?scopes=\(scopes)&description=\(GitHubClient.queryValue(config.tokenDescription))"
+        TokenPages.newToken(webRoot: "https://\(client.base.webHost)", scopes: config.policy.requiredScopes, description: config.tokenDescription)
     }
 }

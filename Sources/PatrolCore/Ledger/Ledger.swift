@@ -46,13 +46,6 @@ public struct Ledger: Sendable, Equatable {
         }
     }
 
-    /// Records a verified upload to one repository.
-    public mutating func noteUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?, uploadedAt: Date,
-                                    secretUpdatedAt: Date, publicKey: String? = nil) {
-        repositories[repository.fullName] = RepositoryRecord(fingerprint: fingerprint, keyID: keyID, keyETag: etag,
-                                                             uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt, publicKey: publicKey)
-    }
-
     /// True when the ledger says `repository` already holds the token with `fingerprint`.
     public func holds(_ repository: RepositoryName, _ fingerprint: Fingerprint) -> Bool {
         repositories[repository.fullName]?.fingerprint == fingerprint

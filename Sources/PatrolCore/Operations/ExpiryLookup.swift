@@ -18,19 +18,8 @@ public enum ExpiryLookup {
         }
     }
 
-    /// The report for the ledger at `ledgerPath` (default: the config's), or for `live`'s token.
-    /// The entry point for `patrol demo` and other in-process callers.
-    public static func report(config: FleetConfig, ledgerPath: String? = nil, live: Live? = nil,
-                              warnDays: Int? = nil, criticalDays: Int? = nil, now: Date = Date()) async throws -> ExpiryReport {
-        let path = ledgerPath ?? config.ledgerPath
-        let ledger = live == nil
-            ? try LedgerStore(readingOnly: path, secret: config.secret, reason: "a ledger-only expiry check only reads")
-            : try LedgerStore(path: path, secret: config.secret)
-        let thresholds = ExpiryThresholds(policy: config.policy, warnDays: warnDays, criticalDays: criticalDays)
-        return try await report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: now)
-    }
-
-    /// The report for an open ledger. Throws only what stops the check: a token in a wrong format (before
+    /// The report for an open ledger; the entry point for `patrol expiry`, `patrol demo` and other in-process callers.
+    /// Throws only what stops the check: a token in a wrong format (before
     /// any request), an answer from GitHub other than 200 or 401, a transport failure, a ledger write failure.
     public static func report(config: FleetConfig, ledger: LedgerStore, live: Live?, thresholds: ExpiryThresholds,
                               now: Date) async throws -> ExpiryReport {

@@ -139,3 +139,41 @@ struct ExitCodeTests {
         #expect(ExitCode.critical.rawValue == 4)
     }
 }
+
+@Suite("Option declarations")
+struct OptionDeclarationTests {
+    @Test("each option is declared once with what completion needs: a value's expectation, a closed set, whether it is a path")
+    func introspectable() throws {
+        let all = OptionGroup.allOptions
+        #expect(Set(all.map(\.name)).count == all.count)
+        for option in all {
+            #expect((option.expected != nil) == option.takesValue, "\(option.name)")
+        }
+        let format = try #require(all.first { $0.name == "--format" })
+        #expect(format.allowedValues == ["text", "json", "github"])
+        #expect(all.filter(\.takesPath).map(\.name) == ["--config", "--ledger", "--ca-file", "--token-file", "--app-key-file", "--old-token-file"])
+        #expect(all.filter { $0.allowedValues != nil }.map(\.name) == ["--format"])
+        #expect(all.filter(\.namesCredential).map(\.name) == ["--token-env", "--auth-env", "--old-token-env"])
+    }
+
+    @Test("a value an option refuses is reported with the expectation its declaration states", arguments: OptionGroup.allOptions.filter(\.takesValue))
+    func expectationFromDeclaration(option: OptionSpec) throws {
+        let command = try #require(CommandName.allCases.first { $0.configuration.option(named: option.name) != nil })
+        // An empty value is wrong for every option patrol has.
+        let error = try #require(throws: UsageError.self) { try Invocation.parse([command.rawValue, option.name + "="]) }
+        #expect(error == .invalidValue(option: option.name, value: "", expected: option.expected ?? "?", command: command))
+    }
+
+    @Test("--repos lands in the group that declares it for the command, nowhere else", arguments: [
+        ("rollout", "rollout"), ("rotate", "rollout"), ("doctor", "doctor"), ("status", "status"),
+    ])
+    func reposField(command: String, group: String) throws {
+        let invocation = try Invocation.parse([command, "--repos", "a,b"])
+        let fields: [String: [String]?] = [
+            "rollout": invocation.rollout.repositories, "doctor": invocation.doctor.repositories, "status": invocation.status.repositories,
+        ]
+        for (name, value) in fields {
+            #expect(value == (name == group ? ["a", "b"] : nil), "\(name)")
+        }
+    }
+}

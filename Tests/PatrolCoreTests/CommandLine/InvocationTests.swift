@@ -139,7 +139,6 @@ struct InvocationOptionTests {
         let invocation = try parse("rollout", "--repos", "c3-web, garrick0/c3-cli", "--dry-run", "--resume",
                                    "--concurrency=64", "--write-rate", "0.5", "--write-burst", "1")
         #expect(invocation.rollout.repositories == ["c3-web", "garrick0/c3-cli"])
-        #expect(invocation.repositorySelection == ["c3-web", "garrick0/c3-cli"])
         #expect(invocation.rollout.dryRun && invocation.rollout.resume)
         #expect(invocation.rollout.concurrency == 64)
         #expect(invocation.rollout.writeRate == 0.5)
@@ -188,7 +187,7 @@ struct InvocationOptionTests {
         #expect(invocation.doctor.eventType == "build_failed")
         #expect(invocation.doctor.waitSeconds == 0)
         #expect(invocation.doctor.repositories == ["c3-cli"])
-        #expect(invocation.repositorySelection == ["c3-cli"])
+        #expect(invocation.status.repositories == nil)
         #expect(invocation.rollout.repositories == nil)
     }
 
@@ -354,6 +353,19 @@ struct InvocationTokenTests {
             #expect(!HelpText.usageError(error).contains(token))
             #expect(!HelpText.usageError(error).contains(fineGrained))
         }
+    }
+
+    @Test("an argument is refused when it holds what the redactor would mask: anywhere in it, from 16 token characters on")
+    func sameRuleAsTheRedactor() throws {
+        let token = tokenShaped()
+        let short = String(tokenShaped().prefix(4 + Redactor.shapedMinimum))
+        for arguments in [["rollout", "--repos=c3-web,\(token)"], ["status", "--repos", "c3-web,\(token)"], ["rollout", short]] {
+            let error = try parseError(arguments)
+            #expect(error == .tokenOnCommandLine(option: nil, command: CommandName(rawValue: arguments[0])), "\(arguments.count) arguments")
+            #expect(Redactor.containsTokenShape(arguments.last!))
+        }
+        // One token character fewer is a word, as for the redactor.
+        #expect(try parse("rollout", "--repos", String(short.dropLast())).rollout.repositories == [String(short.dropLast())])
     }
 
     @Test("the refusal wins over --help")

@@ -19,9 +19,9 @@ struct LedgerStoreTests {
         let raw = TestTokens.classic()
         let token = Token(bytes: Array(raw.utf8))
         let store = try LedgerStore(path: path, secret: "PAT_TOKEN")
+        try await store.recordUpload(repository, fingerprint: token.fingerprint, keyID: "1", etag: nil, uploadedAt: Date(), secretUpdatedAt: Date())
         try await store.update { ledger in
             ledger.noteToken(token.fingerprint, login: "garrick0", kind: .classic, scopes: ["repo"], expiresAt: nil, at: Date())
-            ledger.noteUpload(repository, fingerprint: token.fingerprint, keyID: "1", etag: nil, uploadedAt: Date(), secretUpdatedAt: Date())
             ledger.makeCurrent(token.fingerprint)
         }
         let text = try String(contentsOfFile: path, encoding: .utf8)

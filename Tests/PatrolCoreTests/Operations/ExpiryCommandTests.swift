@@ -205,7 +205,10 @@ struct ExpiryCommandTests {
         let expiresAt = inDays(10)
         let token = fleet.simulator.mintToken(login: FleetHarness.owner, expiresAt: expiresAt)
         try await fleet.seedLedger(token: token, expiresAt: expiresAt)
-        let fromLedger = try await ExpiryLookup.report(config: config, now: Date().addingTimeInterval(6 * 86_400))
+        let thresholds = ExpiryThresholds(policy: config.policy)
+        let fromLedger = try await ExpiryLookup.report(
+            config: config, ledger: LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a ledger-only check only reads"),
+            live: nil, thresholds: thresholds, now: Date().addingTimeInterval(6 * 86_400))
         #expect(fromLedger.status == .critical && fromLedger.daysLeft == 4 && fromLedger.source == .ledger)
         #expect(fromLedger.repositories == FleetHarness.fleet)
 
@@ -213,7 +216,9 @@ struct ExpiryCommandTests {
         defer { transport.shutdown() }
         let secret = Token(bytes: Array(token.utf8))
         let client = GitHubClient(transport: transport, base: try APIBase(fleet.apiURL), credential: secret)
-        let live = try await ExpiryLookup.report(config: config, live: .init(token: secret, client: client), warnDays: 11)
+        let live = try await ExpiryLookup.report(
+            config: config, ledger: LedgerStore(path: config.ledgerPath, secret: config.secret), live: .init(token: secret, client: client),
+            thresholds: ExpiryThresholds(policy: config.policy, warnDays: 11), now: Date())
         #expect(live.status == .warning && live.daysLeft == 10 && live.source == .live)
         #expect(live.exitCode == .warning)
     }

@@ -11,13 +11,16 @@ extension FleetHarness {
     /// `firstSeen`, expiring at `expiresAt`, held by `holders` (the whole fleet by default).
     func seedLedger(token: String, expiresAt: Date?, firstSeen: Date = Date(), holders: [String] = FleetHarness.fleet) async throws {
         let fingerprint = Token(bytes: Array(token.utf8)).fingerprint
-        let store = try LedgerStore(path: ledgerPath, secret: "PAT_TOKEN")
         let names = try holders.map { try RepositoryName(parsing: $0, defaultOwner: Self.owner) }
-        try await store.update { ledger in
-            ledger.noteToken(fingerprint, login: Self.owner, kind: .classic, scopes: ["repo", "workflow"], expiresAt: expiresAt, at: firstSeen)
-            ledger.makeCurrent(fingerprint)
+        // Scoped, as the commands open it: the lock is released when this returns, not whenever the store is freed.
+        try await LedgerStore.withStore({ try LedgerStore(path: ledgerPath, secret: "PAT_TOKEN") }) { store in
+            // As a rollout records them: each verified upload a journal line, then the token current in one rewrite.
             for name in names {
-                ledger.noteUpload(name, fingerprint: fingerprint, keyID: "1", etag: nil, uploadedAt: firstSeen, secretUpdatedAt: firstSeen)
+                try await store.recordUpload(name, fingerprint: fingerprint, keyID: "1", etag: nil, uploadedAt: firstSeen, secretUpdatedAt: firstSeen)
+            }
+            try await store.update { ledger in
+                ledger.noteToken(fingerprint, login: Self.owner, kind: .classic, scopes: ["repo", "workflow"], expiresAt: expiresAt, at: firstSeen)
+                ledger.makeCurrent(fingerprint)
             }
         }
     }

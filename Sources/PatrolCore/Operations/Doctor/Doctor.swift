@@ -158,15 +158,11 @@ package struct DoctorRun: Sendable {
 
     /// The page that makes a classic token with the policy's scopes and description (spec §3.4).
     package var newTokenPage: String {
-        let host = client.base.isLoopback ? "github.com" : client.base.webHost
-        let description = config.tokenDescription.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? config.tokenDescription
-        return "https://\(host)/settings/tokens/new?scopes=\(config.policy.requiredScopes.joined(separator: ","))&description=\(description)"
+        TokenPages.newToken(webRoot: webHostPage(""), scopes: config.policy.requiredScopes, description: config.tokenDescription)
     }
 
     /// The settings page listing the account's tokens.
-    package var tokensPage: String {
-        "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/tokens"
-    }
+    package var tokensPage: String { TokenPages.list(webRoot: webHostPage("")) }
 
     /// A repository's page on the web host.
     package func webPage(_ repository: RepositoryName, _ path: String = "") -> String {

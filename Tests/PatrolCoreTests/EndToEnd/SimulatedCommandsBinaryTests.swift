@@ -1,0 +1,80 @@
+import Foundation
+import Testing
+@testable import PatrolSupport
+@testable import PatrolCore
+
+/// `patrol simulator --json` and Ctrl-C during `patrol demo`, against the built binary (issue 17 leftovers).
+@Suite("patrol simulator --json and an interrupted demo, built binary")
+struct SimulatedCommandsBinaryTests {
+    private static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: PatrolBinary.path)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
+        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"].merging(environment) { $1 }
+        let stdout = Pipe(), stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, stdout, stderr)
+    }
+
+    /// What `pipe` gives until `done` holds for it or the writer closes it.
+    private static func read(_ pipe: Pipe, until done: (String) -> Bool) -> String {
+        var text = ""
+        while !done(text) {
+            let chunk = pipe.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            text += String(decoding: chunk, as: UTF8.self)
+        }
+        return text
+    }
+
+    @Test("simulator --json prints one JSON document: the API URL and the two tokens, the same values as the KEY=value lines")
+    func simulatorJSON() throws {
+        let (server, stdout, _) = try Self.start(["simulator", "--json"], environment: ["PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker])
+        defer {
+            if server.isRunning { kill(server.processIdentifier, SIGKILL) }
+            server.waitUntilExit()
+        }
+        let printed = Self.read(stdout) { $0.hasSuffix("\n") }
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], "\(printed)")
+        #expect(document["command"] as? String == "simulator")
+        let apiURL = try #require(document["apiURL"] as? String)
+        let tokens = try #require(document["tokens"] as? [String: String])
+        #expect(Set(tokens.keys) == ["PAT_TOKEN", "PAT_TOKEN_NEXT"])
+        #expect(tokens["PAT_TOKEN"] != tokens["PAT_TOKEN_NEXT"])
+        // The tokens work: doctor with the first one reaches the simulator and finds the token valid.
+        let doctor = try PatrolBinary.run(["doctor", "--json", "--config", PatrolBinary.packageRoot + "/config/fleet.json"],
+                                          environment: ["GITHUB_API_URL": apiURL, "PAT_TOKEN": tokens["PAT_TOKEN"] ?? "",
+                                                        "PATROL_LEDGER": NSTemporaryDirectory() + "patrol-json-\(UUID().uuidString).json"])
+        let checks = try SimulatorBinaryTests.checks(doctor)
+        #expect(checks.contains { $0.id == "token.valid" && $0.status == "pass" }, "\(doctor.stderr)")
+        kill(server.processIdentifier, SIGTERM)
+        server.waitUntilExit()
+        #expect(server.terminationStatus == 0)
+    }
+
+    @Test("Ctrl-C during demo removes its temporary folder and exits 130")
+    func interruptedDemoCleansUp() throws {
+        let folder = NSTemporaryDirectory() + "patrol-demo-tmp-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let (demo, _, stderr) = try Self.start(["demo", "--json", "--latency-ms", "300"], environment: ["TMPDIR": folder])
+        defer {
+            if demo.isRunning { kill(demo.processIdentifier, SIGKILL) }
+            demo.waitUntilExit()
+        }
+        // With --json the narration is on stderr; once the rollout step has begun, the ledger's folder exists.
+        let narration = Self.read(stderr) { $0.contains("2. rollout") }
+        try #require(narration.contains("2. rollout"), "\(narration)")
+        let deadline = Date().addingTimeInterval(10)
+        while try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty, Date() < deadline { usleep(20_000) }
+        try #require(try FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix("patrol-demo-") })
+        kill(demo.processIdentifier, SIGINT)
+        demo.waitUntilExit()
+        #expect(demo.terminationStatus == 130)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+}
