@@ -46,15 +46,22 @@ final class ConnectProxy: Sendable {
 
     /// Stops listening and closes every tunnel.
     func stop() {
+        // Only shut down: the accept loop closes the listener once accept fails, so its descriptor number cannot be
+        // reused by another test's socket while the loop may still call accept on it.
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-        for fd in seen.withLock({ $0.sockets }) { shutdown(fd, Int32(SHUT_RDWR)) }
+        // Under the lock: every descriptor still listed is open (see closeTracked).
+        seen.withLock { state in
+            for fd in state.sockets { shutdown(fd, Int32(SHUT_RDWR)) }
+        }
     }
 
     private func acceptLoop() {
         while true {
             let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
+            guard client >= 0 else {
+                close(listener)
+                return
+            }
             seen.withLock { $0.sockets.append(client) }
             Thread.detachNewThread { [self] in serve(client) }
         }
@@ -74,7 +81,7 @@ final class ConnectProxy: Sendable {
               let upstream = Self.connect(port: target) else {
             // Why unsafe: write reads count - 1 bytes (the NUL left out) of the C string's live buffer.
             _ = "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".utf8CString.withUnsafeBytes { write(client, $0.baseAddress, $0.count - 1) }
-            close(client)
+            closeTracked(client)
             return
         }
         seen.withLock { $0.sockets.append(upstream) }
@@ -90,8 +97,18 @@ final class ConnectProxy: Sendable {
             }
         }
         done.wait()
-        close(client)
-        close(upstream)
+        closeTracked(client)
+        closeTracked(upstream)
+    }
+
+    /// Closes a tunnel's socket and forgets it in one step under the lock, so that `stop()` never shuts down a
+    /// descriptor number that was closed here and may already belong to another test's socket (the tests of the
+    /// suite run in parallel in one process: a stray shutdown once took down another test's simulator).
+    private func closeTracked(_ fd: Int32) {
+        seen.withLock { state in
+            state.sockets.removeAll { $0 == fd }
+            close(fd)
+        }
     }
 
     private func relay(from source: Int32, to destination: Int32) {
