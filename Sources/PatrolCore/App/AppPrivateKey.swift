@@ -10,11 +10,9 @@ internal import CSodium
 ///
 /// The PEM is parsed by libcrypto only for as long as one operation takes (``sign(_:)``), so no parsed copy
 /// of the key outlives the call; OpenSSL clears the private numbers when it frees them.
-public final class AppPrivateKey: @unchecked Sendable, CustomStringConvertible, CustomDebugStringConvertible {
-    // @unchecked Sendable: `storage` is written once in init, read-only after, and freed in deinit;
-    // no method mutates it, so sharing across threads is safe.
-    private let storage: UnsafeMutableRawPointer
-    private let count: Int
+public final class AppPrivateKey: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    // Sendable: every stored property is immutable; the PEM sits in a `Token`, the one owner of guarded memory.
+    private let pem: Token
     /// The SHA-256 of the key's public half, as GitHub shows it in the App's settings.
     public let fingerprint: AppKeyFingerprint
     /// The RSA modulus size in bits (GitHub makes 2048-bit keys).
@@ -23,42 +21,30 @@ public final class AppPrivateKey: @unchecked Sendable, CustomStringConvertible, 
     /// Copies `pem` into guarded memory and checks that libcrypto reads an unencrypted RSA private key from it.
     /// The caller zeroes its own copy afterwards.
     public init(pem: some Collection<UInt8>, origin: AppKeyOrigin) throws(AppKeyError) {
-        Sodium.require()
-        count = pem.count
-        // sodium_malloc returns page-guarded memory; keep at least 1 byte to have a valid pointer.
-        guard let pointer = sodium_malloc(max(count, 1)) else {
-            fatalError("sodium_malloc failed: out of memory for a \(pem.count)-byte private key")
+        // Guarded, read-only memory zeroed when freed: the same owner as a token's bytes.
+        let held = Token(bytes: pem)
+        self.pem = held
+        let checked: Result<(bits: Int, der: [UInt8]), AppKeyError> = held.withUnsafeBytes { view in
+            guard Self.contains(Array("-----BEGIN ".utf8), in: view) else { return .failure(.notPEM(origin)) }
+            if Self.contains(Array("ENCRYPTED".utf8), in: view) { return .failure(.encrypted(origin)) }
+            let parsed = LibCrypto.withPrivateKey(pem: view) { key -> (bits: Int?, der: [UInt8]?) in
+                (LibCrypto.rsaBits(key), LibCrypto.publicKeyDER(key))
+            }
+            guard let parsed else { return .failure(.unreadable(origin, reason: LibCrypto.takeError())) }
+            guard let bits = parsed.bits else { return .failure(.notRSA(origin)) }
+            guard let der = parsed.der else { return .failure(.unreadable(origin, reason: LibCrypto.takeError())) }
+            return .success((bits, der))
         }
-        storage = pointer
-        // Why unsafe: copying into the raw buffer we just allocated, exactly `count` bytes long.
-        let buffer = UnsafeMutableRawBufferPointer(start: storage, count: count)
-        buffer.copyBytes(from: pem)
-        // Read-only from here on: a stray write through a dangling pointer faults instead of corrupting the key.
-        sodium_mprotect_readonly(storage)
-        let view = UnsafeRawBufferPointer(buffer)
-        guard Self.contains(Array("-----BEGIN ".utf8), in: view) else { throw .notPEM(origin) }
-        if Self.contains(Array("ENCRYPTED".utf8), in: view) { throw .encrypted(origin) }
-        let parsed = LibCrypto.withPrivateKey(pem: view) { key -> (bits: Int?, der: [UInt8]?) in
-            (LibCrypto.rsaBits(key), LibCrypto.publicKeyDER(key))
-        }
-        guard let parsed else { throw .unreadable(origin, reason: LibCrypto.takeError()) }
-        guard let bits = parsed.bits else { throw .notRSA(origin) }
-        guard let der = parsed.der else { throw .unreadable(origin, reason: LibCrypto.takeError()) }
+        let (bits, der) = try checked.get()
         self.bits = bits
         fingerprint = AppKeyFingerprint(publicKeyDER: der)
-    }
-
-    deinit {
-        // sodium_free zeroes the memory before releasing it; it needs write access back first.
-        sodium_mprotect_readwrite(storage)
-        sodium_free(storage)
     }
 
     /// The RS256 signature of `message` (RSASSA-PKCS1-v1_5 over SHA-256).
     public func sign(_ message: [UInt8]) throws(AppKeyError) -> [UInt8] {
         // Why unsafe: libcrypto reads the PEM straight from guarded memory; the pointer does not escape the call.
-        let signature = LibCrypto.withPrivateKey(pem: UnsafeRawBufferPointer(start: storage, count: count)) { key in
-            LibCrypto.signRS256(message, with: key)
+        let signature = pem.withUnsafeBytes { view in
+            LibCrypto.withPrivateKey(pem: view) { key in LibCrypto.signRS256(message, with: key) }
         }
         guard let signature = signature.flatMap({ $0 }) else { throw .signingFailed(reason: LibCrypto.takeError()) }
         return signature
@@ -66,7 +52,7 @@ public final class AppPrivateKey: @unchecked Sendable, CustomStringConvertible, 
 
     /// Calls `body` with the PEM bytes (to seal them as a secret). The pointer must not escape `body`.
     public func withUnsafePEM<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        try body(UnsafeRawBufferPointer(start: storage, count: count))
+        try pem.withUnsafeBytes(body)
     }
 
     public var description: String { "<redacted private key \(fingerprint)>" }
