@@ -22,3 +22,8 @@ public struct AppConfig: Sendable, Equatable {
     /// The keys allowed in the section.
     static let keys = ["id", "privateKeyFile", "installationId"]
 }
+
+extension FleetConfig {
+    /// The names the fleet's workflows read the App's id and key by.
+    public var appNames: AppCredentialNames { .standard }
+}
