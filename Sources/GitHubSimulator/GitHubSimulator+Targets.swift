@@ -21,7 +21,7 @@ extension GitHubSimulator {
     }
 
     /// Sets `login`'s role in the organization; nil removes the account from it.
-    public func setOrganizationRole(_ role: OrganizationRole?, of login: String, in organization: String) {
+    public func setOrganizationRole(_ role: SimulatedOrganizationRole?, of login: String, in organization: String) {
         withState { $0.organizations[organization.lowercased()]?.roles[login.lowercased()] = role }
     }
 
@@ -58,23 +58,23 @@ extension GitHubSimulator {
     // MARK: Secrets in any place
 
     /// The secret `name` in `target` as stored (value decrypted), or nil. Names are case-insensitive.
-    public func secret(_ name: String, in target: SecretTarget) -> StoredSecret? {
+    public func secret(_ name: String, in target: SimulatedTarget) -> StoredSecret? {
         withState { $0.store(target)?.secrets[name.uppercased()] }
     }
 
     /// Every secret in `target`, sorted by name; empty when the place does not exist.
-    public func secrets(in target: SecretTarget) -> [StoredSecret] {
+    public func secrets(in target: SimulatedTarget) -> [StoredSecret] {
         withState { ($0.store(target)?.secrets.values).map { $0.sorted { $0.name < $1.name } } ?? [] }
     }
 
     /// The public key `target` answers now, or nil when the place does not exist.
-    public func publicKey(of target: SecretTarget) -> SimulatedPublicKey? {
+    public func publicKey(of target: SimulatedTarget) -> SimulatedPublicKey? {
         withState { $0.store(target).map(SimulatedPublicKey.init) }
     }
 
     /// Gives `target` a new key pair and `key_id`; uploads sealed for the old key are refused (422).
     @discardableResult
-    public func rotatePublicKey(of target: SecretTarget) -> SimulatedPublicKey? {
+    public func rotatePublicKey(of target: SimulatedTarget) -> SimulatedPublicKey? {
         withState { state in
             let keyID = state.makeKeyID()
             return state.withStore(target) { store in
@@ -85,17 +85,17 @@ extension GitHubSimulator {
     }
 
     /// Answers `target`'s next public-key fetch, then rotates its key: the upload that follows is stale.
-    public func rotatePublicKeyAfterNextFetch(of target: SecretTarget) {
+    public func rotatePublicKeyAfterNextFetch(of target: SimulatedTarget) {
         withState { _ = $0.withStore(target) { $0.rotateAfterNextKeyFetch = true } }
     }
 
     /// Answers each of `target`'s next `count` public-key fetches, then rotates its key.
-    public func rotatePublicKeyAfterFetches(of target: SecretTarget, count: Int) {
+    public func rotatePublicKeyAfterFetches(of target: SimulatedTarget, count: Int) {
         withState { _ = $0.withStore(target) { $0.rotationsAfterKeyFetches = max(0, count) } }
     }
 
     /// Answers `target`'s next secret upload with 201/204 but keeps nothing: a lost write.
-    public func loseNextWrite(to target: SecretTarget) {
+    public func loseNextWrite(to target: SimulatedTarget) {
         withState { _ = $0.withStore(target) { $0.loseNextWrite = true } }
     }
 
@@ -103,21 +103,21 @@ extension GitHubSimulator {
     /// moves to now. A new organization secret gets `private` visibility (`setOrganizationSecretAccess` changes
     /// it). False when the place does not exist.
     @discardableResult
-    public func writeSecretOutsidePatrol(_ name: String, in target: SecretTarget, value: String) -> Bool {
+    public func writeSecretOutsidePatrol(_ name: String, in target: SimulatedTarget, value: String) -> Bool {
         withState { state in
             let now = state.now, stored = name.uppercased()
             guard state.withStore(target, { store in
                 _ = store.write(stored, plaintext: Array(value.utf8), keyID: store.keyID, now: now, lagReads: 0)
             }) != nil else { return false }
             if case .organization(let login) = target, state.organizations[login.lowercased()]?.access[stored] == nil {
-                state.organizations[login.lowercased()]?.access[stored] = OrganizationSecretAccess(visibility: .private)
+                state.organizations[login.lowercased()]?.access[stored] = OrganizationSecretReach(visibility: .private)
             }
             return true
         }
     }
 
     /// Deletes the secret `name` from `target`, as `gh secret delete` does.
-    public func deleteSecret(_ name: String, in target: SecretTarget) {
+    public func deleteSecret(_ name: String, in target: SimulatedTarget) {
         withState { state in
             _ = state.withStore(target) { $0.secrets.removeValue(forKey: name.uppercased()) }
             if case .organization(let login) = target { state.organizations[login.lowercased()]?.access[name.uppercased()] = nil }
@@ -131,19 +131,19 @@ extension GitHubSimulator {
         withState { state in
             guard let record = state.organizations[organization.lowercased()], record.secrets.secrets[name.uppercased()] != nil
             else { return nil }
-            let access = record.access[name.uppercased()] ?? OrganizationSecretAccess(visibility: .private)
+            let access = record.access[name.uppercased()] ?? OrganizationSecretReach(visibility: .private)
             return SimulatedSecretAccess(visibility: access.visibility, selectedRepositoryIDs: access.selectedRepositoryIDs)
         }
     }
 
     /// Sets an organization secret's visibility and, for `selected`, the repositories (full names) it is shared
     /// with, as the organization's settings page would; the secret's `updated_at` does not move.
-    public func setOrganizationSecretAccess(_ name: String, in organization: String, visibility: SecretVisibility,
+    public func setOrganizationSecretAccess(_ name: String, in organization: String, visibility: SimulatedVisibility,
                                             repositories: [String] = []) {
         withState { state in
             let ids = repositories.compactMap { state.repositories[$0.lowercased()]?.id }.sorted()
             state.organizations[organization.lowercased()]?.access[name.uppercased()] =
-                OrganizationSecretAccess(visibility: visibility, selectedRepositoryIDs: visibility == .selected ? ids : [])
+                OrganizationSecretReach(visibility: visibility, selectedRepositoryIDs: visibility == .selected ? ids : [])
         }
     }
 
@@ -167,22 +167,22 @@ extension GitHubSimulator {
     /// over a repository secret over an organization secret that reaches the repository by its visibility and
     /// selection. A run triggered by Dependabot reads Dependabot secrets only.
     public func secretSeenByWorkflow(_ name: String, in repository: String, environment: String? = nil,
-                                     triggeredByDependabot: Bool = false) -> WorkflowSecret? {
+                                     triggeredByDependabot: Bool = false) -> SimulatedWorkflowSecret? {
         withState { state in
             let stored = name.uppercased()
             guard let record = state.repositories[repository.lowercased()] else { return nil }
             if triggeredByDependabot {
-                return record.dependabotSecrets.secrets[stored].map { WorkflowSecret(source: .dependabot(record.fullName), secret: $0) }
+                return record.dependabotSecrets.secrets[stored].map { SimulatedWorkflowSecret(source: .dependabot(record.fullName), secret: $0) }
             }
             if let environment, let place = record.environments[environment.lowercased()], let secret = place.secrets.secrets[stored] {
-                return WorkflowSecret(source: .environment(repository: record.fullName, name: place.name), secret: secret)
+                return SimulatedWorkflowSecret(source: .environment(repository: record.fullName, name: place.name), secret: secret)
             }
             if let secret = record.actionsSecrets.secrets[stored] {
-                return WorkflowSecret(source: .repository(record.fullName), secret: secret)
+                return SimulatedWorkflowSecret(source: .repository(record.fullName), secret: secret)
             }
             if state.organizationSecret(stored, reaches: record), let organization = state.organization(owning: record),
                let secret = organization.secrets.secrets[stored] {
-                return WorkflowSecret(source: .organization(organization.login), secret: secret)
+                return SimulatedWorkflowSecret(source: .organization(organization.login), secret: secret)
             }
             return nil
         }
@@ -212,20 +212,20 @@ public struct SimulatedPublicKey: Sendable, Equatable {
 
 /// An organization secret's reach as the simulator holds it.
 public struct SimulatedSecretAccess: Sendable, Equatable {
-    public let visibility: SecretVisibility
+    public let visibility: SimulatedVisibility
     /// Sorted; empty unless `visibility` is `selected` (and then empty means it reaches nothing).
     public let selectedRepositoryIDs: [Int]
 }
 
 /// What a workflow run reads for a secret, and which copy it comes from.
-public struct WorkflowSecret: Sendable, Equatable {
-    public let source: SecretTarget
+public struct SimulatedWorkflowSecret: Sendable, Equatable {
+    public let source: SimulatedTarget
     /// The decrypted bytes.
     public let plaintextBytes: [UInt8]
     /// The value (lossy UTF-8 decoding of `plaintextBytes`).
     public var plaintext: String { String(decoding: plaintextBytes, as: UTF8.self) }
 
-    init(source: SecretTarget, secret: StoredSecret) {
+    init(source: SimulatedTarget, secret: StoredSecret) {
         self.source = source
         plaintextBytes = secret.plaintextBytes
     }

@@ -142,7 +142,7 @@ public final class GitHubSimulator: Sendable {
     }
 
     /// Gives the repository's Actions secrets a new key pair and `key_id`; uploads sealed for the old key are
-    /// refused (422). Other kinds: `rotatePublicKey(of: SecretTarget)`.
+    /// refused (422). Other kinds: `rotatePublicKey(of: SimulatedTarget)`.
     @discardableResult
     public func rotatePublicKey(of fullName: String) -> SimulatedRepository? {
         guard rotatePublicKey(of: .repository(fullName)) != nil else { return nil }
@@ -232,7 +232,7 @@ public final class GitHubSimulator: Sendable {
     // MARK: Secrets
 
     /// The repository Actions secret as stored (value decrypted), or `nil`. Names are case-insensitive, as on
-    /// GitHub. Other kinds: `secret(_:in: SecretTarget)`.
+    /// GitHub. Other kinds: `secret(_:in: SimulatedTarget)`.
     public func secret(_ name: String, in repository: String) -> StoredSecret? {
         secret(name, in: .repository(repository))
     }

@@ -10,7 +10,7 @@ struct SecretTargetTests {
     struct Place: CustomTestStringConvertible, Sendable {
         let label: String
         let prefix: String
-        let target: SecretTarget
+        let target: SimulatedTarget
         let extra: String
         var testDescription: String { label }
     }

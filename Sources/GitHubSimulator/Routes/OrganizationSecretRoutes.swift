@@ -21,19 +21,19 @@ enum OrganizationSecretRoutes {
     /// The visibility and selection a PUT of an organization secret sets. `visibility` is required; a `selected`
     /// secret put without `selected_repository_ids` ends up selecting nothing — GitHub's behaviour that empties a
     /// selection on a value update (external-secrets#6514, terraform-provider-github#842).
-    static func access(in fields: [String: Any], state: SimulatorState, organization: SecretTarget) -> Result<OrganizationSecretAccess, GitHubError> {
+    static func access(in fields: [String: Any], state: SimulatorState, organization: SimulatedTarget) -> Result<OrganizationSecretReach, GitHubError> {
         guard let text = fields["visibility"] as? String else {
             return .failure(GitHubError(.error(422, "Invalid request.\n\n\"visibility\" wasn't supplied.")))
         }
-        guard let visibility = SecretVisibility(rawValue: text) else {
+        guard let visibility = SimulatedVisibility(rawValue: text) else {
             return .failure(GitHubError(.error(422, "Invalid request.\n\n\(text) is not a member of [\"all\", \"private\", \"selected\"].")))
         }
-        guard let given = fields["selected_repository_ids"] else { return .success(OrganizationSecretAccess(visibility: visibility)) }
+        guard let given = fields["selected_repository_ids"] else { return .success(OrganizationSecretReach(visibility: visibility)) }
         guard visibility == .selected else {
             return .failure(GitHubError(.error(422, "You can only provide a list of repository ids when the visibility is set to selected.")))
         }
         guard case .organization(let login) = organization else { preconditionFailure("organization targets only") }
-        return repositoryIDs(given, state: state, organization: login).map { OrganizationSecretAccess(visibility: .selected, selectedRepositoryIDs: $0) }
+        return repositoryIDs(given, state: state, organization: login).map { OrganizationSecretReach(visibility: .selected, selectedRepositoryIDs: $0) }
     }
 
     /// `GET /orgs/{org}/actions/secrets/{name}/repositories`: `{"total_count", "repositories"}`, paginated.
@@ -116,13 +116,13 @@ enum OrganizationSecretRoutes {
     /// The caller may (`OrganizationAccess`) and the secret exists: the organization key, upper-cased name and reach.
     private static func secretAccess(
         _ state: SimulatorState, _ context: RouteContext, need: RepositoryAccess.Need
-    ) -> Result<(String, String, OrganizationSecretAccess), GitHubError> {
+    ) -> Result<(String, String, OrganizationSecretReach), GitHubError> {
         OrganizationAccess.check(state, context, need: need).flatMap { login in
             let name = context.parameter("name").uppercased()
             guard let organization = state.organizations[login], organization.secrets.secrets[name] != nil else {
                 return .failure(GitHubError(.notFound))
             }
-            return .success((login, name, organization.access[name] ?? OrganizationSecretAccess(visibility: .private)))
+            return .success((login, name, organization.access[name] ?? OrganizationSecretReach(visibility: .private)))
         }
     }
 

@@ -78,9 +78,9 @@ enum SecretKind: CaseIterable, Sendable {
 
     /// The store a request addresses, after GitHub's access rules for the kind; or the answer GitHub gives instead
     /// (an environment that does not exist is 404).
-    func target(_ state: SimulatorState, _ context: RouteContext, need: RepositoryAccess.Need) -> Result<SecretTarget, GitHubError> {
+    func target(_ state: SimulatorState, _ context: RouteContext, need: RepositoryAccess.Need) -> Result<SimulatedTarget, GitHubError> {
         if self == .organization {
-            return OrganizationAccess.check(state, context, need: need).map { SecretTarget.organization($0) }
+            return OrganizationAccess.check(state, context, need: need).map { SimulatedTarget.organization($0) }
         }
         let key: String
         switch RepositoryAccess.check(state, context, need: need, area: area ?? .secrets) {

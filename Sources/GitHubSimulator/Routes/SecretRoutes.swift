@@ -9,7 +9,7 @@ enum SecretRoutes {
 
     /// `GET …/secrets/public-key`
     static func publicKey(_ state: inout SimulatorState, _ context: RouteContext, _ kind: SecretKind) -> GitHubResponse {
-        let target: SecretTarget
+        let target: SimulatedTarget
         switch kind.target(state, context, need: .read) {
         case .failure(let error): return error.response
         case .success(let found): target = found
@@ -41,7 +41,7 @@ enum SecretRoutes {
 
     /// `GET …/secrets/{name}`
     static func get(_ state: inout SimulatorState, _ context: RouteContext, _ kind: SecretKind) -> GitHubResponse {
-        let target: SecretTarget
+        let target: SimulatedTarget
         switch kind.target(state, context, need: .read) {
         case .failure(let error): return error.response
         case .success(let found): target = found
@@ -54,7 +54,7 @@ enum SecretRoutes {
 
     /// `GET …/secrets?per_page=N&page=P`
     static func list(_ state: inout SimulatorState, _ context: RouteContext, _ kind: SecretKind) -> GitHubResponse {
-        let target: SecretTarget
+        let target: SimulatedTarget
         switch kind.target(state, context, need: .read) {
         case .failure(let error): return error.response
         case .success(let found): target = found
@@ -73,7 +73,7 @@ enum SecretRoutes {
     ///
     /// The sealed box is opened with the place's own secret key; only a value that opens is stored.
     static func put(_ state: inout SimulatorState, _ context: RouteContext, _ kind: SecretKind) -> GitHubResponse {
-        let target: SecretTarget
+        let target: SimulatedTarget
         switch kind.target(state, context, need: .write) {
         case .failure(let error): return error.response
         case .success(let found): target = found
@@ -88,7 +88,7 @@ enum SecretRoutes {
         let store = state.store(target)!
         let exists = store.secrets[stored] != nil
 
-        var access: OrganizationSecretAccess?
+        var access: OrganizationSecretReach?
         if kind == .organization {
             switch OrganizationSecretRoutes.access(in: fields, state: state, organization: target) {
             case .failure(let error): return error.response
@@ -140,7 +140,7 @@ enum SecretRoutes {
 
     /// `DELETE …/secrets/{name}`
     static func delete(_ state: inout SimulatorState, _ context: RouteContext, _ kind: SecretKind) -> GitHubResponse {
-        let target: SecretTarget
+        let target: SimulatedTarget
         switch kind.target(state, context, need: .write) {
         case .failure(let error): return error.response
         case .success(let found): target = found
@@ -168,14 +168,14 @@ enum SecretRoutes {
 
     /// A secret as GitHub lists it; an organization secret adds `visibility` and, when `selected`,
     /// `selected_repositories_url`.
-    static func summary(_ secret: StoredSecret, target: SecretTarget, state: SimulatorState, context: RouteContext) -> [String: Any] {
+    static func summary(_ secret: StoredSecret, target: SimulatedTarget, state: SimulatorState, context: RouteContext) -> [String: Any] {
         var fields: [String: Any] = [
             "name": secret.name,
             "created_at": SimulatorTime.iso8601(secret.createdAt),
             "updated_at": SimulatorTime.iso8601(secret.updatedAt),
         ]
         if case .organization(let login) = target, let organization = state.organizations[login] {
-            let access = organization.access[secret.name] ?? OrganizationSecretAccess(visibility: .private)
+            let access = organization.access[secret.name] ?? OrganizationSecretReach(visibility: .private)
             fields["visibility"] = access.visibility.rawValue
             if access.visibility == .selected {
                 fields["selected_repositories_url"] =

@@ -6,21 +6,21 @@ struct OrganizationRecord: Sendable {
     let login: String
     let id: Int
     /// Lower-cased logins of members, with their role.
-    var roles: [String: OrganizationRole] = [:]
+    var roles: [String: SimulatedOrganizationRole] = [:]
     /// The organization's Actions secrets and their key pair.
     var secrets: SecretStore
     /// Which repositories each secret reaches, by upper-cased secret name.
-    var access: [String: OrganizationSecretAccess] = [:]
+    var access: [String: OrganizationSecretReach] = [:]
 }
 
 /// A member's role in an organization. Owners administer its secrets; members do not.
-public enum OrganizationRole: String, Sendable, CaseIterable {
+public enum SimulatedOrganizationRole: String, Sendable, CaseIterable {
     case member
     case owner = "admin"
 }
 
 /// An organization secret's `visibility`: which of the organization's repositories can read it.
-public enum SecretVisibility: String, Sendable, CaseIterable {
+public enum SimulatedVisibility: String, Sendable, CaseIterable {
     /// Every repository of the organization.
     case all
     /// Private and internal repositories (every simulated repository is private, so the same as `all` here).
@@ -30,8 +30,8 @@ public enum SecretVisibility: String, Sendable, CaseIterable {
 }
 
 /// An organization secret's visibility and, when `selected`, the repositories it is shared with.
-struct OrganizationSecretAccess: Sendable, Equatable {
-    var visibility: SecretVisibility
+struct OrganizationSecretReach: Sendable, Equatable {
+    var visibility: SimulatedVisibility
     /// Repository ids, sorted; empty unless `visibility` is `selected`.
     var selectedRepositoryIDs: [Int] = []
 }

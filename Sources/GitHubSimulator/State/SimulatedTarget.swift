@@ -1,7 +1,7 @@
 import Foundation
 
 /// A place a secret lives, as tests and the demo name it: each has its own key pair and its own endpoints.
-public enum SecretTarget: Sendable, Hashable {
+public enum SimulatedTarget: Sendable, Hashable {
     /// A repository Actions secret, `/repos/{owner}/{repo}/actions/secrets…`; the full name `owner/repo`.
     case repository(String)
     /// An environment secret, `/repos/{owner}/{repo}/environments/{environment}/secrets…`.
@@ -16,7 +16,7 @@ public enum SecretTarget: Sendable, Hashable {
 
 extension SimulatorState {
     /// The store behind `target`, or nil when its repository, environment or organization does not exist.
-    func store(_ target: SecretTarget) -> SecretStore? {
+    func store(_ target: SimulatedTarget) -> SecretStore? {
         switch target {
         case .repository(let name): repositories[name.lowercased()]?.actionsSecrets
         case .environment(let name, let environment): repositories[name.lowercased()]?.environments[environment.lowercased()]?.secrets
@@ -27,7 +27,7 @@ extension SimulatorState {
     }
 
     /// Runs `body` on the store behind `target`; nil (and `body` not run) when there is none.
-    mutating func withStore<R>(_ target: SecretTarget, _ body: (inout SecretStore) -> R) -> R? {
+    mutating func withStore<R>(_ target: SimulatedTarget, _ body: (inout SecretStore) -> R) -> R? {
         switch target {
         case .repository(let name):
             guard repositories[name.lowercased()] != nil else { return nil }
