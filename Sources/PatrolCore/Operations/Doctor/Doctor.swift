@@ -69,12 +69,12 @@ public struct Doctor: Sendable {
     }
 
     /// Every check of this run, in report order.
-    package var plan: [(String, RepositoryName?)] {
-        var planned: [(String, RepositoryName?)] = CheckID.token.map { ($0, nil) }
-        for repository in repositories { planned += CheckID.perRepository.map { ($0, repository) } }
-        planned += CheckID.platform.map { ($0, nil) }
-        planned += repositories.map { (CheckID.dispatchTarget, $0) }
-        if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil)) }
+    package var plan: [PlannedCheck] {
+        var planned: [PlannedCheck] = CheckID.token.map { ($0, nil, nil) }
+        for repository in repositories { planned += CheckID.perRepository.map { ($0, repository, nil) } }
+        planned += CheckID.platform.map { ($0, nil, nil) }
+        planned += repositories.map { (CheckID.dispatchTarget, $0, nil) }
+        if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil, nil)) }
         return planned
     }
 }
@@ -106,8 +106,8 @@ package struct DoctorRun: Sendable {
 
     package func execute() async {
         guard let kind = checkFormat() else {
-            for (id, repository) in doctor.plan {
-                book.skip([id], repository, because: "token.format failed: the token is damaged, so nothing was sent to GitHub",
+            for (id, repository, target) in doctor.plan {
+                book.skip([id], repository, target: target, because: "token.format failed: the token is damaged, so nothing was sent to GitHub",
                           fix: "fix token.format first")
             }
             return
@@ -118,15 +118,15 @@ package struct DoctorRun: Sendable {
         checkOwner(user: user)
         await checkRateLimit()
         if book.result(CheckID.rateLimit, nil)?.status == .fail {
-            for (id, repository) in doctor.plan {
-                book.skip([id], repository, because: "ratelimit failed: no requests left this hour", fix: "fix ratelimit first")
+            for (id, repository, target) in doctor.plan {
+                book.skip([id], repository, target: target, because: "ratelimit failed: no requests left this hour", fix: "fix ratelimit first")
             }
             return
         }
         guard canSeeRepositories else {
             let reason = "token.scopes failed: without the `repo` scope GitHub hides private repositories"
-            for (id, repository) in doctor.plan where book.result(id, repository) == nil && id != CheckID.tokenSSO {
-                book.skip([id], repository, because: reason, fix: "fix token.scopes first")
+            for (id, repository, target) in doctor.plan where book.result(id, repository, target: target) == nil && id != CheckID.tokenSSO {
+                book.skip([id], repository, target: target, because: reason, fix: "fix token.scopes first")
             }
             book.skip([CheckID.tokenSSO], because: reason, fix: "fix token.scopes first")
             return
