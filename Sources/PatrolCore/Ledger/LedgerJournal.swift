@@ -4,22 +4,48 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 
-/// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload, appended and fsynced
+/// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload to a target, appended and fsynced
 /// before the rollout moves on. Appending a line is the cheap durable step per repository; the ledger
 /// itself is rewritten (and the journal removed) at the end of a run, or when a ledger is opened with a
 /// journal beside it because a run crashed.
 ///
-/// Replaying an entry sets one repository's record, so replaying a journal twice — a crash between
-/// rewriting the ledger and removing the journal — gives the same ledger.
+/// Replaying an entry sets one target's record, so replaying a journal twice — a crash between
+/// rewriting the ledger and removing the journal — gives the same ledger. A line a version-1 patrol wrote
+/// (`"repository": "owner/name"`) reads as that repository's `repo:` target.
 package enum LedgerJournal {
     /// One verified upload.
     package struct Entry: Codable, Equatable {
-        package var repository: String
-        package var record: RepositoryRecord
+        /// The target's id (``SecretTarget/id``).
+        package var target: String
+        package var record: TargetRecord
+        /// Repository ids learnt on the way (an organization secret's selection), `owner/name` in lower case → id.
+        package var repositoryIDs: [String: Int]?
 
-        package init(repository: String, record: RepositoryRecord) {
-            self.repository = repository
+        package init(target: String, record: TargetRecord, repositoryIDs: [String: Int]? = nil) {
+            self.target = target
             self.record = record
+            self.repositoryIDs = repositoryIDs
+        }
+
+        private enum CodingKeys: String, CodingKey { case target, repository, record, repositoryIDs }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            if let target = try container.decodeIfPresent(String.self, forKey: .target) {
+                self.target = target
+            } else {
+                // A version-1 line: the repository's Actions secret.
+                target = "\(SecretTargetKind.repository.idPrefix):" + (try container.decode(String.self, forKey: .repository))
+            }
+            record = try container.decode(TargetRecord.self, forKey: .record)
+            repositoryIDs = try container.decodeIfPresent([String: Int].self, forKey: .repositoryIDs)
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(target, forKey: .target)
+            try container.encode(record, forKey: .record)
+            try container.encodeIfPresent(repositoryIDs, forKey: .repositoryIDs)
         }
     }
 

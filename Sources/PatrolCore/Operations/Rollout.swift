@@ -70,7 +70,7 @@ public struct Rollout: Sendable {
             case .stopped: .interrupted(repository)
             }
         }, job: { repository in
-            let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
+            let outcome = await deliver(to: repository, cachedKey: held.record(.repository(repository))?.cachedKey, writeSlots: writeSlots)
             if let error = outcome.error { lockout.record(error) }
             return outcome
         }, finished: finished)
@@ -179,7 +179,7 @@ public enum VerificationError: Error, CustomStringConvertible {
     }
 }
 
-extension RepositoryRecord {
+extension TargetRecord {
     /// The public key patrol last sealed for here, for a conditional fetch; nil without its ETag.
     package var cachedKey: PublicKey? {
         guard let keyID, let publicKey, keyETag != nil else { return nil }

@@ -46,7 +46,7 @@ package struct RotationOperation: Sendable {
         let dryRun = rollout.settings.dryRun
         let remaining = rollout.config.repositories
             .filter { !after.holds($0, token.fingerprint) }
-            .map { (repository: $0, holds: after.repositories[$0.fullName]?.fingerprint) }
+            .map { (repository: $0, holds: after.record(.repository($0))?.fingerprint) }
         let completed = !dryRun && after.currentToken?.fingerprint == token.fingerprint && remaining.isEmpty
 
         let revocation: RotateReport.Revocation
