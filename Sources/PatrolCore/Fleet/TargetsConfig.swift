@@ -88,6 +88,19 @@ public struct OrganizationTarget: Sendable, Equatable {
 }
 
 extension FleetConfig {
+    /// The kinds `--targets` names (nil: every kind), each one the config's targets have; one that it does not have
+    /// is an error naming the kinds it has.
+    public func selectingKinds(_ kinds: Set<SecretTargetKind>?) throws(ConfigError) -> Set<SecretTargetKind>? {
+        guard let kinds else { return nil }
+        let missing = SecretTargetKind.allCases.filter { kinds.contains($0) && !targets.kinds.contains($0) }
+        guard missing.isEmpty else {
+            throw ConfigError(file: path, field: "--targets", problem: missing.map(\.rawValue).joined(separator: ", ")
+                + " \(missing.count == 1 ? "is not a kind" : "are not kinds") of target this config has; it has: "
+                + targets.kinds.map(\.rawValue).joined(separator: ", ") + " (the config's \"targets\" section sets them)")
+        }
+        return kinds
+    }
+
     /// The secret targets of `repositories` (default: the whole fleet), narrowed to `kinds`.
     public func secretTargets(of repositories: [RepositoryName]? = nil, kinds: Set<SecretTargetKind>? = nil) -> [SecretTarget] {
         targets.targets(of: repositories ?? self.repositories, kinds: kinds)

@@ -18,19 +18,32 @@ package struct RolloutOperation: Sendable {
         package var concurrency = 8
         /// Roll out a token inside the policy's critical days (or expired) with a warning instead of a refusal.
         package var allowExpiring = false
+        /// `--targets`: the kinds of target to deliver to; nil for every kind the config has.
+        package var kinds: Set<SecretTargetKind>? = nil
+        /// `--create-environments`: create an environment secret's missing environment (needs admin).
+        package var createEnvironments = false
+        /// `--prune-selection`: remove repositories outside the fleet from an organization secret's selection.
+        package var pruneSelection = false
 
-        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = 8, allowExpiring: Bool = false) {
+        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = 8, allowExpiring: Bool = false,
+                     kinds: Set<SecretTargetKind>? = nil, createEnvironments: Bool = false, pruneSelection: Bool = false) {
             self.dryRun = dryRun
             self.resume = resume
             self.concurrency = concurrency
             self.allowExpiring = allowExpiring
+            self.kinds = kinds
+            self.createEnvironments = createEnvironments
+            self.pruneSelection = pruneSelection
         }
     }
 
     /// `rollout` or `rotate`: the word of the progress line, the report and the ledger's history.
     package let command: String
     package let config: FleetConfig
+    /// The repositories `--repos` selected (the whole fleet without it): the repository-bound targets are theirs.
     package let repositories: [RepositoryName]
+    /// The targets this run delivers to: the config's targets of `repositories`, narrowed to `settings.kinds`.
+    package var targets: [SecretTarget] { config.secretTargets(of: repositories, kinds: settings.kinds) }
     package let token: Token
     package let client: GitHubClient
     package let ledger: LedgerStore
@@ -69,11 +82,23 @@ package struct RolloutOperation: Sendable {
     /// The preflight at `date` (`GET /user`: format, scopes, expiry), its warnings and the note of whose token it is.
     package func preflight(at date: Date) async throws -> Preflight.Facts {
         let facts = try await Preflight(policy: config.policy, allowExpiring: settings.allowExpiring).check(token, client: client, now: date)
+        try await checkOrganization()
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
                      + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
         preflightPassed()
         return facts
+    }
+
+    /// An organization target's owner must be an organization (`GET /orgs/{org}`); a user account is a configuration
+    /// error, found before anything is uploaded.
+    private func checkOrganization() async throws {
+        guard let organization = targets.first(where: { $0.kind == .organization })?.organization else { return }
+        guard try await client.isOrganization(organization) else {
+            throw ConfigError(file: config.path, field: "targets.organization.name", problem:
+                "\"\(organization)\" is not an organization on GitHub (a user account, or no account): only an organization "
+                    + "has organization secrets; remove \"organization\" and keep repository secrets, or name the organization")
+        }
     }
 
     /// After a passed preflight: the token noted in the ledger, the rollout, and the run recorded; the token
@@ -85,17 +110,22 @@ package struct RolloutOperation: Sendable {
                                  scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
             }
         }
-        var rollout = Rollout(client: client, token: token, secret: config.secret, repositories: repositories, ledger: ledger)
+        let targets = self.targets
+        var rollout = Rollout(client: client, token: token, secret: config.secret, targets: targets, ledger: ledger)
         rollout.dryRun = settings.dryRun
+        rollout.createEnvironments = settings.createEnvironments
+        rollout.organization = OrganizationSelection(fleet: config.repositories, visibility: config.targets.organization?.visibility ?? .selected,
+                                                     prune: settings.pruneSelection)
         rollout.resume = settings.resume
         rollout.concurrency = settings.concurrency
         rollout.configPath = config.path
         rollout.shouldStop = shouldStop
         rollout.now = now
-        let console = self.console, command = self.command, total = repositories.count
+        let console = self.console, command = self.command, total = targets.count
         if streams {
-            let width = repositories.map(\.fullName.count).max() ?? 0
-            rollout.finished = { outcome in console.result(RolloutReport.line(for: outcome, width: width, console: console)) }
+            let ids = RolloutReport.showsTargetIDs(targets)
+            let width = targets.map { RolloutReport.label($0, ids: ids).count }.max() ?? 0
+            rollout.finished = { outcome in console.result(RolloutReport.line(for: outcome, width: width, ids: ids, console: console)) }
         }
         rollout.progress = { done in console.progress("\(command) \(done)/\(total) …") }
         console.progress("\(command) 0/\(total) …")
@@ -110,8 +140,8 @@ package struct RolloutOperation: Sendable {
             try await ledger.update { ledger in
                 ledger.history.append(RunRecord(command: command, startedAt: startedAt, finishedAt: finishedAt,
                                                 fingerprint: token.fingerprint, succeeded: succeeded, failed: failed))
-                // The token becomes current once the whole fleet holds it (a first rollout, or a finished one).
-                if config.repositories.allSatisfy({ ledger.holds($0, token.fingerprint) }) {
+                // The token becomes current once every target of the whole fleet holds it (a first rollout, or a finished one).
+                if config.secretTargets().allSatisfy({ ledger.holds($0, token.fingerprint) }) {
                     ledger.makeCurrent(token.fingerprint)
                 }
             }
