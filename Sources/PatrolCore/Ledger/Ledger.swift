@@ -19,6 +19,8 @@ public struct Ledger: Sendable, Equatable {
     /// secret's selection is by id.
     public var repositoryIDs: [String: Int] = [:]
     public var history: [RunRecord] = []
+    /// The fleet's GitHub App keys (`patrol app rollout`, ``AppKeyLedger``).
+    public var app = AppKeyLedger()
 
     public init(secret: String) { self.secret = secret }
 

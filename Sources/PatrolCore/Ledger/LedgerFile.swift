@@ -16,6 +16,8 @@ package struct LedgerFileV2: Codable {
     /// `owner/name` (lower case) → GitHub's repository id.
     package var repositoryIDs: [String: Int]
     package var history: [RunRecord]
+    /// Left out until an App key is rolled out.
+    package var app: AppKeyLedger?
 
     package init(_ ledger: Ledger) {
         secret = ledger.secret
@@ -23,6 +25,7 @@ package struct LedgerFileV2: Codable {
         targets = ledger.targets
         repositoryIDs = ledger.repositoryIDs
         history = ledger.history
+        app = ledger.app.isEmpty ? nil : ledger.app
     }
 
     package init(from decoder: any Decoder) throws {
@@ -33,6 +36,7 @@ package struct LedgerFileV2: Codable {
         targets = try container.decode([String: TargetRecord].self, forKey: .targets)
         repositoryIDs = try container.decodeIfPresent([String: Int].self, forKey: .repositoryIDs) ?? [:]
         history = try container.decode([RunRecord].self, forKey: .history)
+        app = try container.decodeIfPresent(AppKeyLedger.self, forKey: .app)
     }
 
     package var ledger: Ledger {
@@ -41,6 +45,7 @@ package struct LedgerFileV2: Codable {
         ledger.targets = targets
         ledger.repositoryIDs = repositoryIDs
         ledger.history = history
+        ledger.app = app ?? AppKeyLedger()
         return ledger
     }
 }
@@ -53,6 +58,8 @@ package struct LedgerFileV1: Codable {
     package var tokens: [TokenRecord]
     package var repositories: [String: TargetRecord]
     package var history: [RunRecord]
+    /// Written by a version-1 patrol that rolled out an App key.
+    package var app: AppKeyLedger?
 
     /// The same ledger with every repository a `repo:` target.
     package var ledger: Ledger {
@@ -61,6 +68,7 @@ package struct LedgerFileV1: Codable {
         ledger.targets = Dictionary(repositories.map { ("\(SecretTargetKind.repository.idPrefix):\($0.key)", $0.value) },
                                     uniquingKeysWith: { first, _ in first })
         ledger.history = history
+        ledger.app = app ?? AppKeyLedger()
         return ledger
     }
 }

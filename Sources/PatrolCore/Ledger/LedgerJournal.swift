@@ -13,13 +13,16 @@ import PatrolGitHub
 /// rewriting the ledger and removing the journal — gives the same ledger. A line a version-1 patrol wrote
 /// (`"repository": "owner/name"`) reads as that repository's `repo:` target.
 package enum LedgerJournal {
-    /// One verified upload.
+    /// One verified upload: of the token (`record`) or of the App's key (`appKey`, ``AppKeyHolding``).
     package struct Entry: Codable, Equatable {
-        /// The target's id (``SecretTarget/id``).
-        package var target: String
-        package var record: TargetRecord
+        /// The target's id (``SecretTarget/id``), for an upload of the token.
+        package var target: String?
+        package var record: TargetRecord?
         /// Repository ids learnt on the way (an organization secret's selection), `owner/name` in lower case → id.
         package var repositoryIDs: [String: Int]?
+        /// `owner/name`, for an upload of the App's key.
+        package var repository: String?
+        package var appKey: AppKeyHolding?
 
         package init(target: String, record: TargetRecord, repositoryIDs: [String: Int]? = nil) {
             self.target = target
@@ -27,25 +30,34 @@ package enum LedgerJournal {
             self.repositoryIDs = repositoryIDs
         }
 
-        private enum CodingKeys: String, CodingKey { case target, repository, record, repositoryIDs }
+        package init(repository: String, appKey: AppKeyHolding) {
+            self.repository = repository
+            self.appKey = appKey
+        }
+
+        private enum CodingKeys: String, CodingKey { case target, repository, record, repositoryIDs, appKey }
 
         package init(from decoder: any Decoder) throws {
             let container = try decoder.container(keyedBy: CodingKeys.self)
-            if let target = try container.decodeIfPresent(String.self, forKey: .target) {
-                self.target = target
-            } else {
-                // A version-1 line: the repository's Actions secret.
-                target = "\(SecretTargetKind.repository.idPrefix):" + (try container.decode(String.self, forKey: .repository))
-            }
-            record = try container.decode(TargetRecord.self, forKey: .record)
+            target = try container.decodeIfPresent(String.self, forKey: .target)
+            repository = try container.decodeIfPresent(String.self, forKey: .repository)
+            record = try container.decodeIfPresent(TargetRecord.self, forKey: .record)
             repositoryIDs = try container.decodeIfPresent([String: Int].self, forKey: .repositoryIDs)
+            appKey = try container.decodeIfPresent(AppKeyHolding.self, forKey: .appKey)
+            // A version-1 line of the token: the repository's Actions secret.
+            if target == nil, record != nil, let repository { target = "\(SecretTargetKind.repository.idPrefix):\(repository)" }
+            guard record != nil || appKey != nil else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "neither a record nor an App key"))
+            }
         }
 
         package func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(target, forKey: .target)
-            try container.encode(record, forKey: .record)
+            try container.encodeIfPresent(target, forKey: .target)
+            try container.encodeIfPresent(record, forKey: .record)
             try container.encodeIfPresent(repositoryIDs, forKey: .repositoryIDs)
+            try container.encodeIfPresent(repository, forKey: .repository)
+            try container.encodeIfPresent(appKey, forKey: .appKey)
         }
     }
 

@@ -38,7 +38,7 @@ package struct FleetRunner: Sendable {
     /// it is known, in the order they finish.
     package func run<Item: Sendable, Outcome: Sendable>(
         _ repositories: [Item],
-        settled: @escaping @Sendable (Item) -> Outcome? = { _ in nil },
+        settled: @escaping @Sendable (Item) async -> Outcome? = { _ in nil },
         notStarted: @escaping @Sendable (Item, Halt) -> Outcome,
         job: @escaping @Sendable (Item) async -> Outcome,
         finished: @Sendable (Outcome) -> Void = { _ in }
@@ -46,7 +46,7 @@ package struct FleetRunner: Sendable {
         let width = max(1, concurrency)
         let lockout = self.lockout, shouldStop = self.shouldStop
         @Sendable func start(_ repository: Item) async -> Outcome {
-            if let done = settled(repository) { return done }
+            if let done = await settled(repository) { return done }
             if let error = lockout.error { return notStarted(repository, .rejected(error)) }
             if shouldStop() { return notStarted(repository, .stopped) }
             return await job(repository)
