@@ -71,7 +71,14 @@ public struct Doctor: Sendable {
     /// Every check of this run, in report order.
     package var plan: [PlannedCheck] {
         var planned: [PlannedCheck] = CheckID.token.map { ($0, nil, nil) }
-        for repository in repositories { planned += CheckID.perRepository.map { ($0, repository, nil) } }
+        // With a `targets` section the repository's own copy is checked only when it is one of the targets.
+        let perRepository = config.targets.repository && settings.checks(.repository) ? CheckID.perRepository : [CheckID.repoAccess]
+        let checksTargets = config.targets != .repositoryOnly
+        for repository in repositories {
+            planned += perRepository.map { ($0, repository, nil) }
+            if checksTargets { planned += DoctorRun.plannedTargetChecks(config, settings, repository: repository) }
+        }
+        if checksTargets { planned += DoctorRun.plannedOrganizationChecks(config, settings) }
         planned += CheckID.platform.map { ($0, nil, nil) }
         planned += repositories.map { (CheckID.dispatchTarget, $0, nil) }
         if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil, nil)) }
@@ -100,6 +107,10 @@ package struct DoctorRun: Sendable {
             /// Fine-grained permissions found missing, for `token.scopes`.
             package var missingPermissions: [String] = []
             package var probedRepositories = 0
+            /// Fleet repositories' ids (`GET /repos`), keyed by ``RepositoryName/key``, for `org.selection`.
+            package var repositoryIDs: [String: Int] = [:]
+            /// The organization secret as `secret.present` found it, for `org.visibility`.
+            package var organizationSecret: SecretMetadata?
         }
         package let state = Locked(State())
     }
@@ -138,6 +149,7 @@ package struct DoctorRun: Sendable {
             await checkRepositoryAndDispatch(repository, kind: kind, login: user.login)
         })
         let platform = await platformReady
+        if checksTargets { await checkOrganization(login: user.login) }
         checkSSO()
         var probeRun: Int?
         if doctor.settings.sendTestEvent, let platform {
@@ -150,8 +162,16 @@ package struct DoctorRun: Sendable {
     }
 
     private func checkRepositoryAndDispatch(_ repository: RepositoryName, kind: TokenKind, login: String) async {
-        guard let info = await checkRepository(repository, kind: kind, login: login) else { return }
+        guard let info = await checkRepository(repository, kind: kind, login: login) else {
+            if checksTargets, lockout.error == nil {
+                for (id, _, target) in DoctorRun.plannedTargetChecks(config, doctor.settings, repository: repository) {
+                    book.skip([id], repository, target: target, because: "repo.access did not pass", fix: "fix repo.access first")
+                }
+            }
+            return
+        }
         await checkDispatchTarget(repository, info: info)
+        if checksTargets { await checkTargets(of: repository, info: info) }
     }
 
     // MARK: Shared wording
