@@ -21,7 +21,8 @@ root="$stage$prefix"
 mkdir -p "$root/bin" && echo keep > "$root/bin/other-tool"   # someone else's file: uninstall must leave it
 "$MAKE" --no-print-directory install DESTDIR="$stage" PREFIX="$prefix" >"$work/install.log" 2>&1 \
     || { cat "$work/install.log" >&2; fail "make install"; exit 1; }
-pages=(patrol $(.build/release/patrol help | sed -n '/^COMMANDS:/,/^$/p' | awk 'NR>1 && $1 != "" && $1 != "help" {print "patrol-" $1}'))
+# The pages expected: patrol(1) and one per command help lists (a command's row starts two spaces in), but help.
+pages=(patrol $(.build/release/patrol help | sed -n '/^COMMANDS:/,/^$/p' | awk '/^  [a-z]/ && $1 != "help" {print "patrol-" $1}'))
 expected=("bin/patrol" "share/bash-completion/completions/patrol" "share/zsh/site-functions/_patrol"
           "share/fish/vendor_completions.d/patrol.fish")
 for page in "${pages[@]}"; do expected+=("share/man/man1/$page.1"); done
@@ -72,7 +73,7 @@ for library in $(objdump -p "$work/deb/usr/bin/patrol" | awk '/NEEDED/ {print $2
     path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64|AArch64|64bit/ {print $NF; exit}')
     owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || owner=
     [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1)
-    check "Depends names $owner, which ships $library (NEEDED)" grep -Eq "(^|, )$owner( |,|$)" <<<"$depends"
+    check "Depends names $owner, which ships $library (NEEDED)" grep -qxF "$owner" <(tr ',' '\n' <<<"$depends" | awk '{print $1}')
 done
 
 # 4. dpkg -i, run from /usr/bin, dpkg -r: needs root.
