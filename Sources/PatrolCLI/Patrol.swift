@@ -115,7 +115,7 @@ extension ExitCode {
     /// the rest means the operation failed (1).
     package static func `for`(_ error: any Error) -> ExitCode {
         switch error {
-        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError,
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError, is AppKeyRotationError,
              is CAFileError, is WrongAPIURLError:
             return .usage
         case let github as GitHubError where github.isBadCredentials:

@@ -9,6 +9,8 @@ import PatrolCore
 /// it current and the old one retired, and (with `--revoke-old`) revoke the old one.
 package enum RotateCommand {
     package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+        // `rotate --app-key-file NEW.pem` with no token source rotates the App's private key (App/AppKeyRotationCommand).
+        if AppKeyRotationCommand.applies(invocation) { return try await AppKeyRotationCommand.run(invocation, context: context) }
         let console = context.console
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
@@ -39,9 +41,10 @@ package enum RotateCommand {
         _ = try TokenFormat.check(token)
         let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         return try await LedgerStore.withStore({
-            try invocation.rollout.dryRun
+            try await invocation.rollout.dryRun
                 ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
-                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
+                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment,
+                                  clock: context.clock)
         }) { ledger in
             return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout, app: app) { client in
                 // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.

@@ -51,9 +51,11 @@ struct InvocationCommandTests {
     @Test("defaults follow §3")
     func defaults() throws {
         let invocation = try parse("rollout")
-        #expect(invocation.rollout.concurrency == 8)
         #expect(invocation.rollout.writeRate == 1)
         #expect(invocation.rollout.writeBurst == 10)
+        // Spec §8: at least the write burst, so a fleet inside the burst uploads all at once.
+        #expect(invocation.rollout.concurrency == 10)
+        #expect(invocation.rollout.concurrency >= invocation.rollout.writeBurst)
         #expect(invocation.rollout.repositories == nil)
         #expect(invocation.rollout.dryRun == false && invocation.rollout.resume == false)
         #expect(invocation.doctor.waitSeconds == 60)
