@@ -206,7 +206,9 @@ public struct DoctorOptions: Sendable, Equatable {
     public init() {}
 
     /// What the doctor run itself needs of these options.
-    public var settings: DoctorSettings { DoctorSettings(sendTestEvent: sendTestEvent, eventType: eventType, waitSeconds: waitSeconds) }
+    public var settings: DoctorSettings {
+        DoctorSettings(sendTestEvent: sendTestEvent, eventType: eventType, waitSeconds: waitSeconds, kinds: targets)
+    }
 }
 
 extension DoctorOptions: DeclaredOptions {
@@ -262,12 +264,17 @@ extension AppOptions: DeclaredOptions {
 public struct DemoOptions: Sendable, Equatable {
     /// `--latency-ms N`, 0…60000.
     public var latencyMilliseconds = 50
+    /// `--organization`: one organization secret shared with the fleet instead of a copy per repository.
+    public var organization = false
 
     public init() {}
 }
 
 extension DemoOptions: DeclaredOptions {
-    public static let declarations: [OptionDecl<Self>] = [.latency(default: "50", \.latencyMilliseconds)]
+    public static let declarations: [OptionDecl<Self>] = [
+        .latency(default: "50", \.latencyMilliseconds),
+        .flag("--organization", "roll one organization secret out to the fleet's repositories (shared by id) instead of a copy in each", \.organization),
+    ]
 }
 
 /// `simulator` options.

@@ -41,7 +41,8 @@ extension DoctorRun {
             book.skip(secretChecks, repository, because: "repo.access failed", fix: "fix repo.access first")
             return info
         }
-        await checkSecret(repository)
+        // A `targets` section without `repository` keeps no Actions copy in the repository: nothing to check there.
+        if config.targets.repository, doctor.settings.checks(.repository) { await checkSecret(repository) }
         return info
     }
 
