@@ -29,6 +29,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     warnDays gets a warning. A token other than the ledger's current one is refused (exit 2): \
                     replacing it is patrol rotate's job. \
                     Then, per repository: fetch the Actions public key, seal, upload, read the secret back. \
+                    With the config's targets, per target (environment, Dependabot, Codespaces and organization \
+                    secrets, each with its own key; an organization secret keeps its visibility and selection): \
+                    see docs/targets.md. --dry-run shows the plan per target. \
                     Exits 0 only if every selected repository succeeded.
                     """,
                 groups: [.rollout, .token, .global])

@@ -13,6 +13,7 @@ package enum StatusCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.status.repositories)
+        let targets = config.secretTargets(of: repositories, kinds: try config.selectingKinds(invocation.status.targets))
         // status needs no token of its own (spec §3.7): the credential only calls the API (it needs `repo`), so
         // with --auth-env that is all it reads; otherwise the token (PAT_TOKEN by default), which need not be current.
         let caller: Token
@@ -34,14 +35,15 @@ package enum StatusCommand {
             // Each row is printed as its answer arrives (to a pipe too); the summary follows the last.
             let console = context.console
             let rows = StatusReport(secret: config.secret, expected: FleetStatus.expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: [])
-            let width = repositories.map(\.fullName.count).max() ?? 0
+            let ids = RolloutReport.showsTargetIDs(targets)
+            let width = targets.map { RolloutReport.label($0, ids: ids).count }.max() ?? 0
             let json = invocation.global.json
             let finished: @Sendable (StatusReport.Line) -> Void = { line in
-                guard !json, let row = rows.row(line, width: width, console: console) else { return }
+                guard !json, let row = rows.row(line, width: width, ids: ids, console: console) else { return }
                 console.result(row)
             }
-            let report = try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger,
-                                                      running: running, finished: finished)
+            let report = try await FleetStatus.survey(client: client, secret: config.secret, targets: targets, fleet: config.repositories,
+                                                      ledger: ledger, running: running, finished: finished)
             // The fleet's App key per repository, from the ledger, when the fleet uses an App (App/AppKeyHolders.swift).
             let appKeys = AppKeyHolders(ledger: ledger.app, repositories: repositories)
             if invocation.global.json {

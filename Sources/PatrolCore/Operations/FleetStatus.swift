@@ -69,6 +69,15 @@ public enum FleetStatus {
     public static func survey(client: GitHubClient, secret: String, repositories: [RepositoryName], ledger: Ledger,
                               running: RunningWrite? = nil, concurrency: Int = Rollout.readConcurrency,
                               finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
+        try await survey(client: client, secret: secret, targets: repositories.map { .repository($0) }, fleet: repositories, ledger: ledger,
+                         running: running, concurrency: concurrency, finished: finished)
+    }
+
+    /// Asks GitHub for each target's secret (one request each for a repository-bound target; an organization
+    /// secret's visibility and, when `selected`, its repositories, compared with `fleet`) and compares with `ledger`.
+    public static func survey(client: GitHubClient, secret: String, targets: [SecretTarget], fleet: [RepositoryName], ledger: Ledger,
+                              running: RunningWrite? = nil, concurrency: Int = Rollout.readConcurrency,
+                              finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
         let expected = expectedToken(in: ledger)?.fingerprint
         // The first repository alone: a rejected credential then costs one request, not `concurrency`
         // (GitHub locks an account out after repeated bad credentials).
@@ -76,9 +85,9 @@ public enum FleetStatus {
         runner.firstAlone = true
         let lockout = runner.lockout
         // A repository without a line (nil) was not surveyed: a 401 stopped the survey, which then throws it.
-        let lines = await runner.run(repositories, notStarted: { _, _ in nil }, job: { repository -> StatusReport.Line? in
+        let lines = await runner.run(targets, notStarted: { _, _ in nil }, job: { target -> StatusReport.Line? in
             do {
-                return try await line(for: repository, client: client, secret: secret, ledger: ledger, expected: expected, running: running)
+                return try await line(for: target, client: client, secret: secret, fleet: fleet, ledger: ledger, expected: expected, running: running)
             } catch {
                 lockout.record(error)
                 return nil
@@ -91,20 +100,46 @@ public enum FleetStatus {
         return StatusReport(secret: secret, expected: expectedToken(in: ledger), ledgerTokens: ledger.tokens, lines: lines.compactMap { $0 })
     }
 
-    /// One repository's line; throws only a 401, which ends the survey.
-    private static func line(for repository: RepositoryName, client: GitHubClient, secret: String, ledger: Ledger,
+    /// One target's line; throws only a 401, which ends the survey.
+    private static func line(for target: SecretTarget, client: GitHubClient, secret: String, fleet: [RepositoryName], ledger: Ledger,
                              expected: Fingerprint?, running: RunningWrite?) async throws -> StatusReport.Line {
-        let record = ledger.record(.repository(repository))
+        let record = ledger.record(target)
         do {
-            let found = try await client.secrets(in: repository).first { $0.name.uppercased() == secret.uppercased() }
-            return StatusReport.Line(repository: repository, secret: found, record: record,
+            if target.kind == .organization {
+                let found = try await client.secret(secret, in: target)
+                var reach: OrganizationReach?
+                if let found { reach = try await self.reach(of: found, in: target, client: client, secret: secret, fleet: fleet, ledger: ledger) }
+                return StatusReport.Line(target: target, secret: found, record: record,
+                                         state: state(secret: found, record: record, expected: expected, running: running), problem: nil, reach: reach)
+            }
+            let found = try await client.secrets(in: target).first { $0.name.uppercased() == secret.uppercased() }
+            return StatusReport.Line(target: target, secret: found, record: record,
                                      state: state(secret: found, record: record, expected: expected, running: running), problem: nil)
         } catch let error as GitHubError where error.isBadCredentials {
             throw error
         } catch let error as GitHubError where (error.status == 404 || error.status == 403) && !error.isRateLimited {
-            return StatusReport.Line(repository: repository, secret: nil, record: record, state: .noAccess, problem: error)
+            return StatusReport.Line(target: target, secret: nil, record: record, state: .noAccess, problem: error)
         } catch {
-            return StatusReport.Line(repository: repository, secret: nil, record: record, state: .error, problem: error)
+            return StatusReport.Line(target: target, secret: nil, record: record, state: .error, problem: error)
         }
+    }
+
+    /// An organization secret's reach: every fleet repository unless `selected`; then the selected ones of the fleet
+    /// (by id: the ledger's cached ids, else `GET /repos/{o}/{r}`), those it misses, and those outside the fleet.
+    private static func reach(of found: SecretMetadata, in target: SecretTarget, client: GitHubClient, secret: String,
+                              fleet: [RepositoryName], ledger: Ledger) async throws -> OrganizationReach {
+        let visibility = found.visibility ?? .private
+        guard visibility == .selected else {
+            return OrganizationReach(visibility: visibility, reaches: fleet.map(\.fullName), missing: [], extra: [])
+        }
+        let selected = try await client.selectedRepositories(of: secret, in: target.organization!)
+        let sync = OrganizationSecretSync(client: client, secret: secret, target: target,
+                                          settings: OrganizationSelection(fleet: fleet, visibility: visibility), ledger: ledger)
+        let (ids, _) = try await sync.repositoryIDs()
+        let chosen = Set(selected.map(\.id)), fleetIDs = Set(ids.values)
+        return OrganizationReach(visibility: visibility,
+                                 reaches: fleet.filter { ids[$0.key].map(chosen.contains) ?? false }.map(\.fullName),
+                                 missing: fleet.filter { !(ids[$0.key].map(chosen.contains) ?? false) }.map(\.fullName),
+                                 extra: selected.filter { !fleetIDs.contains($0.id) }.map { $0.fullName ?? "repository id \($0.id)" })
     }
 }

@@ -6,9 +6,14 @@ import PatrolGitHub
 
 /// `patrol status`'s result, as a table or as the spec's JSON.
 public struct StatusReport: Sendable {
-    /// One repository.
+    /// One target (a repository's Actions secret, an environment's, …, an organization's).
     public struct Line: Sendable {
-        public let repository: RepositoryName
+        public let target: SecretTarget
+        /// The repository the target lives in; nil for an organization secret.
+        public var repository: RepositoryName? { target.repository }
+        /// An organization secret's reach: its visibility, the fleet repositories it reaches and the selected ones
+        /// outside the fleet.
+        public var reach: OrganizationReach?
         /// What GitHub said of the secret; nil when it is absent or the repository cannot be seen.
         public let secret: SecretMetadata?
         /// What the ledger recorded of patrol's last write there.
@@ -17,8 +22,10 @@ public struct StatusReport: Sendable {
         /// Why the repository is `no-access` or `error`.
         public let problem: (any Error)?
 
-        package init(repository: RepositoryName, secret: SecretMetadata?, record: TargetRecord?, state: FleetStatus.State, problem: (any Error)?) {
-            self.repository = repository
+        package init(target: SecretTarget, secret: SecretMetadata?, record: TargetRecord?, state: FleetStatus.State, problem: (any Error)?,
+                     reach: OrganizationReach? = nil) {
+            self.target = target
+            self.reach = reach
             self.secret = secret
             self.record = record
             self.state = state
@@ -50,8 +57,10 @@ public struct StatusReport: Sendable {
                 ("state", .optional(expected?.state.rawValue)),
             ])),
             ("repositories", .array(lines.map { line in
-                .object([
-                    ("repository", .string(line.repository.fullName)),
+                var row: [(String, JSONValue)] = [
+                    ("repository", .optional(line.repository?.fullName)),
+                    ("target", .string(line.target.id)),
+                    ("kind", .string(line.target.kind.rawValue)),
                     ("present", .bool(line.secret != nil)),
                     ("createdAt", .date(line.secret?.createdAt)),
                     ("updatedAt", .date(line.secret?.updatedAt)),
@@ -59,7 +68,13 @@ public struct StatusReport: Sendable {
                     ("ledgerUpdatedAt", .date(line.record?.secretUpdatedAt)),
                     ("state", .string(line.state.rawValue)),
                     ("error", .optional(line.problem.map { "\($0)" })),
-                ])
+                ]
+                if let reach = line.reach {
+                    row.append(("visibility", .string(reach.visibility.rawValue)))
+                    row.append(("reaches", .array(reach.reaches.map { .string($0) })))
+                    row.append(("extra", .array(reach.extra.map { .string($0) })))
+                }
+                return .object(row)
             })),
             ("summary", .object([("total", .number(Double(lines.count)))]
                 + FleetStatus.State.allCases.map { ($0.rawValue, .number(Double(count($0)))) })),
@@ -69,15 +84,16 @@ public struct StatusReport: Sendable {
     /// One line per repository, then a summary line. With `--quiet`, current repositories are only counted
     /// in the summary.
     public func lines(console: Console) -> [String] {
-        let width = lines.map(\.repository.fullName.count).max() ?? 0
-        return lines.compactMap { row($0, width: width, console: console) } + [summary(console: console)]
+        let ids = RolloutReport.showsTargetIDs(lines.map(\.target))
+        let width = lines.map { RolloutReport.label($0.target, ids: ids).count }.max() ?? 0
+        return lines.compactMap { row($0, width: width, ids: ids, console: console) } + [summary(console: console)]
     }
 
     /// One repository's row, its name padded to `width`; nil for a current repository with `--quiet`. `status`
     /// prints each row as its answer arrives, from a report with no lines yet that knows the ledger's tokens.
-    public func row(_ line: Line, width: Int, console: Console) -> String? {
+    public func row(_ line: Line, width: Int, ids: Bool = false, console: Console) -> String? {
         if console.quiet, line.state == .current { return nil }
-        let name = line.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+        let name = RolloutReport.label(line.target, ids: ids).padding(toLength: width, withPad: " ", startingAt: 0)
         let state = line.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
         let colour: Console.Colour = switch line.state {
         case .current: .green
@@ -85,7 +101,13 @@ public struct StatusReport: Sendable {
         case .missing, .noAccess, .error: .red
         case .writing: .dim
         }
-        return "\(console.paint(state, colour)) \(name)  \(detail(line))"
+        var text = "\(console.paint(state, colour)) \(name)  \(detail(line))"
+        if let reach = line.reach {
+            text += "; \(reach.visibility.rawValue), reaches \(reach.reaches.count) of the fleet's repositories"
+            if !reach.missing.isEmpty { text += "; not " + reach.missing.joined(separator: ", ") + " (run patrol rollout to select them)" }
+            if !reach.extra.isEmpty { text += "; extra: " + reach.extra.joined(separator: ", ") + " (patrol rollout --prune-selection removes them)" }
+        }
+        return text
     }
 
     /// The summary line: how many repositories are in each state, and which token the fleet should hold.
@@ -110,10 +132,10 @@ public struct StatusReport: Sendable {
         case .drifted:
             let last = line.record?.secretUpdatedAt.map { "patrol's last write left \(ISO8601.format($0))" } ?? "patrol never wrote it"
             return "\(dates), but \(last): someone else wrote it, so which token it holds is unknown; "
-                + "run patrol rollout --repos \(line.repository.fullName) to set it again"
+                + "run patrol rollout \(rerun(line.target)) to set it again"
         case .missing:
             return "no \(secret) secret\(line.record != nil ? " (the ledger says patrol wrote one: it was deleted)" : ""); "
-                + "run patrol rollout --repos \(line.repository.fullName)"
+                + "run patrol rollout \(rerun(line.target))"
         case .noAccess:
             return "cannot see the repository's secrets: \(line.problem.map { "\($0)" } ?? "no access")"
         case .writing:
@@ -124,10 +146,35 @@ public struct StatusReport: Sendable {
         }
     }
 
+    /// The options of a rollout of `target` alone, or near it: `--repos NAME` (and `--targets KIND` for other kinds).
+    private func rerun(_ target: SecretTarget) -> String {
+        let kind = target.kind == .repository ? "" : "--targets \(target.kind.rawValue)"
+        guard let repository = target.repository else { return kind }
+        return kind.isEmpty ? "--repos \(repository.fullName)" : "\(kind) --repos \(repository.fullName)"
+    }
+
     package init(secret: String, expected: TokenRecord?, ledgerTokens: [TokenRecord], lines: [Line]) {
         self.secret = secret
         self.expected = expected
         self.ledgerTokens = ledgerTokens
         self.lines = lines
+    }
+}
+
+/// Which repositories an organization secret reaches, as `status` shows it.
+public struct OrganizationReach: Sendable, Equatable {
+    public let visibility: SecretVisibility
+    /// Fleet repositories it reaches (`owner/name`; every one unless `selected`).
+    public let reaches: [String]
+    /// Fleet repositories a `selected` secret does not reach.
+    public let missing: [String]
+    /// Selected repositories outside the fleet.
+    public let extra: [String]
+
+    package init(visibility: SecretVisibility, reaches: [String], missing: [String], extra: [String]) {
+        self.visibility = visibility
+        self.reaches = reaches
+        self.missing = missing
+        self.extra = extra
     }
 }

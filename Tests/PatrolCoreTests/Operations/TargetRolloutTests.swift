@@ -209,6 +209,29 @@ struct OrganizationSecretRolloutTests {
                     == after.selectedRepositoryIDs.filter { $0 != outsider })
     }
 
+    @Test("status: a row per target; the organization secret's visibility, the fleet repositories it reaches and the extra ones")
+    func status() async throws {
+        let fleet = try TargetFleet(owner: "c3-org", organization: true,
+                                    targets: #"{"organization": {"name": "c3-org"}, "environments": {"c3-web": ["production"]}}"#,
+                                    environments: [("c3-web", "production")])
+        fleet.simulator.addRepository("c3-org/outsider")
+        let token = fleet.mint()
+        #expect(await fleet.harness.run(["rollout"], environment: ["PAT_TOKEN": token]).code == 0)
+        let selection = (FleetHarness.libraries + FleetHarness.applications).filter { $0 != "c3-cli" }.map { "c3-org/\($0)" } + ["c3-org/outsider"]
+        fleet.simulator.setOrganizationSecretAccess("PAT_TOKEN", in: "c3-org", visibility: .selected, repositories: selection)
+        let run = await fleet.harness.run(["status", "--json"], environment: ["PAT_TOKEN": token])
+        let rows = try fleet.rows(run.stdout)
+        #expect(rows.compactMap { $0["target"] as? String } == ["env:c3-org/c3-web/production", "org:c3-org"])
+        let organization = try #require(rows.last)
+        #expect(organization["visibility"] as? String == "selected")
+        #expect((organization["reaches"] as? [String])?.count == 8)
+        #expect(organization["extra"] as? [String] == ["c3-org/outsider"])
+        #expect(rows.first?["state"] as? String == "current")
+        let text = await fleet.harness.run(["status", "--targets", "organization"], environment: ["PAT_TOKEN": token])
+        #expect(text.stdout.contains("reaches 8 of the fleet's repositories; not c3-org/c3-cli"), "\(text.output)")
+        #expect(text.stdout.contains("extra: c3-org/outsider"))
+    }
+
     @Test("a private organization secret stays private on a value update")
     func privateStaysPrivate() async throws {
         let fleet = try TargetFleet(owner: "c3-org", organization: true, targets: Self.targets)
