@@ -16,8 +16,3 @@ public enum TokenPages {
     }
 }
 
-extension APIBase {
-    /// The web root that goes with this API: `https://github.com` for api.github.com, `https://HOST` for an Enterprise
-    /// Server, the simulator's own `http://` root on loopback.
-    public var webRoot: String { "\(isHTTPS ? "https" : "http")://\(webHost)" }
-}

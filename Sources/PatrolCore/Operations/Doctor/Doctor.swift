@@ -158,15 +158,15 @@ package struct DoctorRun: Sendable {
 
     /// The page that makes a classic token with the policy's scopes and description (spec §3.4).
     package var newTokenPage: String {
-        TokenPages.newToken(webRoot: webHostPage(""), scopes: config.policy.requiredScopes, description: config.tokenDescription)
+        TokenPages.newToken(webRoot: client.base.webRoot, scopes: config.policy.requiredScopes, description: config.tokenDescription)
     }
 
     /// The settings page listing the account's tokens.
-    package var tokensPage: String { TokenPages.list(webRoot: webHostPage("")) }
+    package var tokensPage: String { TokenPages.list(webRoot: client.base.webRoot) }
 
     /// A repository's page on the web host.
     package func webPage(_ repository: RepositoryName, _ path: String = "") -> String {
-        "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/\(repository.fullName)\(path)"
+        client.base.webPage("/\(repository.fullName)\(path)")
     }
 
     /// How to make a new token and put it everywhere.
