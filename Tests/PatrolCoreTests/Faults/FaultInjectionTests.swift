@@ -1,8 +1,7 @@
 import Foundation
 import GitHubSimulator
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -310,7 +309,7 @@ struct FaultInjectionTests {
     /// request is in flight), each exchange recorded in `exchanges`.
     static func rollout(_ fleet: FleetHarness, token: String, clock: VirtualClock, exchanges: Exchanges,
                         extra: [String] = []) async -> (code: Int32, stdout: String, stderr: String) {
-        let out = Mutex(""), err = Mutex("")
+        let out = Locked(""), err = Locked("")
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
         let environment = ["PAT_TOKEN": token]
         var context = Context(
