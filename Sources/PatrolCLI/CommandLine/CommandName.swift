@@ -5,9 +5,17 @@ import PatrolGitHub
 import PatrolCore
 /// The commands patrol knows, in the order its help lists them.
 public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, CustomStringConvertible {
-    case rollout, rotate, expiry, doctor, status, app, demo, simulator, help, version
+    case rollout, rotate, expiry, doctor, status, app, demo, simulator, completion, help, version
+    /// Writes the man pages (`make man`); hidden: not in help, completions or suggestions.
+    case manPages = "man-pages"
 
     public var description: String { rawValue }
+
+    /// True for a command that help, completions, suggestions and the man pages leave out.
+    public var isHidden: Bool { self == .manPages }
+
+    /// The commands help, completions and the man pages show, in help order.
+    public static var visible: [CommandName] { allCases.filter { !$0.isHidden } }
 
     /// The command's static data: abstract, discussion and option groups, from which help is generated.
     public var configuration: CommandConfiguration {
@@ -86,6 +94,18 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     serves until interrupted.
                     """,
                 groups: [.simulator, .global])
+        case .completion:
+            CommandConfiguration(
+                abstract: "print the shell completion script for bash, zsh or fish",
+                discussion: """
+                    Completes commands, every option of each command, the values of options that take one of a few \
+                    (--format), and file paths. bash: source <(patrol completion bash). zsh: patrol completion zsh > \
+                    "${fpath[1]}/_patrol". fish: patrol completion fish > ~/.config/fish/completions/patrol.fish. \
+                    make install and the Debian package put all three where the shells look. See docs/install.md.
+                    """,
+                groups: [.global])
+        case .manPages:
+            CommandConfiguration(abstract: "write patrol's man pages into DIRECTORY", discussion: "", groups: [.global])
         case .help:
             CommandConfiguration(
                 abstract: "show help for patrol or for one command",

@@ -92,12 +92,12 @@ public struct RolloutOptions: Sendable, Equatable {
     public var dryRun = false
     /// `--resume`.
     public var resume = false
-    /// `--concurrency N`, 1…64.
-    public var concurrency = 8
+    /// `--concurrency N`, 1…64; by default the write burst's default (``Rollout/defaultConcurrency``).
+    public var concurrency = Rollout.defaultConcurrency
     /// `--write-rate R`: uploads per second, > 0.
     public var writeRate = 1.0
     /// `--write-burst B`: uploads at once before the rate applies, 1…1000.
-    public var writeBurst = 10
+    public var writeBurst = RateGovernor.Settings.defaultWriteBurst
     /// `--allow-expiring`: roll out a token inside `criticalDays`, or expired, instead of refusing it.
     public var allowExpiring = false
 
@@ -110,11 +110,11 @@ extension RolloutOptions: DeclaredOptions {
         .flag("--dry-run", "check the token, fetch keys and seal, but upload nothing", \.dryRun),
         .flag("--resume", "upload only where the ledger says this token is not there yet", \.resume),
         .flag("--allow-expiring", "roll out a token inside policy.criticalDays, or expired, instead of refusing it", \.allowExpiring),
-        .option("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "8",
+        .option("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "\(Rollout.defaultConcurrency)",
                 \.concurrency, .integer(1...64)),
         .option("--write-rate", value: "R", "uploads per second after the burst, more than 0", default: "1",
                 \.writeRate, .decimal("a number above 0, at most 1000") { $0 > 0 && $0 <= 1000 }),
-        .option("--write-burst", value: "B", "uploads sent at once before the rate applies, 1 to 1000", default: "10",
+        .option("--write-burst", value: "B", "uploads sent at once before the rate applies, 1 to 1000", default: "\(RateGovernor.Settings.defaultWriteBurst)",
                 \.writeBurst, .integer(1...1000)),
     ]
 }
@@ -223,12 +223,20 @@ extension StatusOptions: DeclaredOptions {
 public struct AppOptions: Sendable, Equatable {
     /// `--repos a,b`; nil means the whole fleet.
     public var repositories: [String]?
+    /// `--resume`: only where the ledger says this key is not there yet.
+    public var resume = false
+    /// `--concurrency N`, 1…64.
+    public var concurrency = 8
 
     public init() {}
 }
 
 extension AppOptions: DeclaredOptions {
-    public static let declarations: [OptionDecl<Self>] = [.repos("repositories to give the App's credentials, by name or owner/name", \.repositories)]
+    public static let declarations: [OptionDecl<Self>] = [
+        .repos("repositories to give the App's credentials, by name or owner/name", \.repositories),
+        .flag("--resume", "set only where the ledger says this key (and App id) is not there yet", \.resume),
+        .option("--concurrency", value: "N", "repositories in progress at once, 1 to 64", default: "8", \.concurrency, .integer(1...64)),
+    ]
 }
 
 /// `demo` options.

@@ -9,6 +9,8 @@ import PatrolCore
 /// it current and the old one retired, and (with `--revoke-old`) revoke the old one.
 package enum RotateCommand {
     package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+        // `rotate --app-key-file NEW.pem` with no token source rotates the App's private key (App/AppKeyRotationCommand).
+        if AppKeyRotationCommand.applies(invocation) { return try await AppKeyRotationCommand.run(invocation, context: context) }
         let console = context.console
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)

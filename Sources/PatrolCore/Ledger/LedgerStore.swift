@@ -127,9 +127,14 @@ public actor LedgerStore {
     public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
                              uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
         try refuseIfReadOnly()
-        let entry = LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
+        try append(LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
             fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
-            publicKey: publicKey))
+            publicKey: publicKey)))
+    }
+
+    /// Appends `entry` to the journal (on disk before this returns) and applies it.
+    package func append(_ entry: LedgerJournal.Entry) throws {
+        try refuseIfReadOnly()
         ledger.apply(try LedgerJournal.append(entry, to: journalPath))
         journalled += 1
     }
@@ -210,7 +215,8 @@ public actor LedgerStore {
 extension Ledger {
     /// Replays one journal entry.
     package mutating func apply(_ entry: LedgerJournal.Entry) {
-        repositories[entry.repository] = entry.record
+        if let record = entry.record { repositories[entry.repository] = record }
+        if let holding = entry.appKey { applyAppKey(holding, to: entry.repository) }
     }
 }
 

@@ -38,7 +38,7 @@ package struct FleetRunner: Sendable {
     /// it is known, in the order they finish.
     package func run<Outcome: Sendable>(
         _ repositories: [RepositoryName],
-        settled: @escaping @Sendable (RepositoryName) -> Outcome? = { _ in nil },
+        settled: @escaping @Sendable (RepositoryName) async -> Outcome? = { _ in nil },
         notStarted: @escaping @Sendable (RepositoryName, Halt) -> Outcome,
         job: @escaping @Sendable (RepositoryName) async -> Outcome,
         finished: @Sendable (Outcome) -> Void = { _ in }
@@ -46,7 +46,7 @@ package struct FleetRunner: Sendable {
         let width = max(1, concurrency)
         let lockout = self.lockout, shouldStop = self.shouldStop
         @Sendable func start(_ repository: RepositoryName) async -> Outcome {
-            if let done = settled(repository) { return done }
+            if let done = await settled(repository) { return done }
             if let error = lockout.error { return notStarted(repository, .rejected(error)) }
             if shouldStop() { return notStarted(repository, .stopped) }
             return await job(repository)

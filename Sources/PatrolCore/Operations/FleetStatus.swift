@@ -67,7 +67,7 @@ public enum FleetStatus {
     /// is that repository's `no-access`; an answer that stays an error after the transport's retries is that
     /// repository's `error`, and the others are still reported.
     public static func survey(client: GitHubClient, secret: String, repositories: [RepositoryName], ledger: Ledger,
-                              running: RunningWrite? = nil, concurrency: Int = 8,
+                              running: RunningWrite? = nil, concurrency: Int = Rollout.readConcurrency,
                               finished: @Sendable (StatusReport.Line) -> Void = { _ in }) async throws -> StatusReport {
         let expected = expectedToken(in: ledger)?.fingerprint
         // The first repository alone: a rejected credential then costs one request, not `concurrency`

@@ -10,10 +10,17 @@ import PatrolGitHub
 /// `concurrency` bounds the repositories being *written* at once: a repository holds one of its slots
 /// from its PUT until GitHub answers it. The next `concurrency` repositories fetch their keys meanwhile,
 /// and each verify read runs after the slot is given back, so at most 2 × `concurrency` repositories are
-/// in progress. That keeps a nine-repository fleet at five round trips with the default of 8 (preflight,
-/// nine keys at once, eight PUTs, the ninth PUT, its verify), while on a large fleet the reads follow
-/// the writes, which the rate-limit gate paces.
+/// in progress. The keys are public, so they are fetched while the preflight runs (`clearance`); with the
+/// default `concurrency`, the write burst, a fleet inside the burst takes three round trips (spec §8):
+/// the preflight with every key, every PUT, every read-back. On a large fleet the reads follow the writes,
+/// which the rate-limit gate paces.
 public struct Rollout: Sendable {
+    /// `--concurrency`'s default: the write burst, so that a fleet inside the burst uploads all at once.
+    public static let defaultConcurrency = RateGovernor.Settings.defaultWriteBurst
+    /// Repositories `status` and `doctor` read at once: as many as a rollout keeps in progress. The rate-limit
+    /// gate under every command still bounds the requests in flight and their pace.
+    public static let readConcurrency = 2 * defaultConcurrency
+
     public let client: GitHubClient
     public let token: Token
     public let secret: String
@@ -22,7 +29,10 @@ public struct Rollout: Sendable {
     public var dryRun = false
     /// Skip repositories that, per the ledger, already hold this token.
     public var resume = false
-    public var concurrency = 8
+    public var concurrency = Rollout.defaultConcurrency
+    /// Awaited after a repository's key is fetched, before anything is sealed, sent or reported: the
+    /// preflight's verdict (true: it passed). False sends nothing more and starts no repository.
+    public var clearance: @Sendable () async -> Bool = { true }
     /// Called after each repository finishes, with the count done so far.
     public var progress: @Sendable (Int) -> Void = { _ in }
     /// Called with each repository's outcome the moment it is known, in the order they finish (the report streams it).
@@ -62,8 +72,12 @@ public struct Rollout: Sendable {
         runner.progress = progress
         let lockout = runner.lockout
         let resume = self.resume, fingerprint = token.fingerprint
+        let clearance = self.clearance
         return await runner.run(repositories, settled: { repository in
-            resume && held.holds(repository, fingerprint) ? .alreadyHeld(repository) : nil
+            guard resume && held.holds(repository, fingerprint) else { return nil }
+            // Reported after the preflight's verdict, as every other repository.
+            _ = await clearance()
+            return .alreadyHeld(repository)
         }, notStarted: { repository, halt in
             switch halt {
             case .rejected(let error): .notAttempted(repository, rejection: error)
@@ -76,16 +90,21 @@ public struct Rollout: Sendable {
         }, finished: finished)
     }
 
-    /// Thrown instead of an upload that `shouldStop` forbade; the repository is reported as not started.
+    /// Thrown instead of an upload that `shouldStop` or a refused `clearance` forbade; the repository is reported as not started.
     private struct Stopped: Error {}
 
-    /// GET key (conditional when `cachedKey` has an ETag) → seal → PUT (holding a write slot) → GET to
+    /// GET key (conditional when `cachedKey` has an ETag) → the preflight's clearance → seal → PUT (holding a write slot) → GET to
     /// verify → ledger, for one repository.
     package func deliver(to repository: RepositoryName, cachedKey: PublicKey? = nil, writeSlots: AsyncSemaphore = AsyncSemaphore(1)) async -> RepositoryOutcome {
         // Upload attempts, as the report counts them: every PUT sent, retries included.
         var attempts = 0
         do {
-            var key = try await client.publicKey(of: repository, cached: cachedKey)
+            // Keys are public: fetched while the preflight runs. Its verdict comes before anything else, a
+            // failed fetch's report included, so the output reads as it would had the preflight come first.
+            let fetched: Result<PublicKey, any Error>
+            do { fetched = .success(try await client.publicKey(of: repository, cached: cachedKey)) } catch { fetched = .failure(error) }
+            guard await clearance() else { throw Stopped() }
+            var key = try fetched.get()
             var sealed = try SealedBox.seal(token, publicKey: key.key)
             if dryRun { return .dryRun(repository) }
             if shouldStop() { return .interrupted(repository) }

@@ -15,11 +15,11 @@ package struct RolloutOperation: Sendable {
         /// Skip repositories that, per the ledger, already hold this token.
         package var resume = false
         /// Repositories written at once (see ``Rollout``).
-        package var concurrency = 8
+        package var concurrency = Rollout.defaultConcurrency
         /// Roll out a token inside the policy's critical days (or expired) with a warning instead of a refusal.
         package var allowExpiring = false
 
-        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = 8, allowExpiring: Bool = false) {
+        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = Rollout.defaultConcurrency, allowExpiring: Bool = false) {
             self.dryRun = dryRun
             self.resume = resume
             self.concurrency = concurrency
@@ -60,14 +60,42 @@ package struct RolloutOperation: Sendable {
     }
 
     /// Preflight, rollout, ledger bookkeeping. Throws only when the preflight fails (nothing uploaded).
-    package func run() async throws -> RolloutReport {
+    ///
+    /// The preflight and the first repositories' key fetches go out at once (spec §8: keys are public), so a
+    /// fleet inside the write burst takes three round trips: preflight and keys, PUTs, read-backs. Nothing is
+    /// sealed, uploaded or reported before the preflight has passed and the token is noted in the ledger; a
+    /// failed preflight starts no further repository. `checked` runs once the preflight passed, before anything
+    /// is written (rotate warns there when the account changes).
+    package func run(checked: @escaping @Sendable (Preflight.Facts) -> Void = { _ in }) async throws -> RolloutReport {
         let startedAt = now()
-        let facts = try await preflight(at: startedAt)
-        return try await roll(after: facts, startedAt: startedAt)
+        let refused = Locked(false)
+        let console = self.console, command = self.command, total = repositories.count
+        let verdict = Task { () async -> Result<Preflight.Facts, any Error> in
+            do {
+                let facts = try await preflight(at: startedAt)
+                checked(facts)
+                if !settings.dryRun {
+                    try await ledger.update { ledger in
+                        ledger.noteToken(token.fingerprint, login: facts.user.login, kind: facts.kind,
+                                         scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
+                    }
+                }
+                console.progress("\(command) 0/\(total) …")
+                return .success(facts)
+            } catch {
+                refused.withLock { $0 = true }
+                return .failure(error)
+            }
+        }
+        let outcomes = await deliver(clearance: {
+            if case .success = await verdict.value { true } else { false }
+        }, refused: { refused.withLock { $0 } })
+        let facts = try await verdict.value.get()
+        return try await record(outcomes, facts: facts, startedAt: startedAt)
     }
 
     /// The preflight at `date` (`GET /user`: format, scopes, expiry), its warnings and the note of whose token it is.
-    package func preflight(at date: Date) async throws -> Preflight.Facts {
+    private func preflight(at date: Date) async throws -> Preflight.Facts {
         let facts = try await Preflight(policy: config.policy, allowExpiring: settings.allowExpiring).check(token, client: client, now: date)
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
@@ -76,30 +104,32 @@ package struct RolloutOperation: Sendable {
         return facts
     }
 
-    /// After a passed preflight: the token noted in the ledger, the rollout, and the run recorded; the token
-    /// made current once every repository of the fleet holds it. A dry run writes nothing.
-    package func roll(after facts: Preflight.Facts, startedAt: Date) async throws -> RolloutReport {
-        if !settings.dryRun {
-            try await ledger.update { ledger in
-                ledger.noteToken(token.fingerprint, login: facts.user.login, kind: facts.kind,
-                                 scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
-            }
-        }
+    /// The ``Rollout`` itself: each repository waits for `clearance` once its key is fetched; nothing more starts,
+    /// and nothing is printed, once `refused` says the preflight failed.
+    private func deliver(clearance: @escaping @Sendable () async -> Bool, refused: @escaping @Sendable () -> Bool) async -> [RepositoryOutcome] {
         var rollout = Rollout(client: client, token: token, secret: config.secret, repositories: repositories, ledger: ledger)
         rollout.dryRun = settings.dryRun
         rollout.resume = settings.resume
         rollout.concurrency = settings.concurrency
         rollout.configPath = config.path
-        rollout.shouldStop = shouldStop
+        rollout.clearance = clearance
+        rollout.shouldStop = { [shouldStop] in refused() || shouldStop() }
         rollout.now = now
         let console = self.console, command = self.command, total = repositories.count
         if streams {
             let width = repositories.map(\.fullName.count).max() ?? 0
-            rollout.finished = { outcome in console.result(RolloutReport.line(for: outcome, width: width, console: console)) }
+            rollout.finished = { outcome in
+                guard !refused() else { return }
+                console.result(RolloutReport.line(for: outcome, width: width, console: console))
+            }
         }
         rollout.progress = { done in console.progress("\(command) \(done)/\(total) …") }
-        console.progress("\(command) 0/\(total) …")
-        let outcomes = await rollout.run()
+        return await rollout.run()
+    }
+
+    /// The report of a finished rollout, and the ledger's bookkeeping: the run recorded; the token made current
+    /// once every repository of the fleet holds it. A dry run writes nothing.
+    private func record(_ outcomes: [RepositoryOutcome], facts: Preflight.Facts, startedAt: Date) async throws -> RolloutReport {
         for warning in outcomes.flatMap(\.warnings) { console.error("warning: \(warning)") }
         var report = RolloutReport(command: command, secret: config.secret, fingerprint: token.fingerprint,
                                    login: facts.user.login, expiresAt: facts.expiresAt, outcomes: outcomes, plannedDryRun: settings.dryRun)

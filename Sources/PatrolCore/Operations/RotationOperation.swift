@@ -35,13 +35,12 @@ package struct RotationOperation: Sendable {
         if before.currentToken == nil { console.note("the ledger records no current token: this rotation is a first rollout") }
         if sameToken { console.note("--force: rolling out the current token \(token.fingerprint.short) again; it stays current and nothing is retired") }
 
-        let startedAt = rollout.now()
-        let facts = try await rollout.preflight(at: startedAt)
-        if let previous, previous.login.lowercased() != facts.user.login.lowercased() {
-            console.error("warning: the new token belongs to \(facts.user.login), the current one (\(previous.fingerprint.short)) to "
-                          + "\(previous.login); the fleet's workflows will act as \(facts.user.login) from now on")
-        }
-        let report = try await rollout.roll(after: facts, startedAt: startedAt)
+        let report = try await rollout.run(checked: { facts in
+            if let previous, previous.login.lowercased() != facts.user.login.lowercased() {
+                console.error("warning: the new token belongs to \(facts.user.login), the current one (\(previous.fingerprint.short)) to "
+                              + "\(previous.login); the fleet's workflows will act as \(facts.user.login) from now on")
+            }
+        })
         let after = await ledger.snapshot
         let dryRun = rollout.settings.dryRun
         let remaining = rollout.config.repositories

@@ -23,6 +23,9 @@ import PatrolHTTP
 public struct RateGovernor: Sendable {
     /// The governor's knobs; `writeRate` and `writeBurst` come from `--write-rate` and `--write-burst`.
     public struct Settings: Sendable, Equatable {
+        /// `--write-burst`'s default, the writes sent at once before `writeRate` applies; `--concurrency`'s default follows it.
+        public static let defaultWriteBurst = 10
+
         /// Writes per second once the burst is spent.
         public var writeRate: Double
         /// Writes that may go at once.
@@ -35,7 +38,7 @@ public struct RateGovernor: Sendable {
         /// The fraction of `writeRate` regained per minute after a halving.
         public var recoveryPerMinute: Double
 
-        public init(writeRate: Double = 1, writeBurst: Int = 10, maxInFlight: Int = TransportConfiguration.inFlightCeiling,
+        public init(writeRate: Double = 1, writeBurst: Int = Settings.defaultWriteBurst, maxInFlight: Int = TransportConfiguration.inFlightCeiling,
                     defaultPause: TimeInterval = 60, maxDefaultPause: TimeInterval = 900, recoveryPerMinute: Double = 0.1) {
             self.writeRate = max(writeRate, 0.001)
             self.writeBurst = max(writeBurst, 1)

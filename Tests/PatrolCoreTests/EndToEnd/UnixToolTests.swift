@@ -312,6 +312,9 @@ struct UnixToolTests {
         } else {
             #expect(document["command"] as? String == "version")
             #expect(document["version"] as? String == Patrol.version)
+            #expect(document["commit"] as? String == (try BuildCommitCheck.expected()))
+            #expect(document["libcurl"] as? String == (try BuildCommitCheck.run("/usr/bin/pkg-config", ["--modversion", "libcurl"])))
+            #expect(document["libsodium"] as? String == (try BuildCommitCheck.run("/usr/bin/pkg-config", ["--modversion", "libsodium"])))
         }
     }
 

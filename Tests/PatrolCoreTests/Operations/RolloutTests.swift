@@ -40,28 +40,49 @@ struct RolloutTests {
         #expect(run.stderr.contains("--resume"))
     }
 
-    @Test("a rejected token uploads nothing and costs a single request")
+    @Test("a rejected token uploads nothing: the preflight and the keys sent with it are all it costs")
     func rejectedToken() async throws {
         let fleet = try FleetHarness()
         let token = fleet.mint()
         fleet.simulator.revokeToken(token)
         let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
         #expect(run.code == 4)  // spec §3.2: the credential is the problem
-        #expect(fleet.simulator.requests.count == 1)
-        #expect(fleet.simulator.requests.first?.path == "/user")
+        let requests = fleet.simulator.requests
+        // Spec §8: the keys go out with the preflight (they are public); its failure sends nothing more.
+        #expect(requests.filter { $0.path == "/user" }.count == 1)
+        #expect(requests.filter { $0.path.hasSuffix("/actions/secrets/public-key") }.count == 9)
+        #expect(requests.count == 10)
         #expect(fleet.uploads == 0)
         #expect(run.stderr.contains("Bad credentials"))
+        #expect(!run.stdout.contains("c3-"), "no repository line after a failed preflight: \(run.stdout)")
     }
 
-    @Test("a token without the workflow scope is refused before any upload, the scope named")
+    @Test("a token without the workflow scope: every key fetched with the preflight, zero uploads, the scope named")
     func missingScope() async throws {
         let fleet = try FleetHarness()
         let token = fleet.mint(scopes: ["repo"])
         let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
         #expect(run.code == 4)  // spec §3.2: the credential is the problem
+        let keys = fleet.simulator.requests.filter { $0.path.hasSuffix("/actions/secrets/public-key") }
+        #expect(keys.count == 9 && keys.allSatisfy { $0.status == 200 }, "\(keys)")
         #expect(fleet.uploads == 0)
-        #expect(fleet.simulator.requests.count == 1)
+        #expect(fleet.simulator.requests.count == 10)
         #expect(run.stderr.contains("lacks the scope workflow"))
+        #expect(!run.stdout.contains("c3-"), "no repository line after a failed preflight: \(run.stdout)")
+        #expect(!FileManager.default.fileExists(atPath: fleet.ledgerPath))
+    }
+
+    @Test("a larger fleet with a refused token: no repository starts beyond those fetching keys with the preflight")
+    func refusedBeyondFirstWave() async throws {
+        let fleet = try FleetHarness(latency: .milliseconds(20))
+        try fleet.useLargerFleet(of: 50)
+        let token = fleet.mint(scopes: ["repo"])
+        let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
+        #expect(run.code == 4, "\(run.output)")
+        // At most 2 × --concurrency repositories are in progress, so at most that many keys precede the verdict.
+        let keys = fleet.simulator.requests.filter { $0.path.hasSuffix("/actions/secrets/public-key") }.count
+        #expect(keys <= 2 * Rollout.defaultConcurrency, "\(keys) keys fetched")
+        #expect(fleet.uploads == 0)
     }
 
     @Test("a token that never expires is refused unless the policy allows it")

@@ -190,7 +190,22 @@ struct StatusRobustnessTests {
         #expect(run.code == 0, "\(run.output)")
         // The first alone, then the other eight at once (each answer held 150 ms, so they overlap); serially it is 1.
         #expect(fleet.simulator.counters.peakConcurrency >= 4)
-        #expect(fleet.simulator.counters.peakConcurrency <= 8)
+        #expect(fleet.simulator.counters.peakConcurrency <= Rollout.readConcurrency)
+    }
+
+    @Test("a larger fleet is read as many repositories at once as a rollout keeps in progress, a row for each")
+    func parallelLargeFleet() async throws {
+        let fleet = try FleetHarness(latency: .milliseconds(150))
+        try fleet.useLargerFleet(of: 40)
+        let run = await fleet.run(["status"], environment: ["PAT_TOKEN": fleet.mint()])
+        #expect(run.code == 1, "\(run.output)")  // nothing rolled out: every repository is missing
+        #expect(fleet.simulator.requests.count == 40)
+        // Twice the rollout's default --concurrency at once (each answer held 150 ms, so they overlap), never more.
+        let peak = fleet.simulator.counters.peakConcurrency
+        #expect(peak > 10 && peak <= Rollout.readConcurrency, "peak \(peak)")
+        let rows = run.stdout.split(separator: "\n").filter { $0.hasPrefix("missing") }
+        #expect(rows.count == 40)
+        #expect(run.stdout.contains("0/40 current"), "\(run.stdout)")
     }
 
     @Test("during a rollout the repository it has written but not journalled yet shows as `writing`, not `drifted`")

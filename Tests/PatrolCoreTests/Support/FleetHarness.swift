@@ -93,6 +93,18 @@ final class FleetHarness: Sendable {
         Dictionary(uniqueKeysWithValues: Self.fleet.map { ($0, simulator.secret("PAT_TOKEN", in: $0)?.plaintext) })
     }
 
+    /// Replaces the config's fleet with `count` repositories of the owner (`fleet-1` …), added to the simulator;
+    /// returns their full names.
+    @discardableResult
+    func useLargerFleet(of count: Int) throws -> [String] {
+        let names = (1...count).map { "fleet-\($0)" }
+        for name in names { simulator.addRepository("\(Self.owner)/\(name)") }
+        let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
+        try #"{"owner": "\#(Self.owner)", "secret": "PAT_TOKEN", "repositories": {"libraries": [\#(list)]}, "apiURL": "\#(apiURL)"}"#
+            .write(toFile: configPath, atomically: true, encoding: .utf8)
+        return names.map { "\(Self.owner)/\($0)" }
+    }
+
     /// Number of secret uploads the simulator received.
     var uploads: Int { simulator.requests.filter { $0.method == "PUT" }.count }
 }

@@ -40,7 +40,7 @@ public struct Doctor: Sendable {
     /// Makes the `patrol_probe` value of the test event.
     public var makeNonce: @Sendable () -> String = { String(UInt64.random(in: .min ... .max), radix: 16) }
     /// Repositories checked at once.
-    public var concurrency = 8
+    public var concurrency = Rollout.readConcurrency
 
     public init(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient, ledger: Ledger, settings: DoctorSettings) {
         self.config = config

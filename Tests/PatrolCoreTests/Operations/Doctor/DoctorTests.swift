@@ -27,6 +27,22 @@ struct DoctorTests {
         #expect(dispatch.startedRuns.count == 1)
     }
 
+    @Test("a larger fleet is checked as many repositories at once as a rollout keeps in progress, every check reported")
+    func parallelLargeFleet() async throws {
+        let fleet = try FleetHarness(latency: .milliseconds(100))
+        let names = try fleet.useLargerFleet(of: 40)
+        let run = await fleet.run(["doctor", "--json"], environment: ["PAT_TOKEN": fleet.mint()])
+        // Twice the rollout's default --concurrency at once (each answer held 100 ms, so they overlap), never more
+        // than that plus the platform's checks beside them.
+        let peak = fleet.simulator.counters.peakConcurrency
+        #expect(peak > 10, "peak \(peak)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let checks = try #require(document["checks"] as? [[String: Any]])
+        let present = checks.filter { $0["id"] as? String == CheckID.secretPresent }
+        #expect(present.map { $0["repository"] as? String } == names, "one secret.present per repository, in the fleet's order")
+        #expect(present.allSatisfy { $0["status"] as? String == "fail" })
+    }
+
     @Test("--json is the spec's document: command, checks with id/status/repository/detail/fix, summary")
     func json() async throws {
         let fleet = try FleetHarness()
