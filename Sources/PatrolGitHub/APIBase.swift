@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 /// The GitHub REST API root patrol talks to: `https://api.github.com`, a GitHub Enterprise Server's

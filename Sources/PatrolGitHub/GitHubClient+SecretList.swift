@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 
 extension GitHubClient {
     /// `GET /repos/{owner}/{repo}/actions/secrets?per_page=100`, following `link: rel="next"`: every

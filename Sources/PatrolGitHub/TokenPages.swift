@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 
 /// GitHub's web pages for making and deleting personal access tokens: built here and nowhere else (spec §3.4).
 public enum TokenPages {

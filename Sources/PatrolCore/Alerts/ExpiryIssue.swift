@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Keeps exactly one open issue about the token's expiry in the platform repository (`--open-issue`).

@@ -1,8 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// The ledger's on-disk shape, version 1. Kept apart from ``Ledger`` so the domain model can change
 /// while old files still decode (a version 2 adds a `LedgerFileV2` and a migration from this one).

@@ -1,8 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload, appended and fsynced
 /// before the rollout moves on. Appending a line is the cheap durable step per repository; the ledger

@@ -1,5 +1,4 @@
 import Foundation
-import PatrolSupport
 import PatrolGitHub
 
 /// What happened to one repository in a rollout: one case per ending, each with exactly its data, so that a

@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `patrol doctor`'s checks (spec §3.6), run against GitHub with the token under test. The seed guide's

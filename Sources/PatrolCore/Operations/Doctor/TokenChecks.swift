@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `token.format`, `token.valid`, `token.scopes`, `token.expiry`, `token.owner`, `token.sso`, `ratelimit`.
