@@ -1,8 +1,6 @@
 import Foundation
 import GitHubSimulator
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 import PatrolCore
 import PatrolCLI

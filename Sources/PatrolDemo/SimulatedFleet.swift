@@ -1,9 +1,5 @@
 import Foundation
 import GitHubSimulator
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 import PatrolCore
 import PatrolCLI
 

@@ -2,8 +2,6 @@ import Foundation
 import GitHubSimulator
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 import PatrolCore
 import PatrolCLI
 

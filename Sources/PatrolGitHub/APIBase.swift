@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 /// The GitHub REST API root patrol talks to: `https://api.github.com`, a GitHub Enterprise Server's
@@ -67,6 +65,17 @@ public struct APIBase: Sendable, Equatable {
         if host.hasPrefix("api."), host.hasSuffix(".ghe.com") { return String(host.dropFirst("api.".count)) }
         let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
         return String(authority)
+    }
+
+    /// The web root that goes with this API, under which every github.com page patrol links lives (token pages,
+    /// settings, a repository's pages): `https://github.com` for api.github.com, `https://NAME.ghe.com` for
+    /// `api.NAME.ghe.com`, `https://HOST` for an Enterprise Server's `https://HOST/api/v3`, the simulator's own
+    /// `http://` root on loopback. The one place a web address is derived from the API's.
+    public var webRoot: String { "\(isHTTPS ? "https" : "http")://\(webHost)" }
+
+    /// A page under ``webRoot``, such as `/settings/tokens` (leading slash optional).
+    public func webPage(_ path: String) -> String {
+        path.isEmpty || path.hasPrefix("/") ? webRoot + path : webRoot + "/" + path
     }
 
     /// The absolute URL of an API path such as `/repos/o/r/actions/secrets/public-key` (leading slash optional).

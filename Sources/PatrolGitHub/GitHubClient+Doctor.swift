@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 
 /// The calls `patrol doctor` makes besides the rollout's: repository metadata, files on a ref,
 /// workflows and their runs, dispatches, the rate limit, and the two permission probes of spec §5.3.

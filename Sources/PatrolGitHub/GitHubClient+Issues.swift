@@ -1,7 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 
 /// Issues and comments (the expiry alert issue).
 extension GitHubClient {

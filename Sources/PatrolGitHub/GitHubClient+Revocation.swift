@@ -1,7 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 
 extension GitHubClient {
     /// `POST /credentials/revoke` `{"credentials": [...]}`, sent with no Authorization header (GitHub answers an

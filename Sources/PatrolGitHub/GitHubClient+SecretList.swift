@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 
 extension GitHubClient {
     /// A repository's Actions secrets (``secrets(in:)-(SecretTarget)`` of its `repo:` target).

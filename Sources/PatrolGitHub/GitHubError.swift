@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 /// An answer from GitHub other than the one patrol asked for: the status, GitHub's own message and the

@@ -1,6 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 extension RetryingTransport {

@@ -1,6 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 /// Repositories GitHub answered through a redirect to `/repositories/{id}/…` (renamed or transferred,

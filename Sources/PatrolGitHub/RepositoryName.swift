@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 
 /// A GitHub repository, `owner/name`.
 ///

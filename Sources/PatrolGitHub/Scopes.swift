@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 /// Classic token scopes and the ones each implies (`repo` covers `public_repo`; `admin:x` ⊃ `write:x` ⊃ `read:x`).
 public enum Scopes {
     /// The required scopes that `granted` does not cover.

@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 
 /// GitHub's web pages for making and deleting personal access tokens: built here and nowhere else (spec §3.4).
 public enum TokenPages {
@@ -16,8 +13,3 @@ public enum TokenPages {
     }
 }
 
-extension APIBase {
-    /// The web root that goes with this API: `https://github.com` for api.github.com, `https://HOST` for an Enterprise
-    /// Server, the simulator's own `http://` root on loopback.
-    public var webRoot: String { "\(isHTTPS ? "https" : "http")://\(webHost)" }
-}

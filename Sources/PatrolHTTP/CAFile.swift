@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 
 /// The certificate authorities patrol trusts for TLS besides the system store: a PEM file named by
 /// `--ca-file`, else `$PATROL_CA_FILE`, else `$SSL_CERT_FILE` (spec §4). With none, the system store alone.

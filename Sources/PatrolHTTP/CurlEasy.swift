@@ -1,7 +1,6 @@
 import Foundation
 internal import CCurl
 internal import CSodium
-import PatrolSupport
 import PatrolSecrets
 
 /// One libcurl easy handle configured for one request, and what it receives. Lives on the transport's thread only.

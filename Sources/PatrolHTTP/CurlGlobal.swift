@@ -1,7 +1,5 @@
 import Foundation
 internal import CCurl
-import PatrolSupport
-import PatrolSecrets
 
 /// libcurl's process-wide set-up, done once.
 package enum CurlGlobal {

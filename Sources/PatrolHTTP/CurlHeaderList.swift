@@ -1,8 +1,6 @@
 import Foundation
 internal import CCurl
 internal import CSodium
-import PatrolSupport
-import PatrolSecrets
 
 /// Owns one `curl_slist` of request header lines; frees it (after zeroing each line) when released.
 package final class CurlHeaderList {

@@ -1,7 +1,5 @@
 import Foundation
 internal import CCurl
-import PatrolSupport
-import PatrolSecrets
 
 /// One libcurl multi handle: runs many transfers at once and keeps their connection cache. Lives on the transport's thread.
 package final class CurlMulti {

@@ -1,7 +1,6 @@
 import Foundation
 internal import CCurl
 import PatrolSupport
-import PatrolSecrets
 
 /// The real ``HTTPTransport``: libcurl's multi interface on one dedicated thread.
 ///

@@ -1,5 +1,4 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
 
 /// The HTTP methods patrol sends.

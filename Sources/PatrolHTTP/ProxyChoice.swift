@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 
 /// The proxy libcurl will use for a URL, worked out from the environment by curl's own rules, so that
 /// `--verbose` can name it. libcurl reads the variables itself; this only describes its choice.

@@ -1,6 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
 
 /// What a response says about GitHub's rate limits (spec §4): whether it is a limit answer that must be
 /// retried after a pause, and how long GitHub asked patrol to wait.

@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 
 /// When to send a request again and how long to wait first: exponential backoff with full jitter.
 public struct RetryPolicy: Sendable, Equatable {

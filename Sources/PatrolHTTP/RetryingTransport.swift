@@ -1,6 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
 
 /// Sends through another transport and retries what ``RetryPolicy`` allows: network failures, 5xx and
 /// rate-limit answers on idempotent methods, with backoff. Every attempt passes the ``RequestGate`` first,

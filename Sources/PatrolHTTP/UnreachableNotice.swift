@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 
 /// A retry after the host could not be reached: `patrol: cannot reach HOST (reason); retrying in 1.2 s (attempt 2/5)`,
 /// said on stderr as it happens so a slow failure is never silent.

@@ -1,4 +1,3 @@
-import PatrolSupport
 /// zlib's CRC-32 (reflected polynomial 0xEDB88320), the checksum inside classic tokens.
 package enum CRC32 {
     private static let table: [UInt32] = (0..<256).map { index in

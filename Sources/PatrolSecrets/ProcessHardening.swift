@@ -1,5 +1,4 @@
 import Foundation
-import PatrolSupport
 
 /// Process-wide settings that keep the token out of places it could leak to.
 public enum ProcessHardening {

@@ -1,4 +1,3 @@
-import PatrolSupport
 /// Masks secrets in text before patrol prints it: the exact bytes of each known token, anything shaped like a
 /// GitHub token, and the credential of an `Authorization` header, whatever it is.
 public struct Redactor: Sendable {

@@ -1,5 +1,4 @@
 internal import CSodium
-import PatrolSupport
 
 /// libsodium's sealed box, the encryption GitHub requires for an Actions secret's value.
 public enum SealedBox {

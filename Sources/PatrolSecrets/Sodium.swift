@@ -1,5 +1,4 @@
 internal import CSodium
-import PatrolSupport
 
 /// libsodium's one-time initialisation.
 package enum Sodium {

@@ -1,4 +1,3 @@
-import PatrolSupport
 /// Base64 in the standard alphabet (RFC 4648 §4) with `=` padding, decoded strictly: GitHub's keys and
 /// sealed values use exactly this form, and a lenient decoder would hide a damaged key.
 package enum StandardBase64 {

@@ -1,5 +1,4 @@
 import Foundation
-import PatrolSupport
 
 /// Asks for the token on the controlling terminal with echo off, and always gives the terminal back as it was.
 package enum TerminalPrompt {

@@ -1,6 +1,5 @@
 import Foundation
 internal import CSodium
-import PatrolSupport
 
 /// A GitHub token, held in memory that libsodium allocates (guard pages, locked from swap, zeroed when freed).
 ///

@@ -1,4 +1,3 @@
-import PatrolSupport
 /// Offline checks of a token's shape: prefix, characters, length and, for classic tokens, the CRC-32 checksum.
 ///
 /// A failure here means the copy is damaged (truncated, mistyped, pasted with extra text), so nothing is sent to GitHub.

@@ -1,4 +1,3 @@
-import PatrolSupport
 /// The kinds of GitHub token patrol recognises, told apart by their prefix.
 public enum TokenKind: String, CaseIterable, Codable, Sendable {
     /// A classic personal access token, `ghp_`.

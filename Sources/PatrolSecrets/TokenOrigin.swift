@@ -1,4 +1,3 @@
-import PatrolSupport
 /// Where a token came from, for messages: never the token, only its source.
 public enum TokenOrigin: Equatable, Sendable, CustomStringConvertible {
     /// `--token-stdin`: the first line of standard input.

@@ -1,6 +1,5 @@
 import Foundation
 internal import CSodium
-import PatrolSupport
 
 /// The token-source options of the command line (spec §3.1).
 public struct TokenSourceOptions: Equatable, Sendable {

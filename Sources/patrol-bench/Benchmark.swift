@@ -1,11 +1,8 @@
 import Foundation
 import GitHubSimulator
-import PatrolSupport
 import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
-import PatrolCore
-import PatrolCLI
 
 /// `patrol-bench`: times `patrol rollout` (the release binary, as a child process, so its wall time and peak
 /// memory are its own) against an in-process GitHub simulator with secondary limits on, beside a loop that

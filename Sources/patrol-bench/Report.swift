@@ -1,10 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
-import PatrolCore
-import PatrolCLI
 
 /// The benchmark's table and JSON, and the §8 targets checked against the figures.
 enum Report {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+@testable import PatrolSupport
 import Testing
 @testable import GitHubSimulator
 
@@ -136,7 +136,7 @@ struct ServerTests {
         let fixture = try Fixture(latency: .milliseconds(100))
         let url = fixture.url
         let token = fixture.token
-        let statuses = Mutex<[Int]>([])
+        let statuses = Locked<[Int]>([])
         let done = DispatchGroup()
         // Real threads, not tasks: the clients block, and the cooperative pool may be a single thread.
         for _ in 0..<8 {

@@ -1,5 +1,4 @@
 import Foundation
-import PatrolSupport
 
 /// Everything the simulator remembers, guarded by one `Locked` in `GitHubSimulator`.
 struct SimulatorState: Sendable {

@@ -1,7 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 import PatrolCore
 
@@ -87,7 +84,7 @@ package enum AppDoctor {
                     return Outcome(checks: checks + skipped(after: installationID), credentialRefused: false)
                 }
             }
-            let settings = "https://github.com/organizations/\(installation.account)/settings/installations/\(installation.id)"
+            let settings = base.webPage("/organizations/\(installation.account)/settings/installations/\(installation.id)")
             if missing.isEmpty {
                 checks.append(DoctorCheck(id: installationID, status: .pass,
                                           detail: "installed on \(installation.account) (installation \(installation.id), \(installation.repositorySelection == "all" ? "all repositories" : "\(wanted.count) selected repositories of the fleet and the platform"))"))

@@ -1,8 +1,5 @@
 import Foundation
 import PatrolCore
-import PatrolHTTP
-import PatrolGitHub
-import PatrolSecrets
 import PatrolSupport
 
 /// `patrol rotate --app-key-file NEW.pem` with no token source named: rolls the App's new private key out to every

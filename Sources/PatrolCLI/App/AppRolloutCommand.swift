@@ -1,8 +1,6 @@
 import Foundation
 import PatrolCore
-import PatrolHTTP
 import PatrolGitHub
-import PatrolSecrets
 import PatrolSupport
 
 /// `patrol app rollout`: runs ``AppRollout`` with the App itself as the caller, the ledger locked and journaled, and

@@ -1,8 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
-import PatrolCore
 /// The commands patrol knows, in the order its help lists them.
 public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, CustomStringConvertible {
     case rollout, rotate, expiry, doctor, status, app, demo, simulator, completion, help, version

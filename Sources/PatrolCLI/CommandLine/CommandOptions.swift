@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 import PatrolCore
 /// Options every command accepts.

@@ -1,7 +1,4 @@
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 import PatrolCore
 /// Help, usage and version text, generated from ``CommandName/configuration`` and ``OptionGroup/options``.
 public enum HelpText {

@@ -1,8 +1,5 @@
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
-import PatrolCore
 /// One run of patrol as the command line asks for it: the command and every option, defaults filled in.
 ///
 /// Parsing is pure (no environment, no files): the token sources, the config path and the API URL are

@@ -1,8 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
-import PatrolCore
 /// One option declared once: its ``OptionSpec`` (name, value name, help, default) and the field of `Options` it fills,
 /// in the spirit of swift-argument-parser's `@Option` and `@Flag`.
 ///

@@ -1,8 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
-import PatrolCore
 /// One option as help, usage, completion and man pages describe it: everything about it except where it is stored,
 /// which its ``OptionDecl`` adds.
 public struct OptionSpec: Sendable, Equatable {

@@ -1,9 +1,5 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
-import PatrolCore
 /// How one option's text becomes a typed value, and what the text must be.
 public struct OptionValue<Value>: Sendable {
     /// What a value must be, as the error for a wrong one says it.

@@ -1,8 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
-import PatrolCore
 /// A command line patrol cannot run; it exits with ``ExitCode/usage`` before anything is sent.
 ///
 /// ``HelpText/usageError(_:)`` adds the command's usage to the message. No case ever holds a token:

@@ -1,8 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 import PatrolCore
 
 /// `patrol doctor`: the troubleshooting guide's checks, run for real with the token under test.

@@ -1,5 +1,4 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub

@@ -1,8 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 import PatrolCore
 
 /// `patrol rollout`: preflight, then seal, upload and verify for every repository of the fleet.

@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Keeps exactly one open issue about the token's expiry in the platform repository (`--open-issue`).
@@ -140,6 +138,6 @@ public struct ExpiryIssue: Sendable {
 
     /// GitHub's pre-filled new-token page for this fleet (host from the API URL, scopes and description from the config).
     package var newTokenURL: String {
-        TokenPages.newToken(webRoot: "https://\(client.base.webHost)", scopes: config.policy.requiredScopes, description: config.tokenDescription)
+        TokenPages.newToken(webRoot: client.base.webRoot, scopes: config.policy.requiredScopes, description: config.tokenDescription)
     }
 }

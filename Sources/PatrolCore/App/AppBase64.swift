@@ -1,7 +1,4 @@
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 internal import CSodium
 
 /// Base64 through libsodium: the URL-safe alphabet without padding that JWTs use (RFC 7515), or the

@@ -1,7 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// The config's `app` section (spec §10): the GitHub App patrol calls the API as.
 /// `{"id": 123456, "privateKeyFile": "app.pem", "installationId": 789, "variable": "APP_ID", "secret": "APP_PRIVATE_KEY"}`;
 /// only `id` is required.

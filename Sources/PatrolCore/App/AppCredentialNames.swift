@@ -1,4 +1,3 @@
-import PatrolSupport
 
 /// The names the fleet's workflows read the App's credentials by: the Actions variable for the id and the secret for the
 /// private key (`actions/create-github-app-token`'s `app-id` and `private-key` inputs). Config `app.variable` and

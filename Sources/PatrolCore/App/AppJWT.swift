@@ -1,8 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// The JSON Web Token an App authenticates with: RS256 over `{"iat", "exp", "iss"}` (GitHub's rules:
 /// `exp` at most 10 minutes after `iat`). Built as bytes and returned as a ``Token``, so it lives in guarded

@@ -1,7 +1,4 @@
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// Where an App's private key came from, as the user named it.
 public enum AppKeyOrigin: Equatable, Sendable, CustomStringConvertible {
     /// `--app-key-file PATH`.

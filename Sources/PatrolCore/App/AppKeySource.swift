@@ -1,8 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 internal import CSodium
 
 /// Finds the App's private key: `--app-key-file PATH`, else the config's `app.privateKeyFile`, else

@@ -1,8 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 internal import CSodium
 
 /// A GitHub App's private key: the PEM bytes in memory that libsodium allocates (guard pages, locked from

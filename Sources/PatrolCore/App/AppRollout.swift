@@ -1,7 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `patrol app rollout` (spec §10): the App's id as an Actions variable (`APP_ID`) and its private key as a secret

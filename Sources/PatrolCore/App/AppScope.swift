@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 /// What one command needs of an installation token: the repositories it is narrowed to (names under the
 /// installation's account) and the permissions, in GitHub's names (`secrets`, `contents`, `actions_variables`…).

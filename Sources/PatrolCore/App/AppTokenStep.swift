@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 /// A dispatch step whose token comes from `actions/create-github-app-token` (`token: ${{ steps.ID.outputs.token }}`),
 /// as doctor's `dispatch.target` judges it (spec §10): the step `ID` must exist, use that action, and take the

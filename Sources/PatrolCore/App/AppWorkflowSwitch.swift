@@ -1,4 +1,3 @@
-import PatrolSupport
 
 /// Switches a dispatching workflow from the fleet's token secret to the App (spec §10, docs/github-app.md "the workflow
 /// change"): each `token: ${{ secrets.PAT_TOKEN }}` of a dispatch becomes `${{ steps.app-token.outputs.token }}`, and a

@@ -1,7 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Repository Actions variables: not secret, GitHub returns their values.

@@ -1,8 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// The answer to `POST /app/installations/{id}/access_tokens`, read without the token ever becoming a `String`:
 /// its bytes go from the body straight into a ``Token`` and are overwritten in the body before the rest is

@@ -1,7 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 internal import CCrypto
 
 /// The few libcrypto calls patrol makes, for RS256 only: read an RSA private key from PEM, sign with it,

@@ -1,7 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// A mistake in the fleet config: which file, which field, what is wrong.
 ///
 /// The description reads `config/fleet.json: policy.warnDay: unknown key; did you mean "warnDays"?`.

@@ -1,7 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// A JSON document as the config validator sees it: objects keep their key order and repeated keys,
 /// numbers keep their text, so that every mistake can be reported exactly.
 ///

@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// The fleet patrol manages, read from `config/fleet.json` (spec §2).

@@ -1,6 +1,4 @@
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 /// Turns config text into a ``FleetConfig``, or into the first ``ConfigError`` a user must fix.
 ///

@@ -1,8 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// Why the ledger could not be read or written. Each stops the command with exit 2 before anything is sent.
 public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {

@@ -1,7 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// The ledger's on-disk shape, version 2 (spec §6, §9): what each secret target holds, keyed by target id, and the

@@ -1,7 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload to a target, appended and fsynced

@@ -1,8 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
 /// `<ledger>.lock`. The OS drops the lock when its holder exits, however it exits, so a lock file left

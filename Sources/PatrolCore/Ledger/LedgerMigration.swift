@@ -1,7 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Turns a ledger file of any version patrol knows into today's ``Ledger``. The version is decoded

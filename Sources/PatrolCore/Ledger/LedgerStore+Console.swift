@@ -1,7 +1,4 @@
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 extension LedgerStore {
     /// How long a command waits for another run's lock unless `PATROL_LOCK_WAIT` says otherwise.
     package static let defaultLockWait = Duration.seconds(5)

@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Opens the ledger for writing and keeps it on disk, crash-safely.

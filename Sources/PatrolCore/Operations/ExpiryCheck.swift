@@ -1,8 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// How close the token is to the end of its life (spec §3.5), in rising order of urgency.
 public enum ExpiryStatus: String, Sendable, CaseIterable {

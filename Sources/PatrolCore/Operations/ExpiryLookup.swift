@@ -1,7 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Gathers what `patrol expiry` judges: the current token's record from the ledger (no request at all),

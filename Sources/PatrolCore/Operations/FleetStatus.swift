@@ -1,7 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// Where the fleet stands (spec §3.7): per repository, whether the secret is there, since when, which

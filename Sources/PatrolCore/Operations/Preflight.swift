@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// The checks a token passes before anything is uploaded (spec §3.3 step 1). A failure here uploads nothing.

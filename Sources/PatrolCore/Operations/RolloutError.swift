@@ -1,8 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// Why `patrol rollout` refused to start. Found from the ledger before any request (exit 2).
 public enum RolloutError: Error, Equatable, CustomStringConvertible {

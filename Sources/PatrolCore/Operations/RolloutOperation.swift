@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// One rollout from start to end (spec §3.3): the preflight, the token noted in the ledger, the ``Rollout``

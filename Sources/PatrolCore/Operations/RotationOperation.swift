@@ -1,7 +1,5 @@
 import Foundation
-import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// One rotation from start to end (spec §3.4): the checks, the rollout of the new token (its preflight, a

@@ -1,8 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// Where patrol writes: results to stdout, progress and diagnostics to stderr. Every line passes
 /// through the ``Redactor`` first, so a token can never be printed, whatever a message contains.

@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// The result of `patrol doctor`: every check in order, as grouped text or as the spec's JSON (§3.6).

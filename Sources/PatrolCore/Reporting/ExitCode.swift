@@ -1,8 +1,4 @@
 import Glibc
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// patrol's process exit codes (spec §3.2); scripts and CI key on them. ``ExitCode/for(_:)`` is the one
 /// place an error becomes a code; `patrol help`, README.md and docs print ``table``.

@@ -1,8 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// The result of `patrol expiry`: which token, when it ends, its status, and every repository that
 /// breaks with it — as text, the spec's JSON, or a workflow annotation.

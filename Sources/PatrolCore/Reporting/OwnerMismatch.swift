@@ -1,6 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 /// The one line for a fleet whose every repository answered 404 (spec §3, "Behaving like a Unix tool"): most
 /// often a mistyped `owner`, so it names the token's account and the config's owner instead of leaving the user

@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// The result of a rollout (or the rollout step of a rotation), as text or as the spec's JSON.

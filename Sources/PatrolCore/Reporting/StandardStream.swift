@@ -1,8 +1,4 @@
 import Glibc
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// Whole-text writes to a standard stream with `write(2)`: unbuffered, so a line reaches a pipe when it is
 /// printed, and without Foundation's `FileHandle.write(_:)`, which traps on EPIPE once SIGPIPE is ignored.

@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `patrol status`'s result, as a table or as the spec's JSON.

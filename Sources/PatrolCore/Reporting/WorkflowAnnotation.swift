@@ -1,7 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// A GitHub Actions workflow command that annotates a run: `::warning title=T::message`.
 ///
 /// GitHub reads the line up to the end, so line breaks in the message are escaped (`%0A`), as are `%`

@@ -1,7 +1,4 @@
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// A workflow file as patrol's checks see it: what starts it on `repository_dispatch`, and the
 /// `peter-evans/repository-dispatch` steps it runs. Built on ``WorkflowReader``; every shape it does not
 /// expect is a ``WorkflowReadError`` with the line.

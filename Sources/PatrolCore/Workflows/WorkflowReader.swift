@@ -1,8 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
 /// Reads the YAML that GitHub workflow files use, as far as patrol's checks need it: block maps and
 /// lists by indentation, `- key: value` list items, plain, single- and double-quoted scalars, flow lists

@@ -1,7 +1,3 @@
-import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 /// A value of the small YAML subset ``WorkflowReader`` reads, with the line it starts on (from 1).
 public struct YAMLNode: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {

@@ -1,6 +1,4 @@
 import Foundation
-import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 /// Decides when each request may be sent so that a fleet of any size stays inside GitHub's limits

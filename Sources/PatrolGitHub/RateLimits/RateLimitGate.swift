@@ -1,6 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
 import PatrolHTTP
 
 /// The ``RequestGate`` that runs a ``RateGovernor`` on the clock it is given: writes wait for their turn in the

@@ -70,6 +70,8 @@ import Testing
         #expect(app["app.installation"]?.status == "fail")
         #expect(app["app.installation"]?.detail.contains("not installed on garrick0/c3-bff") == true, "\(app)")
         #expect(app["app.installation"]?.fix?.contains("Repository access") == true)
+        // The installation's settings page sits under the web root that goes with the API (APIBase.webRoot).
+        #expect(app["app.installation"]?.fix?.contains("(\(fleet.harness.apiURL)/organizations/garrick0/settings/installations/") == true, "\(app)")
     }
 
     @Test func missingPermissionsAreNamedWithTheCommandsTheyBreak() async throws {

@@ -1,8 +1,7 @@
 import Foundation
 import GitHubSimulator
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -14,6 +13,13 @@ import Testing
 /// some runs a secondary-limit storm. Every run must end with the fleet accounted for: each repository
 /// holds the token (decrypted in the simulator) or is reported failed with a reason, the exit code says
 /// which, and the ledger claims nothing the simulator does not hold. Replay one run with `PATROL_FAULT_SEED`.
+///
+/// No verdict depends on how fast the machine is (a sanitizer slows it down many times): what reached patrol is
+/// recorded at patrol's side of the socket (``Exchanges``) rather than guessed from the simulator's log (an answer the
+/// simulator sent in time can still reach a loaded client after its timeout), and the waits patrol and the simulator
+/// decide by (backoff, rate-limit pauses, the storm's windows) run on a ``VirtualClock`` that moves only while no
+/// request is in flight. Wall time remains only in the transport's timeout, which decides which answers count as
+/// lost, never whether a run passes.
 @Suite("fault injection: seeded rollouts against a misbehaving GitHub")
 struct FaultInjectionTests {
     static let runs = 240
@@ -21,8 +27,6 @@ struct FaultInjectionTests {
     /// Short enough that a held-back answer costs little; the simulator holds slow answers longer.
     static let transportTimeout = Duration.milliseconds(400)
     static let slowDelay = Duration.milliseconds(650)
-    /// The backoff scaled down so retries do not sleep real seconds.
-    static let fastRetries = RetryPolicy(maxAttempts: 5, baseDelay: .milliseconds(5), maxDelay: .milliseconds(50))
 
     /// What one run is made to meet, drawn from its seed.
     struct Scenario: CustomStringConvertible {
@@ -65,14 +69,14 @@ struct FaultInjectionTests {
     /// The figures of one or more runs.
     struct Figures {
         var runs = 0, repositories = 0, requests = 0
-        var errors = 0, drops = 0, lostAnswers = 0, slow = 0, rotations = 0, staleKeyAnswers = 0, limitAnswers = 0, stormRuns = 0
+        var errors = 0, drops = 0, lostAnswers = 0, slow = 0, rotations = 0, staleKeyAnswers = 0, lateStaleKeyAnswers = 0, limitAnswers = 0, stormRuns = 0
         var delivered = 0, reportedFailed = 0, preflightFailures = 0, resumeRuns = 0, silentResends = 0
         var findings: [String] = []
 
         mutating func add(_ other: Figures) {
             runs += other.runs; repositories += other.repositories; requests += other.requests
             errors += other.errors; drops += other.drops; lostAnswers += other.lostAnswers; slow += other.slow; rotations += other.rotations
-            staleKeyAnswers += other.staleKeyAnswers; limitAnswers += other.limitAnswers; stormRuns += other.stormRuns
+            staleKeyAnswers += other.staleKeyAnswers; lateStaleKeyAnswers += other.lateStaleKeyAnswers; limitAnswers += other.limitAnswers; stormRuns += other.stormRuns
             delivered += other.delivered; reportedFailed += other.reportedFailed; preflightFailures += other.preflightFailures; resumeRuns += other.resumeRuns; silentResends += other.silentResends
             findings += other.findings
         }
@@ -81,7 +85,8 @@ struct FaultInjectionTests {
             """
             fault injection: \(runs) runs, \(repositories) repositories, \(requests) requests
               faults injected: \(errors) 5xx, \(drops) connections dropped before and \(lostAnswers) after the request took effect, \(slow) answers slower than the timeout, \
-            \(rotations) keys rotated between GET and PUT (\(staleKeyAnswers) stale-key 422s), \
+            \(rotations) keys rotated between GET and PUT (\(staleKeyAnswers) stale-key 422s reached patrol, \(lateStaleKeyAnswers) more \
+            the simulator sent with no fault but patrol had given up on: a late answer on a loaded machine), \
             \(limitAnswers) secondary-limit answers in \(stormRuns) storm runs
               repositories: \(delivered) delivered, \(reportedFailed) reported failed (\(preflightFailures) runs stopped at preflight); \(resumeRuns) `--resume` runs finished the fleet
               uploads libcurl sent again by itself on a reused connection that died: \(silentResends)
@@ -118,9 +123,49 @@ struct FaultInjectionTests {
         }
     }
 
+    /// Every exchange patrol's transport had with the simulator, as patrol saw it: recorded below the retries, one
+    /// entry per request curl was asked to send, with the status that came back or the error instead.
+    final class Exchanges: Sendable {
+        struct Exchange: Sendable {
+            let method: String
+            let path: String
+            /// The status that reached patrol; nil when the send failed (timeout, connection lost).
+            let status: Int?
+        }
+
+        private let all = Locked<[Exchange]>([])
+
+        var list: [Exchange] { all.withLock { $0 } }
+
+        func record(_ request: HTTPRequest, status: Int?) {
+            let path = String(request.url.drop { $0 != "/" }.dropFirst(2).drop { $0 != "/" })
+            all.withLock { $0.append(Exchange(method: request.method.rawValue, path: path, status: status)) }
+        }
+    }
+
+    /// A transport that records each exchange of the one it wraps.
+    struct RecordingTransport: ClosableTransport {
+        let inner: any ClosableTransport
+        let exchanges: Exchanges
+
+        func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+            do {
+                let response = try await inner.send(request)
+                exchanges.record(request, status: response.status)
+                return response
+            } catch {
+                exchanges.record(request, status: nil)
+                throw error
+            }
+        }
+
+        func shutdown() { inner.shutdown() }
+    }
+
     /// One rollout through the command (`patrol rollout --json`) under `scenario`, checked against the simulator.
     static func run(_ scenario: Scenario) async throws -> Figures {
-        let fleet = try FleetHarness(seed: scenario.seed)
+        let clock = VirtualClock()
+        let fleet = try FleetHarness(seed: scenario.seed, clock: clock)
         let simulator = fleet.simulator
         let token = fleet.mint()
         simulator.setFaultRate(scenario.errorRate, status: scenario.errorStatus)
@@ -129,7 +174,8 @@ struct FaultInjectionTests {
         for repository in scenario.rotated { simulator.rotatePublicKeyAfterNextFetch(of: repository) }
         if let storm = scenario.storm { simulator.setSecondaryLimits(storm) }
 
-        let (code, stdout, stderr) = await rollout(fleet, token: token)
+        let seen = Exchanges()
+        let (code, stdout, stderr) = await rollout(fleet, token: token, clock: clock, exchanges: seen)
         // Stop the faults before reading the truth back.
         simulator.setFaultRate(0)
         simulator.setDropRate(0)
@@ -166,8 +212,12 @@ struct FaultInjectionTests {
                 // Every upload that reached the simulator is counted, except the ones libcurl sends again by
                 // itself when a reused connection dies before any answer (which it cannot tell patrol).
                 let puts = log.indices.filter { log[$0].method == "PUT" && log[$0].path == "/repos/\(name)/actions/secrets/PAT_TOKEN" }
-                let died = puts.filter { log[$0].dropped || simulator.answerWasDropped($0) }.count
+                let sent = seen.list.filter { $0.method == "PUT" && $0.path == "/repos/\(name)/actions/secrets/PAT_TOKEN" }.count
                 if let attempts = outcome["attempts"] as? Int {
+                    // Every upload patrol's transport sent is one attempt; the simulator may have received more (libcurl's
+                    // own resends), never fewer than those that did not die before reaching it.
+                    if attempts != sent { finding("\(name) (\(status)) reports \(attempts) upload attempts; patrol's transport sent \(sent)") }
+                    let died = puts.filter { log[$0].dropped || simulator.answerWasDropped($0) }.count
                     if attempts < puts.count - died {
                         finding("\(name) (\(status)) reports \(attempts) upload attempts; the simulator received \(puts.count)")
                     }
@@ -201,7 +251,7 @@ struct FaultInjectionTests {
         if figures.reportedFailed > 0 {
             figures.resumeRuns = 1
             let resumeFrom = simulator.requests.count
-            let (resumeCode, resumeOut, resumeErr) = await rollout(fleet, token: token, extra: ["--resume"])
+            let (resumeCode, resumeOut, resumeErr) = await rollout(fleet, token: token, clock: clock, exchanges: Exchanges(), extra: ["--resume"])
             if resumeCode != 0 { finding("--resume after the faults ended with exit \(resumeCode): \(resumeOut)\(resumeErr)") }
             if fleet.delivered().values.contains(where: { $0 != token }) { finding("--resume left repositories without the token") }
             for request in simulator.requests.dropFirst(resumeFrom) where request.method == "PUT" {
@@ -212,23 +262,33 @@ struct FaultInjectionTests {
             }
         }
 
-        // A stale key_id answer leads to a fresh key and a retry, within the upload's 5 attempts (spec §4): the key
-        // can change again before the retry lands, so more than one stale answer may reach patrol, never more than
-        // the budget, and never more fresh keys than stale answers.
+        // The key rotates once, right after its first fetch, and stays: so the first stale-key answer that reaches patrol
+        // is the only one — patrol fetches the key again, seals for it and sends again (within the upload's 5 attempts,
+        // spec §4), and that key is current. More 422s may reach the simulator (and be in its log) before that: uploads
+        // whose answer never reached patrol (dropped, held back, or late for a loaded client) are sent again as they were.
         for repository in scenario.rotated {
             let keyPath = "/repos/\(repository)/actions/secrets/public-key"
             let secretPath = "/repos/\(repository)/actions/secrets/PAT_TOKEN"
-            let stale = log.indices.filter { log[$0].method == "PUT" && log[$0].path == secretPath && log[$0].status == 422 }
-            let seen = stale.filter { !simulator.answerWasLost($0) }
+            let exchanges = seen.list.filter { $0.path == keyPath || $0.path == secretPath }
             figures.rotations += log.contains { $0.path == keyPath && $0.status == 200 } ? 1 : 0
-            figures.staleKeyAnswers += seen.count
-            if seen.count > 5 { finding("\(repository): \(seen.count) stale-key answers reached patrol, more than the 5 attempts") }
-            guard let first = seen.first else { continue }
-            let after = log[(first + 1)...]
-            let freshKeys = after.indices.filter { after[$0].path == keyPath && after[$0].status == 200 && !simulator.answerWasLost($0) }
-            if freshKeys.count > seen.count { finding("\(repository): \(freshKeys.count) fresh keys after \(seen.count) stale-key answers") }
-            let retried = after.contains { $0.method == "PUT" && $0.path == secretPath }
-            if !freshKeys.isEmpty && !retried && truth[repository] != .some(token) {
+            let stale = exchanges.indices.filter { exchanges[$0].method == "PUT" && exchanges[$0].status == 422 }
+            figures.staleKeyAnswers += stale.count
+            let inLog = log.indices.filter { log[$0].method == "PUT" && log[$0].path == secretPath && log[$0].status == 422 }
+            let late = inLog.filter { !simulator.answerWasLost($0) }.count - stale.count
+            figures.lateStaleKeyAnswers += max(0, late)
+            if late > 0, ProcessInfo.processInfo.environment["PATROL_FAULT_TRACE"] != nil {
+                print("LATE \(scenario) \(repository): \(late) stale-key answer(s) sent in time by the simulator never reached patrol; as patrol saw it: "
+                      + exchanges.map { "\($0.method) \($0.path.hasSuffix("public-key") ? "key" : "secret") \($0.status.map(String.init) ?? "timeout/lost")" }.joined(separator: ", "))
+            }
+            if stale.count > 1 {
+                finding("\(repository): \(stale.count) stale-key answers reached patrol (\(inLog.count) in the simulator's log); the key rotated once")
+            }
+            guard let first = stale.first else { continue }
+            let after = exchanges[(first + 1)...]
+            let freshKeys = after.filter { $0.method == "GET" && $0.path == keyPath && $0.status == 200 }.count
+            if freshKeys > 1 { finding("\(repository): \(freshKeys) fresh keys reached patrol after one stale-key answer") }
+            let retried = after.contains { $0.method == "PUT" }
+            if freshKeys == 1 && !retried && truth[repository] != .some(token) {
                 finding("\(repository): no retry after the fresh key")
             }
         }
@@ -236,28 +296,39 @@ struct FaultInjectionTests {
             for (index, request) in log.enumerated() {
                 print("\(index) \(request.method) \(request.path) \(request.status)\(request.dropped ? " dropped" : "")\(simulator.answerWasLost(index) ? " lost" : "")")
             }
+            print("as patrol saw it:")
+            for (index, exchange) in seen.list.enumerated() {
+                print("\(index) \(exchange.method) \(exchange.path) \(exchange.status.map(String.init) ?? "no answer")")
+            }
             print(stdout)
         }
         return figures
     }
 
-    /// `patrol rollout --json` in-process, with the short timeout and the fast backoff.
-    static func rollout(_ fleet: FleetHarness, token: String, extra: [String] = []) async -> (code: Int32, stdout: String, stderr: String) {
-        let out = Mutex(""), err = Mutex("")
+    /// `patrol rollout --json` in-process, with the short timeout and GitHub's own backoff, on `clock` (which jumps to the next wake-up whenever no
+    /// request is in flight), each exchange recorded in `exchanges`.
+    static func rollout(_ fleet: FleetHarness, token: String, clock: VirtualClock, exchanges: Exchanges,
+                        extra: [String] = []) async -> (code: Int32, stdout: String, stderr: String) {
+        let out = Locked(""), err = Locked("")
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
         let environment = ["PAT_TOKEN": token]
-        let context = Context(
+        var context = Context(
             environment: environment, console: console,
             tokenInputs: TokenInputs(environment: environment, standardInput: ""),
             makeTransport: { verbose in
                 var configuration = TransportConfiguration(connectTimeout: transportTimeout, timeout: transportTimeout)
                 configuration.verbose = verbose
-                return CurlTransport(configuration: configuration)
+                return RecordingTransport(inner: CurlTransport(configuration: configuration), exchanges: exchanges)
             },
-            retryPolicy: fastRetries)
-        let code = await Patrol.run(
-            arguments: ["rollout", "--json", "--write-rate", "1000", "--write-burst", "100"] + extra + ["--config", fleet.configPath],
-            context: context)
+            clock: clock.source)
+        // Every connection's gate, so the clock can see whether a request is out.
+        let gates = Locked<[RateLimitGate]>([])
+        context.watchGate = { gate in gates.withLock { $0.append(gate) } }
+        let code = await clock.running(advancingWhen: { gates.withLock { $0.allSatisfy { $0.inFlight == 0 } } }) {
+            await Patrol.run(
+                arguments: ["rollout", "--json", "--write-rate", "1000", "--write-burst", "100"] + extra + ["--config", fleet.configPath],
+                context: context)
+        }
         let (stdout, stderr) = (out.withLock { $0 }, err.withLock { $0 })
         TestTranscripts.record("fault-injection-rollout", stdout: stdout, stderr: stderr)
         return (code, stdout, stderr)

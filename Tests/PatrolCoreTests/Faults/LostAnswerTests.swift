@@ -21,7 +21,7 @@ struct LostAnswerTests {
         simulator.addRepository("garrick0/c3-platform")
         let transport = CurlTransport(configuration: TransportConfiguration())
         defer { transport.shutdown() }
-        let client = GitHubClient(transport: RetryingTransport(transport, policy: FaultInjectionTests.fastRetries, clock: .system),
+        let client = GitHubClient(transport: RetryingTransport(transport, policy: RetryPolicy(), clock: .immediate),
                                   base: try APIBase(base), credential: Token(bytes: Array(simulator.mintToken().utf8)))
         let repository = try RepositoryName(owner: "garrick0", name: "c3-platform")
         // Opens the connection the POST will reuse.
@@ -37,10 +37,11 @@ struct LostAnswerTests {
 
     @Test("a PUT whose answer is lost is sent again and the secret holds the token")
     func putIsResent() async throws {
-        let fleet = try FleetHarness(seed: 8)
+        let clock = VirtualClock()
+        let fleet = try FleetHarness(seed: 8, clock: clock)
         let token = fleet.mint()
         fleet.simulator.loseNextAnswer(1, matching: "/repos/garrick0/c3-web/actions/secrets/PAT_TOKEN")
-        let run = await FaultInjectionTests.rollout(fleet, token: token)
+        let run = await FaultInjectionTests.rollout(fleet, token: token, clock: clock, exchanges: .init())
         #expect(run.code == 0, "\(run.stdout)\(run.stderr)")
         #expect(fleet.delivered().values.allSatisfy { $0 == token })
         #expect(fleet.simulator.requests.filter { $0.method == "PUT" && $0.path.hasSuffix("c3-web/actions/secrets/PAT_TOKEN") }.count == 2)
@@ -48,10 +49,11 @@ struct LostAnswerTests {
 
     @Test("an upload whose connection drops every time is reported failed with all five attempts counted")
     func exhaustedUploadCountsEveryAttempt() async throws {
-        let fleet = try FleetHarness(seed: 9)
+        let clock = VirtualClock()
+        let fleet = try FleetHarness(seed: 9, clock: clock)
         let token = fleet.mint()
         fleet.simulator.dropNext(100, matching: "/repos/garrick0/c3-web/actions/secrets/PAT_TOKEN")
-        let run = await FaultInjectionTests.rollout(fleet, token: token)
+        let run = await FaultInjectionTests.rollout(fleet, token: token, clock: clock, exchanges: .init())
         #expect(run.code == 1)
         let report = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let web = try #require((report["repositories"] as? [[String: Any]])?.first { $0["repository"] as? String == "garrick0/c3-web" })

@@ -1,8 +1,7 @@
 import Foundation
 import GitHubSimulator
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -53,7 +52,7 @@ struct GitHubVariationTests {
         let client = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(fleet.apiURL), credential: held)
         let store = try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         var rollout = Rollout(client: client, token: held, secret: "PAT_TOKEN", targets: try fleet.config.secretTargets(), ledger: store)
-        let waits = Mutex<[Duration]>([])
+        let waits = Locked<[Duration]>([])
         rollout.sleep = { duration in waits.withLock { $0.append(duration) } }
         let outcomes = await rollout.run()
         return (outcomes, waits.withLock { $0 })

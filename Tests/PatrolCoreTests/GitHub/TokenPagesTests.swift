@@ -37,4 +37,32 @@ struct TokenPagesTests {
         #expect(run.newTokenPage == expected)
         #expect(run.tokensPage == RotateCommand.tokensPage(base: base))
     }
+
+    @Test("the web root is derived from the API base by one rule, and every page patrol links sits under it",
+          arguments: [
+              ("https://api.github.com", "https://github.com"),
+              ("https://ghe.example/api/v3", "https://ghe.example"),
+              ("https://ghe.example:8443/api/v3", "https://ghe.example:8443"),
+              ("https://api.octo.ghe.com", "https://octo.ghe.com"),
+              ("http://127.0.0.1:4010", "http://127.0.0.1:4010"),
+          ])
+    func oneWebRoot(api: String, webRoot: String) throws {
+        let config = try config(description: "C3")
+        let base = try APIBase(api)
+        #expect(base.webRoot == webRoot)
+        #expect(base.webPage("/settings/tokens") == webRoot + "/settings/tokens")
+        let token = Token(bytes: Array(TestTokens.classic().utf8))
+        let client = GitHubClient(transport: CannedTransport([]), base: base, credential: token)
+        let run = DoctorRun(doctor: Doctor(config: config, repositories: [], token: token, client: client,
+                                           ledger: Ledger(secret: config.secret), settings: DoctorSettings()))
+        let newToken = webRoot + "/settings/tokens/new?scopes=repo,workflow&description=C3"
+        #expect(RotateCommand.tokenPage(base: base, config: config) == newToken)
+        #expect(ExpiryIssue(client: client, config: config).newTokenURL == newToken)
+        #expect(run.newTokenPage == newToken)
+        #expect(RotateCommand.tokensPage(base: base) == webRoot + "/settings/tokens")
+        #expect(run.tokensPage == webRoot + "/settings/tokens")
+        #expect(run.webHostPage("/settings/personal-access-tokens") == webRoot + "/settings/personal-access-tokens")
+        let repository = try RepositoryName(parsing: "garrick0/c3-shared", defaultOwner: "garrick0")
+        #expect(run.webPage(repository, "/settings/secrets/actions") == webRoot + "/garrick0/c3-shared/settings/secrets/actions")
+    }
 }

@@ -1,8 +1,7 @@
 import Foundation
 import GitHubSimulator
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -11,7 +10,7 @@ import Testing
 
 /// Collects the transport's verbose lines.
 final class VerboseLog: Sendable {
-    private let log = Mutex<[String]>([])
+    private let log = Locked<[String]>([])
     var lines: [String] { log.withLock { $0 } }
     func append(_ line: String) { log.withLock { $0.append(line) } }
 }

@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -128,7 +127,7 @@ struct CurlTransportTests {
 
     @Test func verboseLinesNameTheRequestAndNeverTheToken() async throws {
         let port = try SilentListener.closedPort()
-        let lines = Mutex<[String]>([])
+        let lines = Locked<[String]>([])
         let transport = CurlTransport(configuration: TransportConfiguration(verbose: { line in lines.withLock { $0.append(line) } }))
         defer { transport.shutdown() }
         let secret = "tok_" + UUID().uuidString

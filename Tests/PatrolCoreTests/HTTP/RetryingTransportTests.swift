@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -15,10 +14,10 @@ final class OutcomeScript: HTTPTransport {
         case failure(TransportError.Kind)
     }
 
-    private let script: Mutex<[Outcome]>
-    private let sent = Mutex(0)
+    private let script: Locked<[Outcome]>
+    private let sent = Locked(0)
 
-    init(_ outcomes: [Outcome]) { script = Mutex(outcomes) }
+    init(_ outcomes: [Outcome]) { script = Locked(outcomes) }
 
     var sendCount: Int { sent.withLock { $0 } }
 
@@ -34,14 +33,14 @@ final class OutcomeScript: HTTPTransport {
 
 /// Records the waits it is asked for instead of waiting.
 final class SleepRecorder: Sendable {
-    private let log = Mutex<[Duration]>([])
+    private let log = Locked<[Duration]>([])
     var sleeps: [Duration] { log.withLock { $0 } }
     func sleep(_ duration: Duration) { log.withLock { $0.append(duration) } }
 }
 
 /// A gate that counts admissions and observed statuses.
 final class CountingGate: RequestGate {
-    private let log = Mutex<(admitted: Int, observed: [Int])>((0, []))
+    private let log = Locked<(admitted: Int, observed: [Int])>((0, []))
     var admitted: Int { log.withLock { $0.admitted } }
     var observed: [Int] { log.withLock { $0.observed } }
     func admit(_ request: HTTPRequest) async { log.withLock { $0.admitted += 1 } }

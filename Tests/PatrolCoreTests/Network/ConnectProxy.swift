@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+@testable import PatrolSupport
 
 /// A small HTTP CONNECT proxy on loopback, as a corporate proxy would be: it reads the CONNECT line,
 /// opens the tunnel to a loopback port, and relays bytes both ways. It keeps every request head it read
@@ -13,7 +13,7 @@ final class ConnectProxy: Sendable {
 
     private let listener: Int32
     let port: Int
-    private let seen = Mutex(Seen())
+    private let seen = Locked(Seen())
 
     /// Listens on 127.0.0.1 at a port of the kernel's choosing and serves on a thread of its own.
     init() throws {

@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -100,7 +99,7 @@ struct TrustAndAPIURLTests {
         let fleet = try FleetHarness()
         let token = fleet.mint()
         let closed = "http://127.0.0.1:1"
-        let err = Mutex("")
+        let err = Locked("")
         let console = Console(stdout: { _ in }, stderr: { text in err.withLock { $0 += text } })
         let environment = ["PAT_TOKEN": token, "GITHUB_API_URL": closed]
         let context = Context(environment: environment, console: console,

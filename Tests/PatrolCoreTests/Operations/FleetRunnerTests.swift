@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolGitHub
 @testable import PatrolCore
 
@@ -21,7 +20,7 @@ struct FleetRunnerTests {
     /// Jobs in progress now and at most, and the order they started.
     final class Tally: Sendable {
         struct State { var now = 0, most = 0, started: [String] = [] }
-        let state = Mutex(State())
+        let state = Locked(State())
         func enter(_ name: String) { state.withLock { $0.now += 1; $0.most = max($0.most, $0.now); $0.started.append(name) } }
         func leave() { state.withLock { $0.now -= 1 } }
         var most: Int { state.withLock { $0.most } }
@@ -39,7 +38,7 @@ struct FleetRunnerTests {
     func bounded() async throws {
         let repositories = try Self.fleet(20)
         let tally = Tally()
-        let streamed = Mutex<[Mark]>([]), counts = Mutex<[Int]>([])
+        let streamed = Locked<[Mark]>([]), counts = Locked<[Int]>([])
         var runner = FleetRunner(concurrency: 3)
         runner.progress = { done in counts.withLock { $0.append(done) } }
         let results = await runner.run(repositories, notStarted: Self.notStarted, job: { repository in
@@ -97,7 +96,7 @@ struct FleetRunnerTests {
     @Test("once shouldStop says so, nothing more starts; what is in flight finishes")
     func stopsOnSignal() async throws {
         let repositories = try Self.fleet(6)
-        let stop = Mutex(false)
+        let stop = Locked(false)
         var runner = FleetRunner(concurrency: 2)
         runner.shouldStop = { stop.withLock { $0 } }
         let results = await runner.run(repositories, notStarted: Self.notStarted, job: { repository in
@@ -116,7 +115,7 @@ struct FleetRunnerTests {
         let rejected = await lockout.call { () async throws -> Int in throw Self.rejection }
         if case .failure(let error as GitHubError)? = rejected { #expect(error.status == 401) } else { Issue.record("no failure: \(String(describing: rejected))") }
         #expect(lockout.error?.status == 401)
-        let sent = Mutex(false)
+        let sent = Locked(false)
         let after = await lockout.call { () async throws -> Int in sent.withLock { $0 = true }; return 1 }
         #expect(after == nil && !sent.withLock { $0 })
     }

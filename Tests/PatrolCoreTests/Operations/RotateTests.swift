@@ -1,7 +1,6 @@
 import Foundation
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -159,7 +158,7 @@ struct RotateTests {
         #expect(none.stderr.contains("90 days"))
 
         let new = fleet.mint()
-        let out = Mutex(""), err = Mutex("")
+        let out = Locked(""), err = Locked("")
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
         let context = Context(environment: [:], console: console, tokenInputs: TokenInputs(environment: [:], isTerminal: true, typedAtPrompt: new))
         let code = await Patrol.run(arguments: ["rotate", "--config", fleet.configPath], context: context)

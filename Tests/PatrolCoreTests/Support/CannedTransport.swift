@@ -1,4 +1,3 @@
-import Synchronization
 @testable import PatrolSupport
 @testable import PatrolSecrets
 @testable import PatrolHTTP
@@ -9,9 +8,9 @@ import Synchronization
 /// A transport that answers from a script and records what it was asked — for the pure tests of the
 /// GitHub client. Anything that talks to a server is tested against the simulator instead.
 final class CannedTransport: HTTPTransport {
-    private let state: Mutex<(answers: [HTTPResponse], sent: [HTTPRequest])>
+    private let state: Locked<(answers: [HTTPResponse], sent: [HTTPRequest])>
 
-    init(_ answers: [HTTPResponse]) { state = Mutex((answers, [])) }
+    init(_ answers: [HTTPResponse]) { state = Locked((answers, [])) }
 
     var sent: [HTTPRequest] { state.withLock { $0.sent } }
 

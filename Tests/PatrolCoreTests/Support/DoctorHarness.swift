@@ -1,8 +1,7 @@
 import Foundation
 import GitHubSimulator
-import Synchronization
-import Testing
 @testable import PatrolSupport
+import Testing
 @testable import PatrolSecrets
 @testable import PatrolHTTP
 @testable import PatrolGitHub
@@ -37,7 +36,7 @@ extension FleetHarness {
         defer { transport.shutdown() }
         let held = Token(bytes: Array(token.utf8))
         let client = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(apiURL), credential: held)
-        let clock = Mutex(Date())
+        let clock = Locked(Date())
         let snapshot = try LedgerStore.load(path: ledgerPath, secret: config.secret)
         var doctor = Doctor(config: config, repositories: try config.selecting(repositories), token: held, client: client,
                             ledger: ledger ?? snapshot, settings: options.settings)

@@ -1,6 +1,5 @@
 import Foundation
 import GitHubSimulator
-import Synchronization
 @testable import PatrolSupport
 @testable import PatrolSecrets
 @testable import PatrolHTTP
@@ -67,7 +66,7 @@ final class FleetHarness: Sendable {
     /// runs on that virtual clock, which jumps to the next wake-up whenever no request is in flight.
     func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "",
              retryPolicy: RetryPolicy = RetryPolicy(), clock: VirtualClock? = nil) async -> Run {
-        let out = Mutex(""), err = Mutex("")
+        let out = Locked(""), err = Locked("")
         let console = Console(stdout: { text in out.withLock { $0 += text } }, stderr: { text in err.withLock { $0 += text } })
         var context = Context(environment: environment, console: console,
                               tokenInputs: TokenInputs(environment: environment, standardInput: standardInput),

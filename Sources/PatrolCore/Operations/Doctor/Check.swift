@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// One result of `patrol doctor`: a stable id, a status, the repository it concerns (if any), the secret target

@@ -1,7 +1,5 @@
 import Foundation
 import PatrolSupport
-import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `dispatch.target` per library and application, and `dispatch.live`.

@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `patrol doctor`'s checks (spec §3.6), run against GitHub with the token under test. The seed guide's
@@ -178,15 +177,15 @@ package struct DoctorRun: Sendable {
 
     /// The page that makes a classic token with the policy's scopes and description (spec §3.4).
     package var newTokenPage: String {
-        TokenPages.newToken(webRoot: webHostPage(""), scopes: config.policy.requiredScopes, description: config.tokenDescription)
+        TokenPages.newToken(webRoot: client.base.webRoot, scopes: config.policy.requiredScopes, description: config.tokenDescription)
     }
 
     /// The settings page listing the account's tokens.
-    package var tokensPage: String { TokenPages.list(webRoot: webHostPage("")) }
+    package var tokensPage: String { TokenPages.list(webRoot: client.base.webRoot) }
 
     /// A repository's page on the web host.
     package func webPage(_ repository: RepositoryName, _ path: String = "") -> String {
-        "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/\(repository.fullName)\(path)"
+        client.base.webPage("/\(repository.fullName)\(path)")
     }
 
     /// How to make a new token and put it everywhere.

@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `platform.access`, `platform.handler`, `platform.handler.state`, `platform.handler.types`, `platform.events`.

@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `repo.access`, `secret.present`, `secret.current`, per fleet repository.
@@ -144,8 +143,8 @@ extension DoctorRun {
         book.pass(CheckID.secretCurrent, repository, "holds this token \(token.fingerprint.short), as patrol wrote it\(record.secretUpdatedAt.map { " at \(ISO8601.format($0))" } ?? "")")
     }
 
-    /// A page on the web host (github.com for the simulator).
+    /// A page on the web host that goes with the API (``APIBase/webPage(_:)``).
     package func webHostPage(_ path: String) -> String {
-        "https://\(client.base.isLoopback ? "github.com" : client.base.webHost)\(path)"
+        client.base.webPage(path)
     }
 }

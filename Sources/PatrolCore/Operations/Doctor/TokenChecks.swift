@@ -1,7 +1,6 @@
 import Foundation
 import PatrolSupport
 import PatrolSecrets
-import PatrolHTTP
 import PatrolGitHub
 
 /// `token.format`, `token.valid`, `token.scopes`, `token.expiry`, `token.owner`, `token.sso`, `ratelimit`.
@@ -76,7 +75,7 @@ extension DoctorRun {
         } else {
             book.fail(CheckID.tokenScopes, "fine-grained token lacks: " + missing.joined(separator: "; ")
                         + " (every job's permissions: docs/getting-started.md)",
-                      fix: "edit the token at https://\(client.base.isLoopback ? "github.com" : client.base.webHost)/settings/personal-access-tokens and grant those repository permissions; "
+                      fix: "edit the token at \(webHostPage("/settings/personal-access-tokens")) and grant those repository permissions; "
                         + "patrol needs, on the fleet and the platform repository: \(Self.fineGrainedPermissionList)")
         }
     }
