@@ -72,7 +72,12 @@ public enum CompletionScript {
             #"    case $prev in"#,
         ]
         for option in valueOptions where (option.allowedValues != nil || option.takesPath) && !option.namesCredential {
-            if let values = option.allowedValues {
+            if let values = option.allowedValues, let separator = option.listSeparator {
+                // A list: complete the item after the last separator, keeping what comes before it.
+                lines.append("        \(option.name)) local done=; [[ $cur == *\(separator)* ]] && done=${cur%\(separator)*}\(separator); "
+                             + "mapfile -t COMPREPLY < <(compgen -P \"$done\" -W \"\(values.joined(separator: " "))\" -- \"${cur##*\(separator)}\"); "
+                             + "compopt -o nospace 2>/dev/null; return ;;")
+            } else if let values = option.allowedValues {
                 lines.append("        \(option.name)) mapfile -t COMPREPLY < <(compgen -W \"\(values.joined(separator: " "))\" -- \"$cur\"); return ;;")
             } else {
                 lines.append("        \(option.name)) compopt -o filenames 2>/dev/null; mapfile -t COMPREPLY < <(compgen -f -- \"$cur\"); return ;;")
@@ -125,7 +130,9 @@ public enum CompletionScript {
         var value = ""
         if let valueName = option.valueName {
             let message = zshDescription(valueName)
-            if let values = option.allowedValues, !option.namesCredential {
+            if let values = option.allowedValues, let separator = option.listSeparator, !option.namesCredential {
+                value = ":\(message):_values -s \(separator) \(message) \(values.joined(separator: " "))"
+            } else if let values = option.allowedValues, !option.namesCredential {
                 value = ":\(message):(\(values.joined(separator: " ")))"
             } else if option.takesPath, !option.namesCredential {
                 value = ":\(message):_files"
@@ -230,7 +237,10 @@ public enum CompletionScript {
         if let alias = option.alias { parts.append("-s \(alias.dropFirst())") }
         if option.takesValue {
             parts.append("-r")
-            if let values = option.allowedValues, !option.namesCredential {
+            if let values = option.allowedValues, let separator = option.listSeparator, !option.namesCredential {
+                // A list: each item after what the word already holds up to its last separator.
+                parts.append("-f -a \(fishQuoted("(__fish_complete_list \(separator) 'printf \"%s\\\\n\" \(values.joined(separator: " "))')"))")
+            } else if let values = option.allowedValues, !option.namesCredential {
                 parts.append("-f -a \(fishQuoted(values.joined(separator: " ")))")
             } else if option.takesPath, !option.namesCredential {
                 parts.append("-F")

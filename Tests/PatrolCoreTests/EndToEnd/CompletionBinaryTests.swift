@@ -127,6 +127,31 @@ struct CompletionBinaryTests {
         #expect(try zsh("patrol \(command.rawValue) --") == declared)
     }
 
+    /// Every option whose value is a list of a closed set (`--targets environment,organization`), with a command
+    /// that takes it.
+    static var listOptions: [(CommandName, OptionSpec)] {
+        var seen = Set<String>()
+        return CommandName.visible.flatMap { command in command.configuration.options.map { (command, $0) } }
+            .filter { $0.1.listSeparator != nil && $0.1.allowedValues != nil && seen.insert($0.1.name).inserted }
+    }
+
+    @Test("a list of a closed set completes each item after the last separator, in the three shells")
+    func lists() throws {
+        for (command, option) in Self.listOptions {
+            let values = try #require(option.allowedValues), separator = try #require(option.listSeparator)
+            let first = values[0], second = values[1]
+            for (shell, offered) in try all("patrol \(command.rawValue) \(option.name) ") {
+                #expect(offered == Set(values), "\(shell): \(option.name)")
+            }
+            let typed = "\(first)\(separator)\(second.prefix(2))"
+            let expected = values.filter { $0.hasPrefix(String(second.prefix(2))) }
+            #expect(try bash("patrol \(command.rawValue) \(option.name) \(typed)") == Set(expected.map { "\(first)\(separator)\($0)" }))
+            #expect(try fish("patrol \(command.rawValue) \(option.name) \(typed)") == Set(expected.map { "\(first)\(separator)\($0)" }))
+            // zsh's _values keeps the items typed before the separator itself and offers the rest.
+            #expect(try zsh("patrol \(command.rawValue) \(option.name) \(typed)") == Set(expected))
+        }
+    }
+
     @Test("bash: --option=value completes the value")
     func bashEquals() throws {
         let script = """
