@@ -22,7 +22,7 @@ extension GitHubSimulator {
     /// What `write` puts into a memory BIO, read back as bytes.
     private static func pem(_ write: (OpaquePointer) -> Int32) -> [UInt8]? {
         guard let bio = BIO_new(BIO_s_mem()) else { return nil }
-        // Why unsafe: the BIO is ours; BIO_free_all wipes nothing, so the caller's copy is the only one left.
+        // The BIO is ours; freeing it clears its buffer (OpenSSL frees a memory BIO with OPENSSL_clear_free).
         defer { BIO_free_all(bio) }
         guard write(bio) == 1 else { return nil }
         let count = Int(BIO_ctrl_pending(bio))

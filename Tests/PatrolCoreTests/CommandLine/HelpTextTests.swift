@@ -82,6 +82,7 @@ struct HelpTextTests {
         case "--format": "json"
         case "--write-rate", "--fault-rate": "0.5"
         case "--token-env", "--auth-env", "--old-token-env", "--webhook-env": "NAME"
+        case "--targets": "repository,environment"
         default: "1"
         }
     }
