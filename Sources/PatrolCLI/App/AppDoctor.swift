@@ -21,7 +21,7 @@ enum AppDoctor {
         ("doctor", "contents", "read"),
         ("dispatches (doctor --send-test-event, the fleet's workflows)", "contents", "write"),
         ("expiry --open-issue", "issues", "write"),
-        ("app rollout (APP_ID variable)", "actions_variables", "write"),
+        ("app rollout (the App id variable)", "actions_variables", "write"),
     ]
 
     /// The result of the App's checks; `credentialRefused` when GitHub refused the App's key or id (exit 4).

@@ -223,12 +223,20 @@ extension StatusOptions: DeclaredOptions {
 public struct AppOptions: Sendable, Equatable {
     /// `--repos a,b`; nil means the whole fleet.
     public var repositories: [String]?
+    /// `--resume`: only where the ledger says this key is not there yet.
+    public var resume = false
+    /// `--concurrency N`, 1…64.
+    public var concurrency = 8
 
     public init() {}
 }
 
 extension AppOptions: DeclaredOptions {
-    public static let declarations: [OptionDecl<Self>] = [.repos("repositories to give the App's credentials, by name or owner/name", \.repositories)]
+    public static let declarations: [OptionDecl<Self>] = [
+        .repos("repositories to give the App's credentials, by name or owner/name", \.repositories),
+        .flag("--resume", "set only where the ledger says this key (and App id) is not there yet", \.resume),
+        .option("--concurrency", value: "N", "repositories in progress at once, 1 to 64", default: "8", \.concurrency, .integer(1...64)),
+    ]
 }
 
 /// `demo` options.

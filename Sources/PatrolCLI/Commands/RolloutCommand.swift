@@ -15,9 +15,10 @@ package enum RolloutCommand {
         let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         // A dry run writes nothing, so it takes no lock and creates no file (spec §6).
         return try await LedgerStore.withStore({
-            try invocation.rollout.dryRun
+            try await invocation.rollout.dryRun
                 ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
-                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment)
+                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rollout", console: context.console, environment: context.environment,
+                                  clock: context.clock)
         }) { ledger in
             try RolloutError.check(token, ledger: await ledger.snapshot, resume: invocation.rollout.resume, dryRun: invocation.rollout.dryRun, console: context.console)
 

@@ -39,9 +39,10 @@ package enum RotateCommand {
         _ = try TokenFormat.check(token)
         let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         return try await LedgerStore.withStore({
-            try invocation.rollout.dryRun
+            try await invocation.rollout.dryRun
                 ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")
-                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment)
+                : LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol rotate", console: console, environment: context.environment,
+                                  clock: context.clock)
         }) { ledger in
             return try await context.withConnection(base, as: auth ?? token, options: invocation.rollout, app: app) { client in
                 // As in rollout: a signal ends patrol at once until the preflight passed, then stops new requests.

@@ -4,7 +4,8 @@ import PatrolHTTP
 import PatrolGitHub
 /// A dispatch step whose token comes from `actions/create-github-app-token` (`token: ${{ steps.ID.outputs.token }}`),
 /// as doctor's `dispatch.target` judges it (spec §10): the step `ID` must exist, use that action, and take the
-/// App's id from `vars.APP_ID` and its key from `secrets.APP_PRIVATE_KEY` (what `patrol app rollout` puts there);
+/// App's id from `vars.APP_ID` and its key from `secrets.APP_PRIVATE_KEY` (what `patrol app rollout` puts there, or the
+/// config's `app.variable` and `app.secret`);
 /// a token limited to other repositories cannot dispatch to the platform.
 enum AppTokenStep {
     static let action = "actions/create-github-app-token"
@@ -21,8 +22,10 @@ enum AppTokenStep {
 
     /// What is wrong with the App-token step a dispatch's `token:` names, or nil when it is right.
     /// Returns `(fails, detail, fix)`: `fails` false is a warning.
-    static func problem(stepID id: String, in workflow: Workflow, platform: RepositoryName, location: String) -> (fails: Bool, detail: String, fix: String)? {
-        let example = "uses: \(action)@<SHA> with app-id: ${{ vars.APP_ID }}, private-key: ${{ secrets.APP_PRIVATE_KEY }}"
+    static func problem(stepID id: String, in workflow: Workflow, platform: RepositoryName, location: String,
+                        names: AppCredentialNames = .standard) -> (fails: Bool, detail: String, fix: String)? {
+        let variable = "${{ vars.\(names.variable) }}", secret = "${{ secrets.\(names.secret) }}"
+        let example = "uses: \(action)@<SHA> with app-id: \(variable), private-key: \(secret)"
         guard let step = try? workflow.step(id: id) else {
             return (true, "the dispatch takes its token from step `\(id)`, which is not in the workflow",
                     "add a step with `id: \(id)` (\(example)) before the dispatch in \(location)")
@@ -32,11 +35,11 @@ enum AppTokenStep {
         }
         let appID = step.input("app-id") ?? step.input("app_id") ?? step.input("client-id")
         guard let appID else {
-            return (true, "line \(step.line): step `\(id)` sets no `app-id:`", "add `app-id: ${{ vars.APP_ID }}` to step `\(id)` in \(location)")
+            return (true, "line \(step.line): step `\(id)` sets no `app-id:`", "add `app-id: \(variable)` to step `\(id)` in \(location)")
         }
         guard let key = step.input("private-key") ?? step.input("private_key") else {
             return (true, "line \(step.line): step `\(id)` sets no `private-key:`",
-                    "add `private-key: ${{ secrets.APP_PRIVATE_KEY }}` to step `\(id)` in \(location)")
+                    "add `private-key: \(secret)` to step `\(id)` in \(location)")
         }
         if let owner = step.input("owner")?.value, !owner.contains("${{"), owner.lowercased() != platform.owner.lowercased() {
             return (true, "line \(step.line): step `\(id)` makes a token for `\(owner)`, not \(platform.owner), so it cannot dispatch to \(platform.fullName)",
@@ -49,10 +52,11 @@ enum AppTokenStep {
                         "add \(platform.name) to `repositories:` of step `\(id)` in \(location)")
             }
         }
-        let squeezed = { (text: String) in text.filter { !$0.isWhitespace } }
-        if squeezed(appID.value) != "${{vars.APP_ID}}" || squeezed(key.value) != "${{secrets.APP_PRIVATE_KEY}}" {
-            return (false, "line \(step.line): step `\(id)` reads the App from \(appID.value) and \(key.value), not vars.APP_ID and secrets.APP_PRIVATE_KEY, which patrol app rollout keeps",
-                    "use `app-id: ${{ vars.APP_ID }}` and `private-key: ${{ secrets.APP_PRIVATE_KEY }}` in step `\(id)` of \(location)")
+        // GitHub's variable and secret names are case-insensitive.
+        let squeezed = { (text: String) in text.filter { !$0.isWhitespace }.uppercased() }
+        if squeezed(appID.value) != squeezed(variable) || squeezed(key.value) != squeezed(secret) {
+            return (false, "line \(step.line): step `\(id)` reads the App from \(appID.value) and \(key.value), not vars.\(names.variable) and secrets.\(names.secret), which patrol app rollout keeps",
+                    "use `app-id: \(variable)` and `private-key: \(secret)` in step `\(id)` of \(location)")
         }
         return nil
     }

@@ -54,12 +54,12 @@ package struct FleetConfigReader {
                                  platform: platform, workflows: workflows, policy: policy,
                                  tokenDescription: tokenDescription, apiURL: apiURL,
                                  ledgerPath: Self.resolve(ledger, besides: file))
-        config.app = try top["app"].map { value throws(ConfigError) in try readApp(value) }
+        config.app = try top["app"].map { value throws(ConfigError) in try readApp(value, fleetSecret: secret) }
         return config
     }
 
     /// The `app` section (spec §10); its key file is resolved next to the config, like the ledger.
-    private func readApp(_ value: ConfigJSON) throws(ConfigError) -> AppConfig {
+    private func readApp(_ value: ConfigJSON, fleetSecret: String) throws(ConfigError) -> AppConfig {
         let section = try object(value, at: "app", keys: AppConfig.keys)
         let why = "the number GitHub shows on the App's settings page"
         let id = try integer(required(section, "id", at: "app", hint: "the App's id, \(why)"), at: "app.id", in: 1...Int(Int32.max), why: why)
@@ -67,7 +67,22 @@ package struct FleetConfigReader {
         let installation = try section["installationId"].map { value throws(ConfigError) in
             try integer(value, at: "app.installationId", in: 1...Int.max, why: "the installation's id, or leave it out to find it")
         }
-        return AppConfig(id: id, privateKeyPath: keyFile.map { Self.resolve($0, besides: file) }, installationID: installation)
+        // The names the fleet's workflows read the App by: GitHub's rules for variable names are those for secrets.
+        var names = AppCredentialNames.standard
+        for (key, kind, path) in [("variable", "variable", \AppCredentialNames.variable), ("secret", "secret", \AppCredentialNames.secret)]
+        as [(String, String, WritableKeyPath<AppCredentialNames, String>)] {
+            guard let field = section[key] else { continue }
+            let name = try string(field, at: "app.\(key)")
+            if let problem = Self.secretNameProblem(name) {
+                throw ConfigError(file: file, field: "app.\(key)", problem: "\"\(name)\" is not a valid \(kind) name (\(problem))")
+            }
+            names[keyPath: path] = name
+        }
+        if names.secret.uppercased() == fleetSecret.uppercased() {
+            throw ConfigError(file: file, field: "app.secret",
+                              problem: "\"\(names.secret)\" is the fleet's token secret (\"secret\"); the App's private key needs a name of its own, e.g. \"\(AppCredentialNames.defaultSecret)\"")
+        }
+        return AppConfig(id: id, privateKeyPath: keyFile.map { Self.resolve($0, besides: file) }, installationID: installation, names: names)
     }
 
     /// `ledger` relative to the folder of `configPath`; absolute paths are kept.

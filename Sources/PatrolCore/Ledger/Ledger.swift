@@ -16,6 +16,8 @@ public struct Ledger: Sendable, Equatable {
     /// Keyed by `owner/name`.
     public var repositories: [String: RepositoryRecord] = [:]
     public var history: [RunRecord] = []
+    /// The fleet's GitHub App keys (`patrol app rollout`, ``AppKeyLedger``).
+    public var app = AppKeyLedger()
 
     public init(secret: String) { self.secret = secret }
 

@@ -12,12 +12,15 @@ package struct LedgerFileV1: Codable {
     package var tokens: [TokenRecord]
     package var repositories: [String: RepositoryRecord]
     package var history: [RunRecord]
+    /// Left out until an App key is rolled out.
+    package var app: AppKeyLedger?
 
     package init(_ ledger: Ledger) {
         secret = ledger.secret
         tokens = ledger.tokens
         repositories = ledger.repositories
         history = ledger.history
+        app = ledger.app.isEmpty ? nil : ledger.app
     }
 
     package var ledger: Ledger {
@@ -25,6 +28,7 @@ package struct LedgerFileV1: Codable {
         ledger.tokens = tokens
         ledger.repositories = repositories
         ledger.history = history
+        ledger.app = app ?? AppKeyLedger()
         return ledger
     }
 }

@@ -12,14 +12,20 @@ import PatrolGitHub
 /// Replaying an entry sets one repository's record, so replaying a journal twice — a crash between
 /// rewriting the ledger and removing the journal — gives the same ledger.
 package enum LedgerJournal {
-    /// One verified upload.
+    /// One verified upload: of the token (`record`) or of the App's key (`appKey`, ``AppKeyHolding``).
     package struct Entry: Codable, Equatable {
         package var repository: String
-        package var record: RepositoryRecord
+        package var record: RepositoryRecord?
+        package var appKey: AppKeyHolding?
 
         package init(repository: String, record: RepositoryRecord) {
             self.repository = repository
             self.record = record
+        }
+
+        package init(repository: String, appKey: AppKeyHolding) {
+            self.repository = repository
+            self.appKey = appKey
         }
     }
 

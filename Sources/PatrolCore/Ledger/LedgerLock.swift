@@ -33,10 +33,56 @@ package final class LedgerLock: Sendable {
     /// The lock file that guards `ledgerPath`.
     package static func path(for ledgerPath: String) -> String { ledgerPath + ".lock" }
 
-    /// Takes the lock for `ledgerPath`, polling until `wait` has passed; `onWait` is told once who holds it.
-    /// Blocks the calling thread: a command opens its ledger once, before any concurrent work starts.
-    package static func acquire(ledgerPath: String, command: String, wait: Duration,
-                        onWait: (LedgerLockHolder?) -> Void) throws(LedgerError) -> LedgerLock {
+    /// How often a waiting run tries the lock again.
+    package static let pollInterval = Duration.milliseconds(100)
+
+    /// Takes the lock for `ledgerPath`, trying again every ``pollInterval`` on `clock` until `wait` has passed
+    /// by that clock; `onWait` is told once who holds it. Never blocks a thread: the pauses are the clock's
+    /// `sleep`, so a test's virtual clock decides when the wait is over. A cancelled task stops waiting at once,
+    /// as if the time were up.
+    package static func acquire(ledgerPath: String, command: String, wait: Duration, clock: TimeSource,
+                                onWait: (LedgerLockHolder?) -> Void) async throws(LedgerError) -> LedgerLock {
+        let started = clock.now()
+        var told = false
+        while true {
+            switch try attempt(ledgerPath: ledgerPath, command: command, now: clock.now) {
+            case .taken(let lock):
+                return lock
+            case .held(let holder):
+                if !told {
+                    onWait(holder)
+                    told = true
+                }
+                let waited = clock.now().timeIntervalSince(started)
+                guard waited < wait.seconds else { throw .locked(path: ledgerPath, holder: holder, waited: wait) }
+                do {
+                    try await clock.sleep(min(pollInterval, .seconds(wait.seconds - waited)))
+                } catch {
+                    throw .locked(path: ledgerPath, holder: holder, waited: wait)
+                }
+            }
+        }
+    }
+
+    /// Takes the lock for `ledgerPath` only if it is free now; ``LedgerError/locked(path:holder:waited:)`` (waited
+    /// zero) when another run holds it.
+    package static func acquireIfFree(ledgerPath: String, command: String, now: @Sendable () -> Date) throws(LedgerError) -> LedgerLock {
+        switch try attempt(ledgerPath: ledgerPath, command: command, now: now) {
+        case .taken(let lock): return lock
+        case .held(let holder): throw .locked(path: ledgerPath, holder: holder, waited: .zero)
+        }
+    }
+
+    /// What one try at the lock found.
+    private enum Attempt {
+        case taken(LedgerLock)
+        /// Another run holds it (its lock file names it, or says nothing readable yet).
+        case held(LedgerLockHolder?)
+    }
+
+    /// One non-blocking try at the lock. A store still open in this process is an error at once (it would not
+    /// be released by waiting); the descriptor is closed again unless the lock was taken.
+    private static func attempt(ledgerPath: String, command: String, now: () -> Date) throws(LedgerError) -> Attempt {
         let path = Self.path(for: ledgerPath)
         let folder = (path as NSString).deletingLastPathComponent
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
@@ -44,35 +90,26 @@ package final class LedgerLock: Sendable {
         guard descriptor >= 0 else {
             throw .writeFailed(path: path, problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
         }
-        let deadline = ContinuousClock.now + wait
-        var told = false
-        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-            let code = errno
-            guard code == EWOULDBLOCK || code == EINTR else {
-                close(descriptor)
-                throw .writeFailed(path: path, problem: "cannot lock: \(String(cString: strerror(code)))")
-            }
-            let current = holder(descriptor)
-            if current?.pid == getpid() {
-                // This process holds the ledger in a store still open (``LedgerStore/withStore(_:_:)`` releases it
-                // when its scope ends): two live stores would overwrite each other.
-                close(descriptor)
-                throw .locked(path: ledgerPath, holder: current, waited: .zero)
-            }
-            if !told {
-                onWait(current)
-                told = true
-            }
-            guard ContinuousClock.now < deadline else {
-                let holder = holder(descriptor)
-                close(descriptor)
-                throw .locked(path: ledgerPath, holder: holder, waited: wait)
-            }
-            usleep(100_000)
+        var result: Int32
+        repeat { result = flock(descriptor, LOCK_EX | LOCK_NB) } while result != 0 && errno == EINTR
+        if result == 0 {
+            let lock = LedgerLock(path: path, descriptor: descriptor)
+            lock.describeHolder(LedgerLockHolder(pid: getpid(), command: command, since: now()))
+            return .taken(lock)
         }
-        let lock = LedgerLock(path: path, descriptor: descriptor)
-        lock.describeHolder(LedgerLockHolder(pid: getpid(), command: command, since: Date()))
-        return lock
+        let code = errno
+        guard code == EWOULDBLOCK else {
+            close(descriptor)
+            throw .writeFailed(path: path, problem: "cannot lock: \(String(cString: strerror(code)))")
+        }
+        let current = holder(descriptor)
+        close(descriptor)
+        if current?.pid == getpid() {
+            // This process holds the ledger in a store still open (``LedgerStore/withStore(_:_:)`` releases it
+            // when its scope ends): two live stores would overwrite each other.
+            throw .locked(path: ledgerPath, holder: current, waited: .zero)
+        }
+        return .held(current)
     }
 
     /// Who holds the lock on `ledgerPath` now, found without taking it or creating any file (for commands
@@ -134,5 +171,13 @@ public struct LedgerLockHolder: Sendable, Equatable, Codable, CustomStringConver
         self.pid = pid
         self.command = command
         self.since = since
+    }
+}
+
+extension Duration {
+    /// This duration in seconds, fractions included.
+    fileprivate var seconds: TimeInterval {
+        let parts = components
+        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }

@@ -7,9 +7,10 @@ extension LedgerStore {
     package static let defaultLockWait = Duration.seconds(5)
 
     /// Opens the ledger for a command that writes it, telling the user on `console` when another run
-    /// holds the lock and what is odd about the file. `PATROL_LOCK_WAIT` (seconds) sets how long to wait.
-    package static func open(_ path: String, secret: String, command: String, console: Console, environment: [String: String]) throws -> LedgerStore {
-        let store = try LedgerStore(path: path, secret: secret, command: command, lockWait: try lockWait(environment)) { holder in
+    /// holds the lock and what is odd about the file. `PATROL_LOCK_WAIT` (seconds) sets how long to wait, on `clock`.
+    package static func open(_ path: String, secret: String, command: String, console: Console, environment: [String: String],
+                             clock: TimeSource) async throws -> LedgerStore {
+        let store = try await open(path: path, secret: secret, command: command, lockWait: try lockWait(environment), clock: clock) { holder in
             console.note("waiting for the ledger: \(path) is locked by \(holder.map { "\($0)" } ?? "another patrol run")")
         }
         for warning in store.warnings { console.error("warning: \(warning)") }
@@ -20,7 +21,7 @@ extension LedgerStore {
     /// the folder is writable; otherwise a read-only store, whose ``readOnlyReason`` says why nothing is recorded.
     package static func openIfFree(_ path: String, secret: String, command: String, console: Console) throws -> LedgerStore {
         do {
-            let store = try LedgerStore(path: path, secret: secret, command: command, lockWait: .zero)
+            let store = try LedgerStore(path: path, secret: secret, command: command)
             for warning in store.warnings { console.error("warning: \(warning)") }
             return store
         } catch LedgerError.locked(_, let holder, _) {

@@ -30,16 +30,42 @@ public actor LedgerStore {
     private var journalPath: String { LedgerJournal.path(for: path) }
 
     /// Locks, opens and (when a crashed run left a journal) compacts the ledger at `path`, or starts an
-    /// empty one when there is no file yet. A file that does not parse is an error and is never overwritten.
+    /// empty one when there is no file yet, taking the lock only if it is free now (``open(path:secret:command:lockWait:clock:onWait:)``
+    /// waits for it). A file that does not parse is an error and is never overwritten.
+    /// - Parameter command: who holds the lock, as a second run names it (`patrol rollout`).
+    public init(path: String, secret: String, command: String = "patrol") throws {
+        _ = try Self.checkFile(path)
+        let lock = try LedgerLock.acquireIfFree(ledgerPath: path, command: command, now: Date.init)
+        do {
+            try self.init(path: path, secret: secret, holding: lock)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Opens the ledger at `path` as ``init(path:secret:command:)`` does, waiting for another run's lock on `clock`.
     /// - Parameters:
-    ///   - command: who holds the lock, as a second run names it (`patrol rollout`).
     ///   - lockWait: how long to wait for another run's lock before giving up with ``LedgerError/locked(path:holder:waited:)``.
+    ///   - clock: what the wait reads the time from and sleeps on (the run's clock).
     ///   - onWait: told once, when the lock is held by another run and this one starts waiting.
-    public init(path: String, secret: String, command: String = "patrol", lockWait: Duration = .seconds(5),
-                onWait: (LedgerLockHolder?) -> Void = { _ in }) throws {
+    package static func open(path: String, secret: String, command: String, lockWait: Duration, clock: TimeSource,
+                             onWait: (LedgerLockHolder?) -> Void = { _ in }) async throws -> LedgerStore {
+        _ = try checkFile(path)
+        let lock = try await LedgerLock.acquire(ledgerPath: path, command: command, wait: lockWait, clock: clock, onWait: onWait)
+        do {
+            return try LedgerStore(path: path, secret: secret, holding: lock)
+        } catch {
+            lock.release()
+            throw error
+        }
+    }
+
+    /// Opens the ledger at `path` under `lock`, which the caller has taken (and releases if this throws).
+    private init(path: String, secret: String, holding lock: LedgerLock) throws {
         self.path = path
         let warnings = try Self.checkFile(path)
-        lock = try LedgerLock.acquire(ledgerPath: path, command: command, wait: lockWait, onWait: onWait)
+        self.lock = lock
         let journal = LedgerJournal.path(for: path)
         var ledger = try Self.readFile(path: path, secret: secret) ?? Ledger(secret: secret)
         let entries = try LedgerJournal.entries(at: journal)
@@ -56,9 +82,9 @@ public actor LedgerStore {
 
     /// Runs `body` with the store `open` returns and releases the store's lock when `body` returns or throws,
     /// so that the ledger is free again at once for whoever opens it next, in this process or another.
-    package static func withStore<Result>(_ open: () throws -> LedgerStore,
+    package static func withStore<Result>(_ open: () async throws -> LedgerStore,
                                           _ body: (LedgerStore) async throws -> Result) async throws -> Result {
-        let store = try open()
+        let store = try await open()
         do {
             let result = try await body(store)
             store.release()
@@ -101,9 +127,14 @@ public actor LedgerStore {
     public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
                              uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
         try refuseIfReadOnly()
-        let entry = LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
+        try append(LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
             fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
-            publicKey: publicKey))
+            publicKey: publicKey)))
+    }
+
+    /// Appends `entry` to the journal (on disk before this returns) and applies it.
+    package func append(_ entry: LedgerJournal.Entry) throws {
+        try refuseIfReadOnly()
         ledger.apply(try LedgerJournal.append(entry, to: journalPath))
         journalled += 1
     }
@@ -184,7 +215,8 @@ public actor LedgerStore {
 extension Ledger {
     /// Replays one journal entry.
     package mutating func apply(_ entry: LedgerJournal.Entry) {
-        repositories[entry.repository] = entry.record
+        if let record = entry.record { repositories[entry.repository] = record }
+        if let holding = entry.appKey { applyAppKey(holding, to: entry.repository) }
     }
 }
 

@@ -22,7 +22,7 @@ import Testing
         #expect(fleet.repositoryRequests.allSatisfy { $0.credential == "Bearer ghs_" })
         #expect(run.stdout.contains("9/9 repositories hold APP_ID=\(AppFleet.appID)"))
         #expect(run.stdout.contains(try TestAppKeys.fingerprint(of: fleet.pair)))
-        #expect(run.stderr.contains("delete the App's other private keys in its settings (Private keys), keeping \(try TestAppKeys.fingerprint(of: fleet.pair))"))
+        #expect(run.stderr.contains("patrol rotate --app-key-file"))
         #expect(!run.output.contains("PRIVATE KEY") && !run.output.contains("IBAAKCAQEA"))
         // Again: the variable is unchanged, the key set again, still verified.
         let again = await fleet.harness.run(["app", "rollout", "--json"] + fleet.appArguments)

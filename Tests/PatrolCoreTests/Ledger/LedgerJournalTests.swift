@@ -97,7 +97,7 @@ struct LedgerJournalTests {
         }
         _ = first
         first = nil
-        let second = try LedgerStore(path: path, secret: "PAT_TOKEN", lockWait: .zero)
+        let second = try LedgerStore(path: path, secret: "PAT_TOKEN")
         #expect(await second.snapshot == Ledger(secret: "PAT_TOKEN"))
     }
 
@@ -106,7 +106,7 @@ struct LedgerJournalTests {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try #"{"command":"patrol rollout","pid":999999,"since":"2026-01-01T00:00:00Z"}"#.write(toFile: path + ".lock", atomically: false, encoding: .utf8)
-        _ = try LedgerStore(path: path, secret: "PAT_TOKEN", lockWait: .zero)
+        _ = try LedgerStore(path: path, secret: "PAT_TOKEN")
         #expect(try String(contentsOfFile: path + ".lock", encoding: .utf8).contains("\"pid\":\(getpid())"))
     }
 

@@ -112,7 +112,7 @@ extension DoctorRun {
         }
         // A token made by actions/create-github-app-token from the App's credentials (`App/AppTokenStep.swift`).
         if let id = AppTokenStep.stepID(in: credential.value) {
-            guard let found = AppTokenStep.problem(stepID: id, in: workflow, platform: platform, location: location) else { return .none }
+            guard let found = AppTokenStep.problem(stepID: id, in: workflow, platform: platform, location: location, names: config.appNames) else { return .none }
             return found.fails ? .fail(found.detail, found.fix) : .warn(found.detail, found.fix)
         }
         guard let secret = Self.secretName(in: credential.value) else {

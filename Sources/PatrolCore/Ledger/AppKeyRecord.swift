@@ -1,0 +1,116 @@
+import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolGitHub
+
+/// The ledger's memory of the fleet's GitHub App credentials (spec §10): every App private key `patrol app rollout`
+/// put in the fleet, by GitHub's fingerprint (SHA-256 of the public half), and per repository which key it holds
+/// and since when. Fingerprints only, never a key; safe to commit like the rest of the ledger.
+public struct AppKeyLedger: Sendable, Equatable, Codable {
+    /// The keys rolled out, oldest first.
+    public var keys: [AppKeyRecord] = []
+    /// Keyed by `owner/name`: what the last verified `app rollout` put there.
+    public var repositories: [String: AppKeyHolding] = [:]
+
+    public init() {}
+
+    /// True when no App key was ever rolled out (the ledger file then leaves the section out).
+    public var isEmpty: Bool { keys.isEmpty && repositories.isEmpty }
+
+    /// The key the whole fleet holds, if any.
+    public var currentKey: AppKeyRecord? { keys.last { $0.state == .current } }
+
+    /// The record of `fingerprint`, if it was ever rolled out.
+    public func key(_ fingerprint: AppKeyFingerprint) -> AppKeyRecord? { keys.first { $0.fingerprint == fingerprint } }
+
+    /// Notes a key about to be rolled out: added (pending) when new, its App id refreshed otherwise.
+    public mutating func noteKey(_ fingerprint: AppKeyFingerprint, appID: Int, at now: Date) {
+        if let index = keys.firstIndex(where: { $0.fingerprint == fingerprint }) {
+            keys[index].appID = appID
+        } else {
+            keys.append(AppKeyRecord(fingerprint: fingerprint, appID: appID, firstRolledOut: now, state: .pending))
+        }
+    }
+
+    /// Marks `fingerprint` current from `now` (when it was not already) and any other current key retired at `now`.
+    public mutating func makeCurrent(_ fingerprint: AppKeyFingerprint, at now: Date) {
+        for index in keys.indices {
+            if keys[index].fingerprint == fingerprint {
+                if keys[index].state != .current { keys[index].currentSince = now }
+                keys[index].state = .current
+                keys[index].retiredAt = nil
+            } else if keys[index].state == .current {
+                keys[index].state = .retired
+                keys[index].retiredAt = now
+            }
+        }
+    }
+
+    /// True when, per the ledger, `repository` holds the key `fingerprint` for App `appID` under these names.
+    public func holds(_ repository: RepositoryName, _ fingerprint: AppKeyFingerprint, appID: Int, names: AppCredentialNames) -> Bool {
+        guard let held = repositories[repository.fullName] else { return false }
+        return held.fingerprint == fingerprint && held.appID == appID && held.variable == names.variable && held.secret == names.secret
+    }
+}
+
+/// One App private key the fleet was given.
+public struct AppKeyRecord: Sendable, Equatable, Codable {
+    /// GitHub's fingerprint, `SHA256:…`: the string beside the key in the App's settings.
+    public var fingerprint: AppKeyFingerprint
+    public var appID: Int
+    /// When `patrol app rollout` first put it in a repository: the start of its age (GitHub has no API for a key's
+    /// creation date).
+    public var firstRolledOut: Date
+    /// When every repository of the fleet held it.
+    public var currentSince: Date?
+    public var retiredAt: Date?
+    public var state: TokenRecord.State
+
+    package init(fingerprint: AppKeyFingerprint, appID: Int, firstRolledOut: Date, currentSince: Date? = nil, retiredAt: Date? = nil,
+                 state: TokenRecord.State) {
+        self.fingerprint = fingerprint
+        self.appID = appID
+        self.firstRolledOut = firstRolledOut
+        self.currentSince = currentSince
+        self.retiredAt = retiredAt
+        self.state = state
+    }
+
+    /// Whole days since the key was first rolled out, at `now`.
+    public func ageDays(at now: Date) -> Int { max(0, Int(now.timeIntervalSince(firstRolledOut) / 86_400)) }
+}
+
+/// What one repository holds of the App's credentials, as the last verified `app rollout` left it.
+public struct AppKeyHolding: Sendable, Equatable, Codable {
+    public var fingerprint: AppKeyFingerprint
+    public var appID: Int
+    /// The Actions variable holding the App id, and the secret holding the key.
+    public var variable: String
+    public var secret: String
+    public var uploadedAt: Date
+    /// The secret's `updated_at` read right after the upload.
+    public var secretUpdatedAt: Date
+
+    package init(fingerprint: AppKeyFingerprint, appID: Int, variable: String, secret: String, uploadedAt: Date, secretUpdatedAt: Date) {
+        self.fingerprint = fingerprint
+        self.appID = appID
+        self.variable = variable
+        self.secret = secret
+        self.uploadedAt = uploadedAt
+        self.secretUpdatedAt = secretUpdatedAt
+    }
+}
+
+extension LedgerStore {
+    /// Records that `repository` verifiably holds the App key `holding` describes: one journal line, on disk before this returns.
+    public func recordAppKey(_ repository: RepositoryName, _ holding: AppKeyHolding) throws {
+        try append(LedgerJournal.Entry(repository: repository.fullName, appKey: holding))
+    }
+}
+
+extension Ledger {
+    /// Replays one journal entry of `app rollout`.
+    package mutating func applyAppKey(_ holding: AppKeyHolding, to repository: String) {
+        app.repositories[repository] = holding
+    }
+}
