@@ -57,8 +57,8 @@ enum AppRolloutCommand {
         let width = repositories.map(\.fullName.count).max() ?? 0
         let names = config.appNames
         return try await LedgerStore.withStore({
-            try LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol \(command)", console: console,
-                                 environment: context.environment)
+            try await LedgerStore.open(config.ledgerPath, secret: config.secret, command: "patrol \(command)", console: console,
+                                       environment: context.environment, clock: context.clock)
         }) { ledger in
             try await context.withConnection(base, as: session.standIn, app: session) { client in
                 try await afterFirstToken(session)
