@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackTLS
 import Synchronization
 
 /// A small HTTP CONNECT proxy on loopback, as a corporate proxy would be: it reads the CONNECT line,
