@@ -14,6 +14,7 @@ public enum Patrol {
     /// and server it started has stopped, so the caller may `exit` at once.
     package static func main(arguments: [String], simulated: SimulatedCommands? = nil) async -> Int32 {
         ProcessHardening.disableCoreDumps()
+        MallocTuning.apply()
         // The console is needed before parsing can fail, so read its flags from a first parse (it is pure and cheap).
         let parsed = try? Invocation.parse(arguments)
         let global = parsed?.global ?? GlobalOptions()

@@ -79,7 +79,11 @@ struct TrustAndAPIURLTests {
         #expect(run.stderr.contains("/api/v3"))
         #expect(run.stderr.contains("Fix \(source)"))
         #expect(!run.stderr.contains("the repository does not exist"))
-        #expect(fleet.simulator.requests.map(\.path) == ["/api/v3/user"])
+        // The public keys go out with the preflight (spec §8); its failure sends nothing more, and no upload.
+        let paths = fleet.simulator.requests.map(\.path)
+        #expect(paths.filter { $0 == "/api/v3/user" }.count == 1, "\(paths)")
+        #expect(paths.allSatisfy { $0 == "/api/v3/user" || $0.hasSuffix("/actions/secrets/public-key") }, "\(paths)")
+        #expect(fleet.uploads == 0)
     }
 
     @Test("the wrong-API-URL message fits the URL: github.com's, Enterprise Server's /api/v3, and where it came from")
