@@ -6,6 +6,7 @@ PACKAGES := pkg-config libcurl4-openssl-dev libsodium-dev libssl-dev
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .PHONY: setup test-deps build release demo test layers sanitize sanitize-address sanitize-thread bench bench-deps fuzz interop-deps jwt-deps workflows clean
+.PHONY: man completions install uninstall deb install-deb-tools install-check
 
 ## setup: install libcurl's, libsodium's and libcrypto's (libssl-dev) -dev packages, only when pkg-config cannot find them
 setup:
@@ -15,11 +16,15 @@ setup:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(PACKAGES); \
 	fi
 
-## test-deps: nginx (Debian's nginx-light) and openssl for the TLS + HTTP/2 end-to-end tests, only when missing.
+## test-deps: nginx (Debian's nginx-light) and openssl for the TLS + HTTP/2 end-to-end tests; zsh and fish, whose
+## completion the tests drive; mandoc and man-db, which lint and show the man pages; shellcheck for the Action's shell
+## steps; dpkg-dev (dpkg-shlibdeps) for the .deb; only when missing.
 ## The tests run nginx as a child process with its own config; the package's system service is not used.
-TEST_PACKAGES := nginx-light openssl
+TEST_PACKAGES := nginx-light openssl zsh fish mandoc man-db shellcheck dpkg-dev
 test-deps:
-	@if ! { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1; then \
+	@if ! { command -v nginx || [ -x /usr/sbin/nginx ]; } >/dev/null 2>&1 || ! command -v openssl >/dev/null 2>&1 \
+		|| ! command -v zsh >/dev/null || ! command -v fish >/dev/null || ! command -v mandoc >/dev/null \
+		|| ! command -v man >/dev/null || ! command -v shellcheck >/dev/null || ! command -v dpkg-shlibdeps >/dev/null; then \
 		echo "make: installing $(TEST_PACKAGES) with apt-get"; \
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEST_PACKAGES); \
@@ -42,11 +47,13 @@ interop-deps:
 ZIZMOR_VERSION := 1.33.1
 VENV     := $(CURDIR)/.build/venv
 
-## workflows: every workflow file patrol ships (config/workflows/*.yml) passes `zizmor --offline` with no findings
-workflows:
+## workflows: every workflow file and Action patrol ships (config/workflows/*.yml, config/actions/*/action.yml) passes
+## `zizmor --offline` with no findings, and the Actions' shell steps pass shellcheck (Tests/Actions/shellcheck-steps.sh)
+workflows: test-deps
 	@[ -x $(VENV)/bin/zizmor ] && $(VENV)/bin/zizmor --version | grep -qF '$(ZIZMOR_VERSION)' \
 		|| { python3 -m venv $(VENV) && $(VENV)/bin/pip install --quiet 'zizmor==$(ZIZMOR_VERSION)'; }
-	$(VENV)/bin/zizmor --offline config/workflows/*.yml
+	$(VENV)/bin/zizmor --offline config/workflows/*.yml config/actions/*/action.yml
+	Tests/Actions/shellcheck-steps.sh config/actions/*/action.yml
 
 # PyJWT with cryptography (pinned), the independent RS256 implementation the GitHub App interoperability test
 # checks patrol's JWTs with, in the same virtual environment as zizmor. (The openssl command the App tests make
@@ -72,6 +79,7 @@ test: build interop-deps test-deps jwt-deps workflows layers
 	rm -rf $(HYGIENE) && mkdir -p $(HYGIENE)/tmp $(HYGIENE)/transcripts
 	TMPDIR=$(HYGIENE)/tmp PATROL_TEST_TRANSCRIPTS=$(HYGIENE)/transcripts Tests/Watchdog/deadline.sh $(DEADLINE) $(SWIFT) test --skip-build
 	Tests/Hygiene/scan.sh $(HYGIENE)
+	$(MAKE) --no-print-directory install-check
 
 ## layers: the target graph holds (Tests/Layers/check-layers.sh): no library with patrol's logic reaches the GitHub
 ## simulator, and an upward import (PatrolHTTP importing PatrolCore) fails to compile (builds only PatrolHTTP's stack)
@@ -127,6 +135,68 @@ bench: setup bench-deps
 ## of iterations each from the seeds in Tests/Fuzz/Corpus (about five minutes); FUZZ_SCALE=10 runs ten times as many
 fuzz: setup
 	Tests/Fuzz/fuzz.sh
+
+# make install: PREFIX (default /usr/local) under DESTDIR (empty; a staging folder for packages).
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+RELEASE   := .build/release/patrol
+GENERATED := .build/generated
+VERSION   := $(shell sed -n 's/.*current = "\(.*\)"/\1/p' Sources/PatrolSupport/PatrolVersion.swift)
+ARCH      := $(shell dpkg --print-architecture 2>/dev/null || echo amd64)
+DEB       := .build/patrol_$(VERSION)_$(ARCH).deb
+# What make install puts where, below $(DESTDIR)$(PREFIX); make uninstall removes exactly these files.
+BIN_DIR   := bin
+MAN_DIR   := share/man/man1
+BASH_DIR  := share/bash-completion/completions
+ZSH_DIR   := share/zsh/site-functions
+FISH_DIR  := share/fish/vendor_completions.d
+
+## man: patrol(1) and patrol-COMMAND(1) into .build/generated/man, written by the release binary from its command and
+## option declarations (the hidden `patrol man-pages DIRECTORY`)
+man: release
+	rm -rf $(GENERATED)/man && $(RELEASE) man-pages $(GENERATED)/man >/dev/null
+
+## completions: the bash, zsh and fish scripts (`patrol completion SHELL`) into .build/generated/completions
+completions: release
+	mkdir -p $(GENERATED)/completions
+	$(RELEASE) completion bash > $(GENERATED)/completions/patrol
+	$(RELEASE) completion zsh > $(GENERATED)/completions/_patrol
+	$(RELEASE) completion fish > $(GENERATED)/completions/patrol.fish
+
+## install: the release binary (static Swift runtime), the man pages and the completions under $(DESTDIR)$(PREFIX)
+install: man completions
+	install -D -m 755 $(RELEASE) $(DESTDIR)$(PREFIX)/$(BIN_DIR)/patrol
+	install -d $(DESTDIR)$(PREFIX)/$(MAN_DIR)
+	install -m 644 $(GENERATED)/man/*.1 $(DESTDIR)$(PREFIX)/$(MAN_DIR)/
+	install -D -m 644 $(GENERATED)/completions/patrol $(DESTDIR)$(PREFIX)/$(BASH_DIR)/patrol
+	install -D -m 644 $(GENERATED)/completions/_patrol $(DESTDIR)$(PREFIX)/$(ZSH_DIR)/_patrol
+	install -D -m 644 $(GENERATED)/completions/patrol.fish $(DESTDIR)$(PREFIX)/$(FISH_DIR)/patrol.fish
+
+## uninstall: remove what install put (the folders, shared with other tools, stay)
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/$(BIN_DIR)/patrol $(DESTDIR)$(PREFIX)/$(MAN_DIR)/patrol.1 $(DESTDIR)$(PREFIX)/$(MAN_DIR)/patrol-*.1 \
+		$(DESTDIR)$(PREFIX)/$(BASH_DIR)/patrol $(DESTDIR)$(PREFIX)/$(ZSH_DIR)/_patrol $(DESTDIR)$(PREFIX)/$(FISH_DIR)/patrol.fish
+
+## deb: .build/patrol_VERSION_ARCH.deb (dpkg-deb): make install with PREFIX=/usr, the binary stripped, man pages gzipped,
+## Depends from the libraries the binary links (dpkg-shlibdeps, Debian's dpkg-dev, installed when missing).
+## DEB_COMPRESS=gzip packs it four times faster than xz (install-check uses it), a third larger
+DEB_COMPRESS ?= xz
+deb: install-deb-tools
+	rm -rf .build/deb && mkdir -p .build/deb/root/DEBIAN .build/deb/shlibs/debian
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/.build/deb/root PREFIX=/usr
+	strip --strip-unneeded .build/deb/root/usr/$(BIN_DIR)/patrol
+	gzip -9n .build/deb/root/usr/$(MAN_DIR)/*.1
+	packaging/deb-control.sh $(CURDIR)/.build/deb $(VERSION) $(ARCH) > .build/deb/root/DEBIAN/control
+	dpkg-deb --root-owner-group -Z$(DEB_COMPRESS) --build .build/deb/root $(DEB)
+
+install-deb-tools:
+	@command -v dpkg-shlibdeps >/dev/null || { echo "make: installing dpkg-dev with apt-get"; $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends dpkg-dev; }
+
+## install-check: make install into a temporary DESTDIR and check every path, make uninstall, make deb, and (as root)
+## dpkg -i the package, run it from /usr/bin, dpkg -r it (Tests/Install/check-install.sh; part of make test)
+install-check: test-deps
+	Tests/Install/check-install.sh
 
 clean:
 	rm -rf .build .build-asan .build-tsan

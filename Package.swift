@@ -89,7 +89,13 @@ let package = Package(
         .executableTarget(
             name: "patrol",
             dependencies: ["PatrolCLI", "PatrolDemo"],
-            swiftSettings: strict
+            swiftSettings: strict,
+            plugins: ["BuildCommit"]
+        ),
+        /** Writes the git commit into the executable before each build, for `patrol --version` (no git: `unknown`). */
+        .plugin(
+            name: "BuildCommit",
+            capability: .buildTool()
         ),
 
         // MARK: - Test doubles and tools (beside the stack; no library above depends on them)

@@ -11,24 +11,10 @@ extension GitHubSimulator {
         state.withLock { $0.revocations }
     }
 
-    /// Writes `value` to a repository's secret the way another tool would (not through patrol): the value is
-    /// stored as given and `updated_at` moves to now. Returns false when the repository does not exist.
+    /// Writes `value` to a repository's Actions secret the way another tool would (not through patrol): the value
+    /// is stored as given and `updated_at` moves to now. Returns false when the repository does not exist.
     @discardableResult
     public func writeSecretOutsidePatrol(_ name: String, in repository: String, value: String) -> Bool {
-        state.withLock { state in
-            let key = repository.lowercased(), stored = name.uppercased()
-            guard let record = state.repositories[key] else { return false }
-            let now = state.now
-            if var existing = record.secrets[stored] {
-                existing.plaintextBytes = Array(value.utf8)
-                existing.updatedAt = now
-                existing.writes += 1
-                state.repositories[key]!.secrets[stored] = existing
-            } else {
-                state.repositories[key]!.secrets[stored] = StoredSecret(
-                    name: stored, plaintextBytes: Array(value.utf8), createdAt: now, updatedAt: now, writes: 1, keyID: record.keyID)
-            }
-            return true
-        }
+        writeSecretOutsidePatrol(name, in: .repository(repository), value: value)
     }
 }

@@ -85,9 +85,9 @@ extension GitHubSimulator {
         withState { $0.tokens[token]?.scopes = scopes }
     }
 
-    /// Deletes a repository's secret, as `gh secret delete` does.
+    /// Deletes a repository's Actions secret, as `gh secret delete` does.
     public func deleteSecret(_ name: String, in repository: String) {
-        withState { _ = $0.repositories[repository.lowercased()]?.secrets.removeValue(forKey: name.uppercased()) }
+        deleteSecret(name, in: .repository(repository))
     }
 
     /// Sets a fine-grained token's permissions on one repository, area by area (e.g. Secrets: read,

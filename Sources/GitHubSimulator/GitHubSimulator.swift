@@ -10,7 +10,7 @@
 // - tokens (classic `ghp_` with a valid CRC-32 checksum and scopes, fine-grained `github_pat_` with
 //   per-repository permissions), expiry, revocation, and the headers GitHub sends for them
 //   (`x-oauth-scopes`, `github-authentication-token-expiration` in both of its formats);
-// - Actions secrets: every uploaded sealed box is opened with the repository's secret key and the plaintext
+// - Actions secrets: every uploaded sealed box is opened with the place's own secret key and the plaintext
 //   kept, so tests assert the real value arrived; 201 on create, 204 on update, `created_at`/`updated_at`;
 // - GitHub's error bodies and status codes (401 bad credentials, 404 for hidden repositories, 403 for missing
 //   rights, 422 for bad names, stale keys and undecryptable values), `x-github-request-id`, the primary rate
@@ -39,8 +39,12 @@
 //   refusing expired, future or over-long ones with GitHub's messages; installations; installation tokens
 //   (`ghs_`, a configurable lifetime, narrowed repositories and permissions, enforced like fine-grained ones);
 //   Actions variables;
-// What it does not model (yet): organization/environment/Dependabot secrets, GitHub Enterprise's `/api/v3` prefix,
-// HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
+// - every place a secret lives (`GitHubSimulator+Targets.swift`): repository Actions, environment, Dependabot and
+//   Codespaces secrets and organization Actions secrets, each with its own key pair; environments that exist or
+//   not; organizations with members, owners, secret visibility and selection; accounts (`/orgs`, `/users`); and
+//   the rule that decides which copy a workflow run reads (`secretSeenByWorkflow`).
+// What it does not model (yet): organization Dependabot and Codespaces secrets, GitHub Enterprise's `/api/v3`
+// prefix, HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
 import Foundation
 import PatrolSupport
@@ -122,11 +126,10 @@ public final class GitHubSimulator: Sendable {
     /// Adds `owner/name` with a fresh key pair; `permission` is what every token has there unless overridden.
     @discardableResult
     public func addRepository(_ fullName: String, permission: Permission = .admin) -> SimulatedRepository {
-        let keyPair = SimulatorCrypto.makeKeyPair()
-        return state.withLock { state in
+        state.withLock { state in
             let record = RepositoryRecord(
-                fullName: fullName, id: state.makeRepositoryID(), keyPair: keyPair,
-                keyID: state.makeKeyID(), permission: permission
+                fullName: fullName, id: state.makeRepositoryID(), actionsSecrets: state.makeStore(),
+                dependabotSecrets: state.makeStore(), codespacesSecrets: state.makeStore(), permission: permission
             )
             state.repositories[fullName.lowercased()] = record
             return SimulatedRepository(record)
@@ -138,33 +141,30 @@ public final class GitHubSimulator: Sendable {
         _ = state.withLock { $0.repositories.removeValue(forKey: fullName.lowercased()) }
     }
 
-    /// Gives the repository a new key pair and `key_id`; uploads sealed for the old key are refused (422).
+    /// Gives the repository's Actions secrets a new key pair and `key_id`; uploads sealed for the old key are
+    /// refused (422). Other kinds: `rotatePublicKey(of: SimulatedTarget)`.
     @discardableResult
     public func rotatePublicKey(of fullName: String) -> SimulatedRepository? {
-        state.withLock { state in
-            let key = fullName.lowercased()
-            guard state.repositories[key] != nil else { return nil }
-            state.repositories[key]!.rotateKey(keyID: state.makeKeyID())
-            return SimulatedRepository(state.repositories[key]!)
-        }
+        guard rotatePublicKey(of: .repository(fullName)) != nil else { return nil }
+        return repository(fullName)
     }
 
     /// Answers the repository's next public-key fetch, then rotates the key: the upload that follows is
     /// sealed for a key that is already stale.
     public func rotatePublicKeyAfterNextFetch(of fullName: String) {
-        state.withLock { $0.repositories[fullName.lowercased()]?.rotateAfterNextKeyFetch = true }
+        rotatePublicKeyAfterNextFetch(of: .repository(fullName))
     }
 
     /// Answers each of the repository's next `count` public-key fetches, then rotates the key: every upload
     /// sealed for a fetched key is refused (422) until the fetches run out — a key rotated again and again.
     public func rotatePublicKeyAfterFetches(of fullName: String, count: Int) {
-        state.withLock { $0.repositories[fullName.lowercased()]?.rotationsAfterKeyFetches = max(0, count) }
+        rotatePublicKeyAfterFetches(of: .repository(fullName), count: count)
     }
 
     /// Answers the repository's next secret upload with 201/204 but keeps nothing: a lost write, which
     /// only reading the secret back can reveal.
     public func loseNextWrite(to fullName: String) {
-        state.withLock { $0.repositories[fullName.lowercased()]?.loseNextWrite = true }
+        loseNextWrite(to: .repository(fullName))
     }
 
     /// Sets the default permission tokens have on a repository.
@@ -231,16 +231,15 @@ public final class GitHubSimulator: Sendable {
 
     // MARK: Secrets
 
-    /// The secret as stored (value decrypted), or `nil`. Names are case-insensitive, as on GitHub.
+    /// The repository Actions secret as stored (value decrypted), or `nil`. Names are case-insensitive, as on
+    /// GitHub. Other kinds: `secret(_:in: SimulatedTarget)`.
     public func secret(_ name: String, in repository: String) -> StoredSecret? {
-        state.withLock { $0.repositories[repository.lowercased()]?.secrets[name.uppercased()] }
+        secret(name, in: .repository(repository))
     }
 
-    /// Every secret of a repository, sorted by name.
+    /// Every Actions secret of a repository, sorted by name.
     public func secrets(in repository: String) -> [StoredSecret] {
-        state.withLock { state in
-            (state.repositories[repository.lowercased()]?.secrets.values).map { $0.sorted { $0.name < $1.name } } ?? []
-        }
+        secrets(in: .repository(repository))
     }
 
     // MARK: Time, latency and faults
@@ -314,18 +313,19 @@ public final class GitHubSimulator: Sendable {
 /// A repository as the simulator holds it, for tests and the demo.
 public struct SimulatedRepository: Sendable, Equatable {
     public let fullName: String
+    /// The integer id `GET /repos/{owner}/{repo}` answers, which organization secrets select repositories by.
     public let id: Int
-    /// The current `key_id`.
+    /// The current `key_id` of its Actions secrets.
     public let keyID: String
-    /// The current public key, standard base64.
+    /// The current public key of its Actions secrets, standard base64.
     public let publicKey: String
     public let permission: Permission
 
     init(_ record: RepositoryRecord) {
         fullName = record.fullName
         id = record.id
-        keyID = record.keyID
-        publicKey = SimulatorCrypto.encodeBase64(record.keyPair.publicKey)
+        keyID = record.actionsSecrets.keyID
+        publicKey = SimulatorCrypto.encodeBase64(record.actionsSecrets.keyPair.publicKey)
         permission = record.permission
     }
 }

@@ -12,7 +12,8 @@ public enum Patrol {
 
     /// Runs one invocation in this process and returns the exit code. Returns only after every thread
     /// and server it started has stopped, so the caller may `exit` at once.
-    package static func main(arguments: [String], simulated: SimulatedCommands? = nil) async -> Int32 {
+    /// `build` is what `--version` says of this binary (the executable passes the commit it was built from).
+    package static func main(arguments: [String], simulated: SimulatedCommands? = nil, build: BuildInfo = .unknown) async -> Int32 {
         ProcessHardening.disableCoreDumps()
         MallocTuning.apply()
         // The console is needed before parsing can fail, so read its flags from a first parse (it is pure and cheap).
@@ -41,7 +42,7 @@ public enum Patrol {
         // The one real clock: every decision below reads the time and waits through the context.
         let context = Context(environment: environment, console: console, tokenInputs: .process, interrupt: interrupt,
                               clock: .system)
-        let code = await run(arguments: arguments, context: context, simulated: simulated)
+        let code = await run(arguments: arguments, context: context, simulated: simulated, build: build)
         // The reader of stdout has gone: end as a shell reports a SIGPIPE, having printed nothing more.
         return console.outputClosed ? ExitCode.outputClosed.rawValue : code
     }
@@ -49,7 +50,8 @@ public enum Patrol {
     /// Parses `arguments`, runs the command and maps every error to its exit code (spec §3.2).
     /// `simulated` runs `patrol demo` and `patrol simulator`, which live in PatrolDemo (the one target that links the
     /// simulator); the executable passes them in.
-    package static func run(arguments: [String], context: Context, simulated: SimulatedCommands? = nil) async -> Int32 {
+    package static func run(arguments: [String], context: Context, simulated: SimulatedCommands? = nil,
+                            build: BuildInfo = .unknown) async -> Int32 {
         let console = context.console
         do {
             let invocation = try Invocation.parse(arguments)
@@ -60,7 +62,13 @@ public enum Patrol {
                 console.result(HelpText.help(topic: invocation.helpTopic))
                 code = .success
             case .version:
-                console.result(invocation.global.json ? HelpText.versionJSON.text : HelpText.version)
+                console.result(invocation.global.json ? build.json.text : build.line)
+                code = .success
+            case .completion:
+                console.result(CompletionScript.text(for: invocation.completionShell ?? .bash))
+                code = .success
+            case .manPages:
+                try ManPages.write(to: invocation.manPagesDirectory ?? ".", date: context.clock.now(), console: console)
                 code = .success
             case .rollout:
                 code = try await RolloutCommand.run(invocation, context: context)
@@ -97,7 +105,7 @@ extension Invocation {
         switch command {
         case .rollout, .rotate, .status, .doctor, .app: true
         case .expiry: expiry.live || expiry.openIssue || expiry.webhookEnvironmentVariable != nil
-        case .help, .version, .demo, .simulator: false
+        case .help, .version, .demo, .simulator, .completion, .manPages: false
         }
     }
 }
@@ -108,7 +116,7 @@ extension ExitCode {
     /// the rest means the operation failed (1).
     package static func `for`(_ error: any Error) -> ExitCode {
         switch error {
-        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError,
+        case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError, is AppKeyRotationError,
              is CAFileError, is WrongAPIURLError:
             return .usage
         case let github as GitHubError where github.isBadCredentials:

@@ -2,6 +2,7 @@ import Foundation
 import PatrolCLI
 import PatrolDemo
 
-// All of patrol lives in its libraries; this file only hands it the process and the demo commands.
-// Patrol.main returns only after its HTTP thread and servers have stopped, so exit() races nothing.
-exit(await Patrol.main(arguments: Array(CommandLine.arguments.dropFirst()), simulated: .builtIn))
+// All of patrol lives in its libraries; this file only hands it the process, the demo commands and the commit it was
+// built from (`buildCommit`, written by the BuildCommit plugin). Patrol.main returns only after its HTTP thread and
+// servers have stopped, so exit() races nothing.
+exit(await Patrol.main(arguments: Array(CommandLine.arguments.dropFirst()), simulated: .builtIn, build: BuildInfo(commit: buildCommit)))

@@ -65,6 +65,9 @@ enum InstallationTokens {
             areas[FineGrainedArea.metadata.rawValue] = .read
             record.areaPermissions[key] = areas
         }
+        if installation.targetType == "Organization" {
+            record.organizationSecretsPermissions[installation.account.lowercased()] = AppsState.level(permissions["organization_secrets"])
+        }
         state.tokens[token] = record
         state.apps.tokensMinted += 1
         var answer: [String: Any] = [

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Whether a token may use a repository's Actions secrets, answered the way GitHub answers it.
+/// Whether a token may use a repository's secrets (Actions, environment, Dependabot, Codespaces), answered the
+/// way GitHub answers it.
 enum RepositoryAccess {
     /// What an endpoint needs.
     enum Need {
@@ -14,8 +15,9 @@ enum RepositoryAccess {
     /// like a missing repository (404); read-only sees the repository and gets 403. Fine-grained tokens need
     /// the repository selected (404 otherwise) and the Secrets permission, checked before the body is read:
     /// too little is 403 "Resource not accessible by personal access token" with `x-accepted-github-permissions`.
+    /// `area` is the permission the kind of secret needs: Secrets, Environments, Dependabot or Codespaces secrets.
     static func check(
-        _ state: SimulatorState, _ context: RouteContext, need: Need
+        _ state: SimulatorState, _ context: RouteContext, need: Need, area: FineGrainedArea = .secrets
     ) -> Result<String, GitHubError> {
         let key = "\(context.parameter("owner"))/\(context.parameter("repo"))".lowercased()
         guard let token = context.token, let repository = state.repositories[key] else {
@@ -30,9 +32,10 @@ enum RepositoryAccess {
             }
         case .fineGrained:
             guard ContentAccess.isSelected(token, key: key, repository: repository) else { return .failure(GitHubError(.notFound)) }
-            if permission < (need == .write ? .write : .read) {
+            let granted = ContentAccess.fineGrainedPermission(token, area: area, key: key, repository: repository)
+            if granted < (need == .write ? .write : .read) {
                 let response = GitHubResponse.error(403, token.notAccessibleMessage)
-                    .adding("x-accepted-github-permissions", need == .write ? "secrets=write" : "secrets=read")
+                    .adding("x-accepted-github-permissions", "\(area.rawValue)=\(need == .write ? "write" : "read")")
                 return .failure(GitHubError(response))
             }
         }

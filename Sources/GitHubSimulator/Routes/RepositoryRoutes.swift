@@ -11,23 +11,29 @@ enum RepositoryRoutes {
             let token = context.token!
             // `permissions` is the account's role, whatever kind of token asks.
             let role = token.kind == .classic ? (token.permissions[key] ?? record.permission) : record.permission
-            let parts = record.fullName.split(separator: "/").map(String.init)
-            return .json(200, [
-                "id": record.id,
-                "name": parts.last ?? record.fullName,
-                "full_name": record.fullName,
-                "owner": ["login": parts.first ?? ""],
-                "private": true,
-                "visibility": "private",
-                "archived": false,
-                "default_branch": state.actions[key]?.defaultBranch ?? ActionsRecord().defaultBranch,
-                "html_url": "https://github.com/\(record.fullName)",
-                "permissions": [
-                    "admin": role >= .admin, "maintain": role >= .admin, "push": role >= .write,
-                    "triage": role >= .write, "pull": role >= .read,
-                ],
-            ])
+            var fields = summary(record, state: state)
+            fields["owner"] = AccountRoutes.account(record.owner, state: &state)
+            fields["visibility"] = "private"
+            fields["archived"] = false
+            fields["default_branch"] = state.actions[key]?.defaultBranch ?? ActionsRecord().defaultBranch
+            fields["permissions"] = [
+                "admin": role >= .admin, "maintain": role >= .admin, "push": role >= .write,
+                "triage": role >= .write, "pull": role >= .read,
+            ]
+            return .json(200, fields)
         }
+    }
+
+    /// A repository as GitHub lists it inside other answers: `id`, `name`, `full_name`, `owner.login`, `private`.
+    static func summary(_ record: RepositoryRecord, state: SimulatorState) -> [String: Any] {
+        [
+            "id": record.id,
+            "name": record.name,
+            "full_name": record.fullName,
+            "owner": ["login": record.owner],
+            "private": true,
+            "html_url": "https://github.com/\(record.fullName)",
+        ]
     }
 }
 

@@ -7,16 +7,6 @@ enum RouteTable {
     static let routes: [Route] = [
         Route("GET", "/user", counted: "GET /user", handle: UserRoutes.authenticatedUser),
         Route("POST", "/credentials/revoke", counted: "POST revoke", requiresAuthentication: false, handle: CredentialRoutes.revoke),
-        Route("GET", "/repos/{owner}/{repo}/actions/secrets/public-key", counted: "GET public-key",
-              acceptedScopes: "repo", handle: SecretRoutes.publicKey),
-        Route("GET", "/repos/{owner}/{repo}/actions/secrets", counted: "GET secrets",
-              acceptedScopes: "repo", handle: SecretRoutes.list),
-        Route("GET", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "GET secret",
-              acceptedScopes: "repo", handle: SecretRoutes.get),
-        Route("PUT", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "PUT secret",
-              acceptedScopes: "repo", handle: SecretRoutes.put),
-        Route("DELETE", "/repos/{owner}/{repo}/actions/secrets/{name}", counted: "DELETE secret",
-              acceptedScopes: "repo", handle: SecretRoutes.delete),
         Route("GET", "/repos/{owner}/{repo}/issues", counted: "GET issues", acceptedScopes: "repo", handle: IssueRoutes.list),
         Route("POST", "/repos/{owner}/{repo}/issues", counted: "POST issue", acceptedScopes: "repo", handle: IssueRoutes.create),
         Route("PATCH", "/repos/{owner}/{repo}/issues/{number}", counted: "PATCH issue",
@@ -36,7 +26,8 @@ enum RouteTable {
               acceptedScopes: "repo", handle: WorkflowRoutes.runs),
         Route("POST", "/repos/{owner}/{repo}/dispatches", counted: "POST dispatches",
               acceptedScopes: "repo", handle: DispatchRoutes.dispatch),
-    ] + AppRoutes.routes
+    ] + SecretKind.allCases.flatMap(\.routes) + OrganizationSecretRoutes.routes + EnvironmentRoutes.routes
+        + AccountRoutes.routes + AppRoutes.routes
 
     /// The route for a method and path, with its parameters. `HEAD` is served as `GET`.
     static func match(method: String, path: String) -> (route: Route, parameters: [String: String])? {

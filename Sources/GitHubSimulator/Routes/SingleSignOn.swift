@@ -5,7 +5,8 @@ extension SimulatorState {
     /// `X-GitHub-SSO: required; url=…` names the page that authorizes it.
     func singleSignOnBlock(path: String, token: TokenRecord?) -> GitHubResponse? {
         let parts = path.split(separator: "/")
-        guard let token, parts.count >= 3, parts[0] == "repos", ssoOrganizations.contains(parts[1].lowercased()),
+        // Repositories of the organization, and its own resources below `/orgs/{org}/` (its secrets).
+        guard let token, parts.count >= 3, parts[0] == "repos" || parts[0] == "orgs", ssoOrganizations.contains(parts[1].lowercased()),
               !ssoAuthorizedTokens.contains(token.token) else { return nil }
         let organization = String(parts[1])
         let request = String(format: "%08x", UInt32(truncatingIfNeeded: token.userID &* 2_654_435_761))

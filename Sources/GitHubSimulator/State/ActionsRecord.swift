@@ -66,6 +66,14 @@ public enum FineGrainedArea: String, Sendable, CaseIterable {
     case secrets, contents, actions, metadata, issues
     /// Actions variables; GitHub's permission name is `actions_variables`.
     case actionsVariables = "actions_variables"
+    /// Environments and their secrets.
+    case environments
+    /// Dependabot secrets.
+    case dependabotSecrets = "dependabot_secrets"
+    /// Codespaces secrets.
+    case codespacesSecrets = "codespaces_secrets"
+    /// Administration: creating an environment needs write.
+    case administration
 }
 
 extension SimulatorState {

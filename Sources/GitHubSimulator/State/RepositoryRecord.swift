@@ -1,44 +1,34 @@
 import Foundation
 
-/// One simulated repository: its key pair, its secrets and who may touch them.
+/// One simulated repository: its secret stores (Actions, Dependabot, Codespaces, one per environment), each
+/// with its own key pair, and who may touch them.
 struct RepositoryRecord: Sendable {
     /// `owner/name` as added, or as last renamed.
     var fullName: String
     let id: Int
-    var keyPair: KeyPair
-    var keyID: String
+    /// Repository Actions secrets (`/actions/secrets…`).
+    var actionsSecrets: SecretStore
+    /// Dependabot secrets (`/dependabot/secrets…`), the only ones a Dependabot-triggered run sees.
+    var dependabotSecrets: SecretStore
+    /// Codespaces secrets (`/codespaces/secrets…`).
+    var codespacesSecrets: SecretStore
+    /// Environments keyed by lower-cased name (GitHub's environment names are case-insensitive).
+    var environments: [String: EnvironmentRecord] = [:]
     /// The permission every token has here unless the token overrides it.
     var permission: Permission
-    /// Secrets keyed by upper-cased name.
-    var secrets: [String: StoredSecret] = [:]
-    /// When set, the next public-key fetch is answered and then the key pair rotates (a key changing between GET and PUT).
-    var rotateAfterNextKeyFetch = false
-    /// Answer the next secret upload as a success without storing it: a write GitHub lost.
-    var loseNextWrite = false
-    /// This many more public-key fetches are answered and then followed by a rotation (a key that keeps changing).
-    var rotationsAfterKeyFetches = 0
-    /// Read-after-write lag, by upper-cased secret name: what reads still see, and for how many more reads.
-    var laggingReads: [String: LaggingRead] = [:]
 
-    /// A secret as reads see it while a write has not reached them yet.
-    struct LaggingRead: Sendable {
-        /// The secret before the write (nil: it did not exist).
-        let before: StoredSecret?
-        var remaining: Int
-    }
+    /// The owner's login: the part before the slash.
+    var owner: String { String(fullName.split(separator: "/").first ?? "") }
+    /// The name without the owner.
+    var name: String { String(fullName.split(separator: "/").last ?? "") }
+}
 
-    /// The secret `name` (upper-cased) as the next read sees it, spending one lagging read if one is due.
-    mutating func read(_ name: String) -> StoredSecret? {
-        guard var lag = laggingReads[name], lag.remaining > 0 else { return secrets[name] }
-        lag.remaining -= 1
-        laggingReads[name] = lag.remaining > 0 ? lag : nil
-        return lag.before
-    }
-
-    /// Replaces the key pair and `key_id`; the old `key_id` stops being accepted.
-    mutating func rotateKey(keyID: String) {
-        keyPair = SimulatorCrypto.makeKeyPair()
-        self.keyID = keyID
-        rotateAfterNextKeyFetch = false
-    }
+/// One deployment environment of a repository and its secrets.
+struct EnvironmentRecord: Sendable {
+    /// The name as created (case kept).
+    let name: String
+    let id: Int
+    let createdAt: Date
+    var updatedAt: Date
+    var secrets: SecretStore
 }

@@ -7,6 +7,8 @@ struct SimulatorState: Sendable {
     /// Repositories keyed by lower-cased `owner/name` (GitHub's names are case-insensitive).
     var repositories: [String: RepositoryRecord] = [:]
     var tokens: [String: TokenRecord] = [:]
+    /// Organizations keyed by lower-cased login (`State/OrganizationRecord.swift`); an owner not listed is a user.
+    var organizations: [String: OrganizationRecord] = [:]
     var userIDs: [String: Int] = [:]
     var log: [LoggedRequest] = []
     var counters = Counters()
@@ -58,6 +60,7 @@ struct SimulatorState: Sendable {
     /// Old names (lower-cased) of renamed repositories → their id (`RepositoryRenames.swift`).
     var renamedRepositories: [String: Int] = [:]
     private var nextRepositoryID = 700_000_001
+    private var nextEnvironmentID = 1_200_000_001
 
     /// The time before `clockOffset`: the wall clock, or the virtual clock of the test that runs the simulator.
     let clock: @Sendable () -> Date
@@ -91,6 +94,11 @@ struct SimulatorState: Sendable {
     mutating func makeRepositoryID() -> Int {
         defer { nextRepositoryID += 1 }
         return nextRepositoryID
+    }
+
+    mutating func makeEnvironmentID() -> Int {
+        defer { nextEnvironmentID += 1 }
+        return nextEnvironmentID
     }
 
     /// The numeric id of `login`, assigned on first sight and stable after.

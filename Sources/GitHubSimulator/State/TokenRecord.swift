@@ -16,6 +16,9 @@ struct TokenRecord: Sendable {
     /// Fine-grained tokens: per repository, the permission of each area other than Secrets
     /// (`contents`, `actions`, `metadata`); an area not listed falls back to `permissions`.
     var areaPermissions: [String: [String: Permission]] = [:]
+    /// Fine-grained and installation tokens: the organization permission `organization_secrets`, by lower-cased
+    /// organization login. A fine-grained token without an entry has write where its account is an owner.
+    var organizationSecretsPermissions: [String: Permission] = [:]
     /// Set for an installation token (`ghs_`): the installation it was minted for.
     var installationID: Int? = nil
     /// An installation token's `repository_selection`: `all` or `selected`.

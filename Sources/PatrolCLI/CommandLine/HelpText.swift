@@ -11,8 +11,26 @@ public enum HelpText {
     /// `patrol 0.1.0`.
     public static var version: String { "patrol \(Patrol.version)" }
 
-    /// `patrol version --json`: `{"command": "version", "version": "0.1.0"}`.
-    public static var versionJSON: JSONValue { .object([("command", "version"), ("version", .string(Patrol.version))]) }
+    /// Where the token comes from, as the tool's help and patrol(1) say it.
+    package static let tokenParagraph = """
+        The token is never an argument: give it with one of --token-stdin, --token-env NAME or --token-file PATH, \
+        else the PAT_TOKEN variable, else at the prompt.
+        """
+
+    /// Where output goes and how a run stops, as the tool's help and patrol(1) say it.
+    package static let outputParagraph = """
+        Results go to stdout as each is known, progress and diagnostics to stderr. A closed stdout \
+        (patrol status | head -1) ends patrol quietly. Ctrl-C or SIGTERM stops starting requests, records \
+        what finished in the ledger, says what is left (--resume finishes a rollout) and exits 130 or 143.
+        """
+
+    /// The token sources in a command that reads one, as its help and its man page say them.
+    package static let tokenSourcesLines = [
+        "Token sources: one of --token-stdin, --token-env, --token-file; else PAT_TOKEN; else the prompt.",
+        "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused.",
+        "A GitHub App may call the API instead: --app-id and --app-key-file (or PATROL_APP_ID and",
+        "PATROL_APP_PRIVATE_KEY, or the config's app); see docs/github-app.md.",
+    ]
 
     /// The text for `patrol help [topic]`.
     public static func help(topic: CommandName?) -> String {
@@ -21,7 +39,7 @@ public enum HelpText {
 
     /// The tool's help: overview, commands, global options, exit codes.
     public static func tool() -> String {
-        let commands = CommandName.allCases
+        let commands = CommandName.visible
         let nameWidth = commands.map(\.rawValue.count).max() ?? 0
         var lines = [
             "OVERVIEW: keep one GitHub token as an Actions secret across a fleet of repositories (\(version))",
@@ -35,18 +53,10 @@ public enum HelpText {
             lines += row(label, command.configuration.abstract, column: max(nameWidth, "help [command]".count) + 4)
         }
         lines += [""] + section(.global, column: optionColumn([.global]))
-        lines += [
-            "",
-            "The token is never an argument: give it with one of --token-stdin, --token-env NAME or",
-            "--token-file PATH, else the PAT_TOKEN variable, else at the prompt.",
-            "See 'patrol help <command>' for a command's options.",
-            "",
-            "Results go to stdout as each is known, progress and diagnostics to stderr. A closed stdout",
-            "(patrol status | head -1) ends patrol quietly. Ctrl-C or SIGTERM stops starting requests, records",
-            "what finished in the ledger, says what is left (--resume finishes a rollout) and exits 130 or 143.",
-            "",
-            "EXIT CODES:",
-        ]
+        lines += [""] + wrap(words(tokenParagraph), indent: 0, firstIndent: 0)
+        lines += ["See 'patrol help <command>' for a command's options.", ""]
+        lines += wrap(words(outputParagraph), indent: 0, firstIndent: 0)
+        lines += ["", "EXIT CODES:"]
         for (codes, meaning) in ExitCode.table {
             lines += row(codes, meaning, column: 10)
         }
@@ -66,10 +76,7 @@ public enum HelpText {
             lines += [""] + section(group, column: column)
         }
         if configuration.groups.contains(.token) {
-            lines += ["", "Token sources: one of --token-stdin, --token-env, --token-file; else PAT_TOKEN; else the prompt.",
-                      "A trailing line break is trimmed; quotes or a pasted NAME=… line are refused.",
-                      "A GitHub App may call the API instead: --app-id and --app-key-file (or PATROL_APP_ID and",
-                      "PATROL_APP_PRIVATE_KEY, or the config's app); see docs/github-app.md."]
+            lines += [""] + tokenSourcesLines
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -87,15 +94,18 @@ public enum HelpText {
         return "error: \(error)\n\n\(usage(error.command))\n\(more)\n"
     }
 
-    private static func usageLines(_ command: CommandName) -> [String] {
+    package static func usageLines(_ command: CommandName) -> [String] {
         var parts: [String] = []
         switch command {
         case .help: parts.append("[<command>]")
         case .version: break
-        case .app:
-            parts.append("rollout")
-            fallthrough
         default:
+            switch command {
+            case .app: parts.append("rollout")
+            case .completion: parts.append(CompletionShell.allCases.map(\.rawValue).joined(separator: "|"))
+            case .manPages: parts.append("DIRECTORY")
+            default: break
+            }
             for group in command.configuration.groups {
                 if let placeholder = group.usagePlaceholder {
                     parts.append(placeholder)

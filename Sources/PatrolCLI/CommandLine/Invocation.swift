@@ -24,6 +24,10 @@ public struct Invocation: Sendable, Equatable {
     public var app = AppOptions()
     public var demo = DemoOptions()
     public var simulator = SimulatorOptions()
+    /// For ``CommandName/completion``: the shell whose script to print.
+    public var completionShell: CompletionShell?
+    /// For ``CommandName/manPages``: the folder the man pages are written to.
+    public var manPagesDirectory: String?
     /// The environment variables named by options declared as naming a credential (``OptionSpec/namesCredential``).
     public var credentialVariables: Set<String> = []
 
@@ -104,9 +108,22 @@ package struct InvocationParser {
                 invocation.helpTopic = try Self.command(named: extra)
             } else if command == .app, invocation.token.appAction == nil, extra == "rollout" {
                 invocation.token.appAction = extra
+            } else if command == .completion, invocation.completionShell == nil {
+                guard let shell = CompletionShell(rawValue: extra) else {
+                    throw .invalidValue(option: "completion", value: extra, expected: CompletionShell.expected, command: command)
+                }
+                invocation.completionShell = shell
+            } else if command == .manPages, invocation.manPagesDirectory == nil {
+                invocation.manPagesDirectory = extra
             } else {
                 throw .unexpectedArgument(extra, command: command)
             }
+        }
+        if command == .completion, invocation.completionShell == nil {
+            throw .missingRequirement(option: "completion", needs: "a shell: \(CompletionShell.expected)", command: command)
+        }
+        if command == .manPages, invocation.manPagesDirectory == nil {
+            throw .missingRequirement(option: "man-pages", needs: "the folder to write the pages to", command: command)
         }
         try Self.checkCombinations(invocation)
         if seen.contains("--wait"), !invocation.doctor.sendTestEvent {
@@ -176,7 +193,7 @@ package struct InvocationParser {
 
     private static func command(named word: String) throws(UsageError) -> CommandName {
         guard let command = CommandName(rawValue: word) else {
-            throw .unknownCommand(word, suggestion: Suggestion.closest(to: word, among: CommandName.allCases.map(\.rawValue)))
+            throw .unknownCommand(word, suggestion: Suggestion.closest(to: word, among: CommandName.visible.map(\.rawValue)))
         }
         return command
     }

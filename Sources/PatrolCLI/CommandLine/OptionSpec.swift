@@ -20,6 +20,8 @@ public struct OptionSpec: Sendable, Equatable {
     public let expected: String?
     /// The only values accepted, when they are a closed set (e.g. `--format`'s `text`, `json`, `github`).
     public let allowedValues: [String]?
+    /// What separates the items when the value is a list of ``allowedValues`` (completion offers each item); nil for one.
+    public let listSeparator: String?
     /// True when the value names a file.
     public let takesPath: Bool
     /// True when the value names an environment variable that holds a credential, which patrol reads only into
@@ -27,7 +29,8 @@ public struct OptionSpec: Sendable, Equatable {
     public let namesCredential: Bool
 
     package init(_ name: String, alias: String? = nil, value valueName: String? = nil, _ help: String, default defaultValue: String? = nil,
-                 expected: String? = nil, allowedValues: [String]? = nil, takesPath: Bool = false, namesCredential: Bool = false) {
+                 expected: String? = nil, allowedValues: [String]? = nil, listSeparator: String? = nil, takesPath: Bool = false,
+                namesCredential: Bool = false) {
         self.name = name
         self.alias = alias
         self.valueName = valueName
@@ -35,6 +38,7 @@ public struct OptionSpec: Sendable, Equatable {
         self.defaultValue = defaultValue
         self.expected = expected
         self.allowedValues = allowedValues
+        self.listSeparator = listSeparator
         self.takesPath = takesPath
         self.namesCredential = namesCredential
     }

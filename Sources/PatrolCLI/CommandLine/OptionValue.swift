@@ -1,3 +1,4 @@
+import Foundation
 import PatrolSupport
 import PatrolSecrets
 import PatrolHTTP
@@ -9,6 +10,8 @@ public struct OptionValue<Value>: Sendable {
     public let expected: String
     /// The only values accepted, when they are a closed set.
     public let allowedValues: [String]?
+    /// What separates the items of a value that is a list of ``allowedValues`` (`,` for `environment,organization`).
+    public let listSeparator: String?
     /// True when the value names a file.
     public let isPath: Bool
     /// True when the value names an environment variable that holds a credential.
@@ -16,10 +19,11 @@ public struct OptionValue<Value>: Sendable {
     /// The value, or nil when `text` is not one ``expected`` allows.
     package let read: @Sendable (String) -> Value?
 
-    package init(expected: String, allowedValues: [String]? = nil, isPath: Bool = false, namesCredential: Bool = false,
-                 read: @escaping @Sendable (String) -> Value?) {
+    package init(expected: String, allowedValues: [String]? = nil, listSeparator: String? = nil, isPath: Bool = false,
+                 namesCredential: Bool = false, read: @escaping @Sendable (String) -> Value?) {
         self.expected = expected
         self.allowedValues = allowedValues
+        self.listSeparator = listSeparator
         self.isPath = isPath
         self.namesCredential = namesCredential
         self.read = read
@@ -27,8 +31,8 @@ public struct OptionValue<Value>: Sendable {
 
     /// The spec of an option that reads its value this way.
     func spec(_ name: String, _ valueName: String, _ help: String, _ defaultValue: String?) -> OptionSpec {
-        OptionSpec(name, value: valueName, help, default: defaultValue, expected: expected, allowedValues: allowedValues, takesPath: isPath,
-                   namesCredential: namesCredential)
+        OptionSpec(name, value: valueName, help, default: defaultValue, expected: expected, allowedValues: allowedValues,
+                   listSeparator: listSeparator, takesPath: isPath, namesCredential: namesCredential)
     }
 }
 
@@ -95,5 +99,15 @@ extension OptionValue where Value: CaseIterable & RawRepresentable & Sendable, V
     /// One of the type's cases, by name.
     package static func oneOf(_ expected: String) -> Self {
         Self(expected: expected, allowedValues: Value.allCases.map(\.rawValue)) { Value(rawValue: $0) }
+    }
+}
+
+extension OptionValue where Value == Set<SecretTargetKind> {
+    /// Kinds of secret target separated by commas (`environment,organization`; `env`, `repo`, `org` too).
+    package static let targetKinds = Self(expected: "kinds of secret target separated by commas: "
+                                            + SecretTargetKind.allCases.map(\.rawValue).joined(separator: ", ")) { text in
+        let kinds = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { SecretTargetKind(naming: $0.trimmingCharacters(in: .whitespaces)) }
+        return kinds.isEmpty || kinds.contains(nil) ? nil : Set(kinds.compactMap { $0 })
     }
 }

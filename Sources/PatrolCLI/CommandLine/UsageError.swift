@@ -44,7 +44,7 @@ public enum UsageError: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     private static var commandList: String {
-        CommandName.allCases.map(\.rawValue).joined(separator: ", ")
+        CommandName.visible.map(\.rawValue).joined(separator: ", ")
     }
 
     public var description: String {

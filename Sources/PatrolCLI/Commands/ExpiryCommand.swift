@@ -58,7 +58,10 @@ package enum ExpiryCommand {
                 let live = options.live ? client.flatMap { client in token.map { ExpiryLookup.Live(token: $0, client: client) } } : nil
 
                 let report = try await ExpiryLookup.report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: context.clock.now())
-                print(report, format: format, console: context.console)
+                // The fleet's App key, when it has one: its age against rotationDays (App/AppKeyAge.swift).
+                let appKey = AppKeyAge(ledger: await ledger.snapshot.app, fleet: config.repositories, rotationDays: thresholds.rotationDays,
+                                       now: context.clock.now())
+                print(report, appKey: appKey, format: format, console: context.console)
 
                 var channelFailed = false
                 if options.openIssue, let client {
@@ -85,7 +88,8 @@ package enum ExpiryCommand {
                     }
                 }
                 // A failed channel must not hide itself behind an ok status; a warning or worse already fails the run.
-                return channelFailed && report.exitCode == .success ? .failure : report.exitCode
+                let exitCode = appKey?.exitCode(with: report) ?? report.exitCode
+                return channelFailed && exitCode == .success ? .failure : exitCode
             }
         }
     }
@@ -99,11 +103,11 @@ package enum ExpiryCommand {
         return .json
     }
 
-    package static func print(_ report: ExpiryReport, format: ExpiryFormat, console: Console) {
+    package static func print(_ report: ExpiryReport, appKey: AppKeyAge? = nil, format: ExpiryFormat, console: Console) {
         switch format {
-        case .json: console.result(report.json.text)
-        case .github: console.result(report.annotation.line)
-        case .text: for line in report.lines(console: console) { console.result(line) }
+        case .json: console.result((appKey?.json(with: report) ?? report.json).text)
+        case .github: console.result((appKey?.annotation(with: report) ?? report.annotation).line)
+        case .text: for line in appKey?.lines(with: report, console: console) ?? report.lines(console: console) { console.result(line) }
         }
     }
 }

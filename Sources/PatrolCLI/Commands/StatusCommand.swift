@@ -42,7 +42,16 @@ package enum StatusCommand {
             }
             let report = try await FleetStatus.survey(client: client, secret: config.secret, repositories: repositories, ledger: ledger,
                                                       running: running, finished: finished)
-            if invocation.global.json { console.result(report.json.text) } else { console.result(report.summary(console: console)) }
+            // The fleet's App key per repository, from the ledger, when the fleet uses an App (App/AppKeyHolders.swift).
+            let appKeys = AppKeyHolders(ledger: ledger.app, repositories: repositories)
+            if invocation.global.json {
+                var document = report.json
+                if let appKeys, case .object(let pairs) = document { document = .object(pairs + [("appKey", appKeys.json)]) }
+                console.result(document.text)
+            } else {
+                console.result(report.summary(console: console))
+                for line in appKeys?.lines(console: console) ?? [] { console.result(line) }
+            }
             let statuses = report.lines.map { $0.state == .noAccess ? ($0.problem as? GitHubError)?.status : nil }
             if let owner = await OwnerMismatch.line(statuses: statuses, client: client, config: config) {
                 context.console.error(owner)

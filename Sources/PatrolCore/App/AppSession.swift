@@ -93,9 +93,10 @@ public actor AppSession {
     /// `GET /app`: the App's slug and permissions.
     public func app() async throws -> AppFacts {
         let (response, label) = try await send(.get, "/app", bearer: try jwt(), expecting: [200])
-        struct Body: Decodable { let id: Int; let slug: String; let permissions: [String: String]? }
+        struct Owner: Decodable { let login: String; let type: String? }
+        struct Body: Decodable { let id: Int; let slug: String; let permissions: [String: String]?; let owner: Owner? }
         let body: Body = try decode(response, label)
-        return AppFacts(id: body.id, slug: body.slug, permissions: body.permissions ?? [:])
+        return AppFacts(id: body.id, slug: body.slug, permissions: body.permissions ?? [:], owner: body.owner?.login, ownerType: body.owner?.type)
     }
 
     /// The installation: `app.installationId` when given, else found on the owner (organization, then user).
@@ -209,23 +210,30 @@ public struct AppFacts: Sendable, Equatable {
     public let id: Int
     public let slug: String
     public let permissions: [String: String]
+    /// The account that owns the App (whose settings hold its keys), and its type (`Organization` or `User`) when given.
+    public var owner: String? = nil
+    public var ownerType: String? = nil
 }
 
 /// An installation as GitHub describes it.
 public struct InstallationFacts: Sendable, Equatable, Decodable {
     public let id: Int
     public let account: String
+    /// `Organization` or `User`, when GitHub says.
+    public let accountType: String?
     public let permissions: [String: String]
     /// `all` or `selected`.
     public let repositorySelection: String
 
-    enum CodingKeys: String, CodingKey { case id, account, permissions, repository_selection }
-    struct Account: Decodable { let login: String }
+    enum CodingKeys: String, CodingKey { case id, account, permissions, repository_selection, target_type }
+    struct Account: Decodable { let login: String; let type: String? }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         id = try container.decode(Int.self, forKey: .id)
-        account = try container.decode(Account.self, forKey: .account).login
+        let account = try container.decode(Account.self, forKey: .account)
+        self.account = account.login
+        accountType = try account.type ?? container.decodeIfPresent(String.self, forKey: .target_type)
         permissions = try container.decodeIfPresent([String: String].self, forKey: .permissions) ?? [:]
         repositorySelection = try container.decodeIfPresent(String.self, forKey: .repository_selection) ?? "all"
     }

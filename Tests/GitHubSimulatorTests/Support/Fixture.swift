@@ -37,6 +37,19 @@ final class Fixture {
         return #"{"encrypted_value":"\#(Self.seal(value, key: Array(key)))","key_id":"\#(keyID)"}"#
     }
 
+    /// Fetches the public key at `keyPath` (any kind's `…/secrets/public-key`) and seals `value` for it; `extra`
+    /// is more JSON members to add, such as `"visibility":"selected"`.
+    func sealedBody(_ value: String, client: RawClient, keyPath: String, token: String? = nil, extra: String = "") throws -> String {
+        let response = try client.request("GET", keyPath, token: token ?? self.token)
+        #expect(response.status == 200, "public key at \(keyPath): \(response.status) \(response.text)")
+        let json = try #require(response.json)
+        let keyID = try #require(json["key_id"] as? String)
+        let keyText = try #require(json["key"] as? String)
+        let key = try #require(Data(base64Encoded: keyText))
+        let more = extra.isEmpty ? "" : "," + extra
+        return #"{"encrypted_value":"\#(Self.seal(value, key: Array(key)))","key_id":"\#(keyID)"\#(more)}"#
+    }
+
     /// `crypto_box_seal` of `value` for `key`, standard base64: written here, not borrowed from the simulator.
     static func seal(_ value: String, key: [UInt8]) -> String {
         precondition(sodium_init() >= 0)

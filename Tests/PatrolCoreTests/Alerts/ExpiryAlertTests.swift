@@ -172,17 +172,21 @@ struct ExpiryAlertTests {
         #expect(ok.stderr.contains("could not keep the expiry issue in garrick0/c3-platform") && ok.stderr.contains("404"))
     }
 
-    @Test("the shipped workflow runs the daily check with the token from secrets, through the environment")
+    @Test("the shipped workflow runs the daily check through the patrol Action, the token from secrets through env only")
     func shippedWorkflow() throws {
         let path = PatrolBinary.packageRoot + "/config/workflows/pat-expiry-check.yml"
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains("schedule:") && text.contains("cron:") && text.contains("workflow_dispatch"))
-        #expect(text.contains("patrol expiry --live --format github --open-issue"))
+        #expect(text.contains("uses: ./patrol/config/actions/patrol"))
+        #expect(text.contains("command: expiry"))
+        #expect(text.contains("args: --live --format github --open-issue"))
         #expect(text.contains("PAT_TOKEN: ${{ secrets.PAT_TOKEN }}"))
         #expect(text.contains("issues: write"))
-        #expect(text.contains("libcurl4-openssl-dev") && text.contains("libsodium-dev"))
-        // The token reaches patrol through the environment only: no line passes it as an argument.
-        let commandLines = text.split(separator: "\n").filter { $0.contains("patrol expiry") }
-        #expect(!commandLines.isEmpty && commandLines.allSatisfy { !$0.contains("secrets.") && !$0.contains("$PAT_TOKEN") })
+        // The token reaches patrol through the environment only: the arguments never name a secret.
+        let argumentLines = text.split(separator: "\n").filter { $0.contains("args:") || $0.contains("command:") }
+        #expect(argumentLines.count == 2 && argumentLines.allSatisfy { !$0.contains("secrets.") && !$0.contains("$PAT_TOKEN") && !$0.contains("${{") })
+        let action = try String(contentsOfFile: PatrolBinary.packageRoot + "/config/actions/patrol/action.yml", encoding: .utf8)
+        #expect(action.contains("libcurl4-openssl-dev") && action.contains("libsodium-dev"))
+        #expect(action.contains(#/uses: actions/cache@[0-9a-f]{40} /#), "actions/cache pinned by a full commit SHA")
     }
 }

@@ -12,7 +12,7 @@ struct HelpTextTests {
     func tool() {
         let text = HelpText.tool()
         let flowing = Self.flow(text)
-        for command in CommandName.allCases {
+        for command in CommandName.visible {
             #expect(text.contains("\n  \(command.rawValue)"))
             #expect(flowing.contains(command.configuration.abstract))
         }
@@ -24,6 +24,7 @@ struct HelpTextTests {
         }
         #expect(text.contains(HelpText.version))
         #expect(flowing.hasSuffix(ExitCode.outputClosed.meaning))
+        #expect(!text.contains(CommandName.manPages.rawValue), "the hidden command is listed")
     }
 
     /// The text with every run of spaces and line breaks as one space, so wrapped lines compare whole.
@@ -64,7 +65,9 @@ struct HelpTextTests {
     func declaredOptionsParse() throws {
         for command in CommandName.allCases where command != .help && command != .version {
             for option in command.configuration.options where option.name != "--help" && option.name != "--version" {
-                var arguments = [command.rawValue, option.name]
+                // completion's shell and man-pages' folder are operands the command needs.
+                let operands = command == .completion ? ["zsh"] : command == .manPages ? ["pages"] : []
+                var arguments = [command.rawValue] + operands + [option.name]
                 if option.takesValue { arguments.append(Self.sampleValue(option.name)) }
                 if option.name == "--revoke-old" { arguments += ["--old-token-env", "OLD"] }
                 if option.name == "--old-token-env" || option.name == "--old-token-file" { arguments.append("--revoke-old") }

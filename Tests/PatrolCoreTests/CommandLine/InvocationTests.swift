@@ -22,13 +22,30 @@ private func parseError(_ arguments: [String]) throws -> UsageError {
 
 @Suite("Command line: commands and defaults")
 struct InvocationCommandTests {
-    @Test("each command parses alone with its defaults", arguments: CommandName.allCases)
+    @Test("each command parses alone with its defaults", arguments: CommandName.allCases.filter { $0 != .completion && $0 != .manPages })
     func bare(command: CommandName) throws {
         let invocation = try Invocation.parse([command.rawValue])
         #expect(invocation.command == command)
         #expect(invocation.helpTopic == nil)
         #expect(invocation.global == GlobalOptions())
         #expect(invocation.token == TokenOptions())
+    }
+
+    @Test("completion takes one shell and man-pages one folder; without it, or with another shell, a usage error")
+    func operands() throws {
+        #expect(try Invocation.parse(["completion", "fish"]).completionShell == .fish)
+        #expect(try Invocation.parse(["completion", "--no-color", "zsh"]).completionShell == .zsh)
+        #expect(try Invocation.parse(["man-pages", "out/man"]).manPagesDirectory == "out/man")
+        #expect(throws: UsageError.missingRequirement(option: "completion", needs: "a shell: bash, zsh or fish", command: .completion)) {
+            try Invocation.parse(["completion"])
+        }
+        #expect(throws: UsageError.invalidValue(option: "completion", value: "tcsh", expected: "bash, zsh or fish", command: .completion)) {
+            try Invocation.parse(["completion", "tcsh"])
+        }
+        #expect(throws: UsageError.unexpectedArgument("zsh", command: .completion)) { try Invocation.parse(["completion", "bash", "zsh"]) }
+        #expect(throws: UsageError.self) { try Invocation.parse(["man-pages"]) }
+        // Hidden: never suggested.
+        #expect(throws: UsageError.unknownCommand("man-page", suggestion: nil)) { try Invocation.parse(["man-page"]) }
     }
 
     @Test("defaults follow §3")

@@ -14,7 +14,7 @@ struct BinaryTests {
     func versionAndHelp() throws {
         let version = try PatrolBinary.run(["--version"])
         #expect(version.code == 0)
-        #expect(version.stdout == "patrol \(Patrol.version)\n")
+        #expect(try BuildCommitCheck.expected().map { "patrol \(Patrol.version) (\($0))\n" }.contains(version.stdout), "\(version.stdout)")
         let help = try PatrolBinary.run(["help", "rollout"])
         #expect(help.code == 0)
         #expect(help.stdout.contains("--dry-run") && help.stdout.contains("--concurrency"))

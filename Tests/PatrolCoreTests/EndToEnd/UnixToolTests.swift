@@ -312,6 +312,10 @@ struct UnixToolTests {
         } else {
             #expect(document["command"] as? String == "version")
             #expect(document["version"] as? String == Patrol.version)
+            // null when the build did not know its commit, as the text says "commit unknown".
+            #expect(try BuildCommitCheck.expected().contains(document["commit"] as? String ?? "commit unknown"))
+            #expect(document["libcurl"] as? String == (try BuildCommitCheck.run("/usr/bin/pkg-config", ["--modversion", "libcurl"])))
+            #expect(document["libsodium"] as? String == (try BuildCommitCheck.run("/usr/bin/pkg-config", ["--modversion", "libsodium"])))
         }
     }
 

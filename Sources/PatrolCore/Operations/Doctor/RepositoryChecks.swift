@@ -124,7 +124,7 @@ extension DoctorRun {
             return
         }
 
-        guard let record = doctor.ledger.repositories[repository.fullName], let held = record.fingerprint else {
+        guard let record = doctor.ledger.record(.repository(repository)), let held = record.fingerprint else {
             book.warn(CheckID.secretCurrent, repository, "patrol has no record of writing \(secret) here, so it may hold any token",
                       fix: "run \(rollout) so that it holds this token and patrol knows it")
             return

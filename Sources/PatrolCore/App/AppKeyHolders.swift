@@ -1,0 +1,80 @@
+import Foundation
+import PatrolSupport
+import PatrolGitHub
+
+/// `patrol status`'s word on the fleet's App credentials (spec §10): per repository, which App key (GitHub's fingerprint)
+/// it holds and since when, from the ledger (GitHub never returns a secret's value). Only when the fleet uses an App.
+public struct AppKeyHolders: Sendable {
+    /// One repository: what the ledger says it holds, and how that compares with the fleet's current key.
+    public struct Row: Sendable {
+        public let repository: RepositoryName
+        public let holding: AppKeyHolding?
+        /// `current`, `stale` (an older key), `pending` (a key not yet current in the whole fleet) or `missing`.
+        public let state: String
+    }
+
+    public let current: AppKeyRecord?
+    public let rows: [Row]
+    let keys: [AppKeyRecord]
+
+    /// The rows for `repositories`; nil when the ledger knows no App key (the fleet uses none).
+    public init?(ledger: AppKeyLedger, repositories: [RepositoryName]) {
+        guard !ledger.isEmpty else { return nil }
+        current = ledger.currentKey
+        keys = ledger.keys
+        rows = repositories.map { repository in
+            let holding = ledger.repositories[repository.fullName]
+            let state: String
+            if let holding {
+                if holding.fingerprint == ledger.currentKey?.fingerprint {
+                    state = "current"
+                } else {
+                    state = ledger.key(holding.fingerprint)?.state == .pending ? "pending" : "stale"
+                }
+            } else {
+                state = "missing"
+            }
+            return Row(repository: repository, holding: holding, state: state)
+        }
+    }
+
+    /// True when every row holds the current key.
+    public var allCurrent: Bool { rows.allSatisfy { $0.state == "current" } }
+
+    /// The text section: a heading, one line per repository, and what to do about rows that are not current.
+    public func lines(console: Console) -> [String] {
+        let width = rows.map(\.repository.fullName.count).max() ?? 0
+        var lines = ["App key" + (current.map { ": the fleet's current key is \($0.fingerprint) (App \($0.appID), since \(ISO8601.format($0.currentSince ?? $0.firstRolledOut)))" }
+                                  ?? ": no key is current in the whole fleet yet")]
+        for row in rows where !(console.quiet && row.state == "current") {
+            let name = row.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+            let state = row.state.padding(toLength: 9, withPad: " ", startingAt: 0)
+            let colour: Console.Colour = row.state == "current" ? .green : row.state == "missing" ? .red : .yellow
+            let detail = row.holding.map { "holds \($0.fingerprint) as \($0.secret) (App \($0.appID) in \($0.variable)), rolled out \(ISO8601.format($0.uploadedAt))" }
+                ?? "holds no App key patrol rolled out"
+            lines.append("\(console.paint(state, colour)) \(name)  \(detail)")
+        }
+        if !allCurrent {
+            lines.append("run patrol app rollout --resume (or patrol rotate --app-key-file NEW.pem --resume) to give every repository the current key")
+        }
+        return lines
+    }
+
+    /// `appKey` of `status --json`.
+    public var json: JSONValue {
+        .object([
+            ("current", .optional(current?.fingerprint.value)),
+            ("repositories", .array(rows.map { row in
+                .object([
+                    ("repository", .string(row.repository.fullName)),
+                    ("fingerprint", .optional(row.holding?.fingerprint.value)),
+                    ("appId", .optional(row.holding?.appID)),
+                    ("secret", .optional(row.holding?.secret)),
+                    ("variable", .optional(row.holding?.variable)),
+                    ("rolledOutAt", .date(row.holding?.uploadedAt)),
+                    ("state", .string(row.state)),
+                ])
+            })),
+        ])
+    }
+}
