@@ -107,10 +107,15 @@ let package = Package(
             dependencies: ["PatrolSupport", "CSodium", "CCrypto"],
             swiftSettings: strict
         ),
+        /** nginx as a TLS + HTTP/2 front with a throw-away CA, on loopback: for the tests and the benchmark only. */
+        .target(
+            name: "LoopbackTLS",
+            swiftSettings: strict
+        ),
         /** The benchmark of spec §8: `swift run -c release patrol-bench` (or `make bench`). */
         .executableTarget(
             name: "patrol-bench",
-            dependencies: ["PatrolCLI", "PatrolCore", "GitHubSimulator"],
+            dependencies: ["PatrolSupport", "GitHubSimulator", "LoopbackTLS"],
             swiftSettings: strict
         ),
 
@@ -118,7 +123,7 @@ let package = Package(
 
         .testTarget(
             name: "PatrolCoreTests",
-            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore", "PatrolCLI", "PatrolDemo", "GitHubSimulator"],
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore", "PatrolCLI", "PatrolDemo", "GitHubSimulator", "LoopbackTLS"],
             exclude: ["Interop/pynacl_open.py", "App/pyjwt_check.py"],
             swiftSettings: strict
         ),

@@ -15,6 +15,7 @@ public enum Patrol {
     /// `build` is what `--version` says of this binary (the executable passes the commit it was built from).
     package static func main(arguments: [String], simulated: SimulatedCommands? = nil, build: BuildInfo = .unknown) async -> Int32 {
         ProcessHardening.disableCoreDumps()
+        MallocTuning.apply()
         // The console is needed before parsing can fail, so read its flags from a first parse (it is pure and cheap).
         let parsed = try? Invocation.parse(arguments)
         let global = parsed?.global ?? GlobalOptions()

@@ -41,7 +41,7 @@ public struct CAFile: Sendable, Equatable {
             throw failure(.unreadable)
         }
         guard data.count <= Self.maxBytes else { throw failure(.tooLarge) }
-        let count = Self.certificateCount(inPEM: String(decoding: data, as: UTF8.self))
+        let count = Self.certificateCount(inPEM: data)
         guard count > 0 else { throw failure(.noCertificate) }
         self.path = path
         self.source = source
@@ -52,15 +52,30 @@ public struct CAFile: Sendable, Equatable {
     public var description: String { "the CA file \(path) (from \(source))" }
 
     /// The `-----BEGIN CERTIFICATE-----` blocks whose body is base64 of a DER sequence.
-    package static func certificateCount(inPEM text: String) -> Int {
-        let begin = "-----BEGIN CERTIFICATE-----", end = "-----END CERTIFICATE-----"
+    package static func certificateCount(inPEM text: String) -> Int { certificateCount(inPEM: Data(text.utf8)) }
+
+    /// The same count over the file's bytes: a system bundle (`$SSL_CERT_FILE` in many CI images) holds about 150
+    /// certificates, which searching it as a `String` took most of 100 ms to count.
+    package static func certificateCount(inPEM pem: Data) -> Int {
+        let bytes = [UInt8](pem)
+        let begin = Array("-----BEGIN CERTIFICATE-----".utf8), end = Array("-----END CERTIFICATE-----".utf8)
+        /// The first index at or after `from` where `marker` starts.
+        func find(_ marker: [UInt8], from: Int) -> Int? {
+            guard bytes.count >= marker.count, from <= bytes.count - marker.count else { return nil }
+            var index = from
+            while index <= bytes.count - marker.count {
+                if bytes[index] == marker[0], bytes[index..<index + marker.count].elementsEqual(marker) { return index }
+                index += 1
+            }
+            return nil
+        }
         var count = 0
-        var rest = text[...]
-        while let start = rest.range(of: begin), let stop = rest[start.upperBound...].range(of: end) {
-            let body = rest[start.upperBound..<stop.lowerBound].filter { !$0.isWhitespace }
+        var position = 0
+        while let start = find(begin, from: position), let stop = find(end, from: start + begin.count) {
+            let body = bytes[(start + begin.count)..<stop].filter { !($0 == 0x20 || (0x09...0x0D).contains($0)) }
             // A DER certificate is a SEQUENCE: its first byte is 0x30.
-            if let der = Data(base64Encoded: String(body)), der.first == 0x30, der.count > 64 { count += 1 }
-            rest = rest[stop.upperBound...]
+            if let der = Data(base64Encoded: Data(body)), der.first == 0x30, der.count > 64 { count += 1 }
+            position = stop + end.count
         }
         return count
     }

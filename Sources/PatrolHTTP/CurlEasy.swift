@@ -62,8 +62,9 @@ package final class CurlEasy {
         // A private CA (a GHES server's, a TLS-inspecting proxy's) is trusted besides the system store.
         if let caFile = configuration.caFile { try setString(CURLOPT_CAINFO, caFile.path) }
         try setLong(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
-        // With HTTP/2, wait for a connection that can multiplex rather than opening another.
-        try setLong(CURLOPT_PIPEWAIT, 1)
+        // With HTTP/2, wait for a connection that can multiplex rather than opening another. Only over TLS, where
+        // HTTP/2 is offered: over plain http every request of a first wave would wait for the first one's answer.
+        if request.url.lowercased().hasPrefix("https:") { try setLong(CURLOPT_PIPEWAIT, 1) }
         try setLong(CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeout.milliseconds)
         try setLong(CURLOPT_TIMEOUT_MS, configuration.timeout.milliseconds)
         try setString(CURLOPT_ACCEPT_ENCODING, "")

@@ -1,41 +1,40 @@
 import Foundation
 import GitHubSimulator
-import PatrolSecrets
-import PatrolHTTP
-import PatrolGitHub
 
-/// `patrol-bench`: times `patrol rollout` (the release binary, as a child process, so its wall time and peak
-/// memory are its own) against an in-process GitHub simulator with secondary limits on, beside a loop that
-/// does what `gh secret set` does per repository, and prints a table (or `--json`).
+/// `patrol-bench`: every command of patrol (the release binary, as a child process, so that its wall time and peak
+/// memory are its own) against the GitHub simulator behind a TLS + HTTP/2 front (nginx, a throw-away CA, the API
+/// under `/api/v3` as on GitHub Enterprise Server), with GitHub's secondary limits on; beside loops of Debian's
+/// `gh` over the same repositories, against the same simulator, in the same run, alternating with patrol run by run.
+/// Prints a table with the targets of spec §8 (or `--json`).
 enum Benchmark {
     /// GitHub's secondary limits run this many times faster in the simulator, and patrol's write rate with
     /// them, so a 1,000-repository run takes tens of seconds instead of a quarter of an hour.
     static let timeScale = 25.0
     static let owner = "bench-org"
+    /// `--write-rate` and `--write-burst` for every rollout and rotation: GitHub's pace (1 a second after 10) × ``timeScale``.
+    static let writeRate = timeScale
+    static let writeBurst = 10
 
-    struct Scenario {
+    struct Scenario: Sendable {
         let repositories: Int
         let latencyMilliseconds: Int
-        let writeRate: Double
-        let writeBurst: Int
-        /// Rollouts of a fresh fleet to take the median of (small fleets vary with scheduling).
+        /// Alternations of patrol and `gh` to take medians of (small fleets vary with scheduling).
         let runs: Int
-        let baseline: Bool
-        /// `--concurrency`, when not patrol's default of 8.
-        var concurrency: Int?
+        /// Time a `gh secret set` loop beside the rollouts.
+        let ghSet: Bool
+        /// Time a `gh secret list -R` loop beside `status`.
+        let ghList: Bool
 
-        /// The floor the write bucket sets: everything beyond the burst at `writeRate`.
-        var floorSeconds: Double { Double(max(0, repositories - writeBurst)) / writeRate }
-        var name: String {
-            "\(repositories) repos @ \(latencyMilliseconds) ms" + (concurrency.map { ", --concurrency \($0)" } ?? "")
-        }
+        /// The floor the write bucket sets on a rollout: everything beyond the burst at the write rate.
+        var floorSeconds: Double { Double(max(0, repositories - Benchmark.writeBurst)) / Benchmark.writeRate }
+        var latency: Double { Double(latencyMilliseconds) / 1000 }
+        var name: String { "\(repositories) repos @ \(latencyMilliseconds) ms" }
     }
 
     static let scenarios = [
-        Scenario(repositories: 9, latencyMilliseconds: 50, writeRate: timeScale, writeBurst: 10, runs: 5, baseline: true),
-        Scenario(repositories: 9, latencyMilliseconds: 50, writeRate: timeScale, writeBurst: 10, runs: 5, baseline: false, concurrency: 9),
-        Scenario(repositories: 100, latencyMilliseconds: 50, writeRate: timeScale, writeBurst: 10, runs: 1, baseline: true),
-        Scenario(repositories: 1_000, latencyMilliseconds: 20, writeRate: timeScale, writeBurst: 10, runs: 1, baseline: false),
+        Scenario(repositories: 9, latencyMilliseconds: 50, runs: 5, ghSet: true, ghList: true),
+        Scenario(repositories: 100, latencyMilliseconds: 50, runs: 3, ghSet: false, ghList: true),
+        Scenario(repositories: 1_000, latencyMilliseconds: 20, runs: 1, ghSet: false, ghList: false),
     ]
 
     /// GitHub's published secondary limits with time scaled by ``timeScale``: 900 points and 80 writes per
@@ -43,25 +42,61 @@ enum Benchmark {
     static let limits = SecondaryLimits(pointsPerWindow: 900, writesPerWindow: 80, window: 60 / timeScale, maxConcurrent: 100,
                                         retryAfter: Int((60 / timeScale).rounded(.up)), status: 403)
 
-    /// One measured run.
-    struct Figures {
+    /// What was measured of one command (patrol's or a `gh` loop) in one run.
+    struct Figures: Sendable {
         var seconds: Double
         var requests: Int
         var keyRequests: Int
         var notModified: Int
         var peakInFlight: Int
         var limitAnswers: Int
+        /// patrol's own peak RSS (nil for a `gh` loop, many processes).
         var peakBytes: Int?
         var peakAnonymousBytes: Int?
-        var delivered: Int
+        /// Repositories whose secret opens to the token the command rolled out (nil where the command writes nothing).
+        var delivered: Int?
         var exitStatus: Int32
     }
 
-    struct Result {
+    /// One command of one scenario: patrol's runs and, where there is one, the `gh` loop's, alternated.
+    struct Measured: Sendable {
+        let command: Command
+        var runs: [Figures] = []
+        var baseline: [Figures] = []
+
+        /// The run of median wall time.
+        var median: Figures? { Benchmark.median(runs) }
+        var baselineMedian: Figures? { Benchmark.median(baseline) }
+    }
+
+    enum Command: String, Sendable, CaseIterable {
+        case rollout = "rollout"
+        case rolloutCached = "rollout, keys cached"
+        case rotate = "rotate"
+        case status = "status"
+        case doctor = "doctor"
+        case expiry = "expiry --live"
+
+        /// What the `gh` loop beside it does, if any.
+        var baselineName: String? {
+            switch self {
+            case .rollout: "gh secret set loop"
+            case .status: "gh secret list -R loop"
+            default: nil
+            }
+        }
+    }
+
+    struct Result: Sendable {
         let scenario: Scenario
-        let rollout: Figures
-        let rerun: Figures
-        let baseline: Figures?
+        let measured: [Measured]
+
+        func figures(_ command: Command) -> Measured? { measured.first { $0.command == command } }
+    }
+
+    static func median(_ runs: [Figures]) -> Figures? {
+        guard !runs.isEmpty else { return nil }
+        return runs.sorted { $0.seconds < $1.seconds }[runs.count / 2]
     }
 
     static func main(arguments: [String]) async -> Int32 {
@@ -72,11 +107,13 @@ enum Benchmark {
         }
         do {
             let patrol = try locatePatrol()
+            let gh = GitHubCLI.locate()
+            if gh == nil { note("gh not found (`make bench` installs Debian's gh): the baselines are left out") }
             let startup = try (0..<5).map { _ in try ChildRun.run(patrol, ["--version"], environment: [:]).seconds }.sorted()[2]
             var results: [Result] = []
             for scenario in scenarios where sizes?.contains(scenario.repositories) ?? true {
-                if !json { FileHandle.standardError.write(Data("patrol-bench: \(scenario.name) …\n".utf8)) }
-                results.append(try await measure(scenario, patrol: patrol))
+                note("\(scenario.name) …")
+                results.append(try measure(scenario, patrol: patrol, gh: gh))
             }
             let machine = Machine.current
             print(json ? Report.json(results, machine: machine, startup: startup).text
@@ -86,6 +123,10 @@ enum Benchmark {
             FileHandle.standardError.write(Data("patrol-bench: \(error)\n".utf8))
             return 1
         }
+    }
+
+    static func note(_ line: String) {
+        FileHandle.standardError.write(Data("patrol-bench: \(line)\n".utf8))
     }
 
     /// The `patrol` binary built beside this one (`swift build -c release` builds both).
@@ -98,113 +139,35 @@ enum Benchmark {
         return candidate
     }
 
-    static func measure(_ scenario: Scenario, patrol: String) async throws -> Result {
-        var rollouts: [(Figures, Figures)] = []
+    /// Every command on one fleet, in the order a user would run them: rollouts (fresh and with the keys cached,
+    /// alternating with the `gh secret set` loop), a rotation to a second token, then `status` (alternating with
+    /// the `gh secret list` loop), `doctor` and `expiry --live`.
+    static func measure(_ scenario: Scenario, patrol: String, gh: String?) throws -> Result {
+        let world = try World(scenario, patrol: patrol)
+        defer { world.close() }
+        var fresh = Measured(command: .rollout), cached = Measured(command: .rolloutCached)
         for _ in 0..<scenario.runs {
-            let world = try World(scenario)
-            defer { world.close() }
-            let first = try world.rollout(patrol: patrol)
-            // A later re-run: the limits' window starts empty again; the keys are in the ledger now.
-            world.simulator.resetLog()
-            world.simulator.setSecondaryLimits(limits)
-            let again = try world.rollout(patrol: patrol)
-            rollouts.append((first, again))
+            world.forgetLedger()
+            fresh.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+            if scenario.ghSet, let gh {
+                fresh.baseline.append(try world.ghSetLoop(gh))
+            }
+            cached.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
         }
-        rollouts.sort { $0.0.seconds < $1.0.seconds }
-        let (rollout, rerun) = rollouts[rollouts.count / 2]
-        var baseline: Figures?
-        if scenario.baseline {
-            let world = try World(scenario)
-            defer { world.close() }
-            baseline = try await world.ghLoop()
-        }
-        return Result(scenario: scenario, rollout: rollout, rerun: rerun, baseline: baseline)
-    }
-}
-
-/// A simulator with the scenario's fleet, a token, and a config file pointing at it.
-final class World {
-    let scenario: Benchmark.Scenario
-    let simulator: GitHubSimulator
-    let apiURL: String
-    let token: String
-    let folder: String
-    let names: [String]
-
-    init(_ scenario: Benchmark.Scenario) throws {
-        self.scenario = scenario
-        // Latency ± 5 %, uniform, so the mean is the scenario's latency.
-        let latency = Duration.milliseconds(scenario.latencyMilliseconds)
-        simulator = GitHubSimulator(latency: latency, seed: 2026)
-        simulator.setLatency(latency * 0.95, jitter: latency / 10)
-        simulator.setSecondaryLimits(Benchmark.limits)
-        // A rollout and its re-run in one hour: 3 + 2 requests per repository (the 304s are free).
-        simulator.setRateLimit(15_000)
-        apiURL = try simulator.start()
-        names = (1...scenario.repositories).map { String(format: "service-%04d", $0) }
-        for name in names { simulator.addRepository("\(Benchmark.owner)/\(name)") }
-        token = simulator.mintToken(login: Benchmark.owner)
-        folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-bench-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let list = names.map { "\"\($0)\"" }.joined(separator: ", ")
-        try #"{"owner": "\#(Benchmark.owner)", "secret": "PAT_TOKEN", "repositories": {"libraries": [\#(list)]}, "apiURL": "\#(apiURL)"}"#
-            .write(toFile: folder + "/fleet.json", atomically: true, encoding: .utf8)
-    }
-
-    func close() {
-        simulator.stop()
-        try? FileManager.default.removeItem(atPath: folder)
-    }
-
-    /// How many repositories hold the token (their sealed box opened to it inside the simulator).
-    var delivered: Int {
-        names.filter { simulator.secret("PAT_TOKEN", in: "\(Benchmark.owner)/\($0)")?.plaintext == token }.count
-    }
-
-    func figures(seconds: Double, peakBytes: Int?, peakAnonymousBytes: Int? = nil, exitStatus: Int32) -> Benchmark.Figures {
-        let counters = simulator.counters
-        return Benchmark.Figures(
-            seconds: seconds, requests: counters.total, keyRequests: counters.byRoute["GET public-key"] ?? 0,
-            notModified: counters.notModified, peakInFlight: counters.peakConcurrency,
-            limitAnswers: counters.secondaryLimitAnswers, peakBytes: peakBytes, peakAnonymousBytes: peakAnonymousBytes, delivered: delivered, exitStatus: exitStatus)
-    }
-
-    /// `patrol rollout` as a child process.
-    func rollout(patrol: String) throws -> Benchmark.Figures {
-        let run = try ChildRun.run(patrol, [
-            "rollout", "--config", folder + "/fleet.json", "--json", "--quiet",
-            "--write-rate", String(scenario.writeRate), "--write-burst", String(scenario.writeBurst),
-        ] + (scenario.concurrency.map { ["--concurrency", String($0)] } ?? []), environment: ["PAT_TOKEN": token, "HOME": folder, "PATH": "/usr/bin:/bin", "NO_COLOR": "1"])
-        if run.status != 0 {
-            FileHandle.standardError.write(Data("patrol-bench: patrol rollout exited \(run.status): \(run.stderr.suffix(2000))\n".utf8))
-        }
-        return figures(seconds: run.seconds, peakBytes: run.peakBytes, peakAnonymousBytes: run.peakAnonymousBytes, exitStatus: run.status)
-    }
-
-    /// What a `gh secret set` loop does: one repository after another, a fresh client and a new connection
-    /// per request, GET the key, seal, PUT; no verify.
-    func ghLoop() async throws -> Benchmark.Figures {
-        let base = try APIBase(apiURL)
-        let secretToken = Token(bytes: Array(token.utf8))
-        let started = ContinuousClock.now
-        for name in names {
-            let repository = try RepositoryName(owner: Benchmark.owner, name: name)
-            let key = try await withFreshClient(base, secretToken) { try await $0.publicKey(of: repository) }
-            let sealed = try SealedBox.seal(secretToken, publicKey: key.key)
-            _ = try await withFreshClient(base, secretToken) {
-                try await $0.putSecret("PAT_TOKEN", in: repository, encryptedValue: sealed, keyID: key.keyID)
+        var rotate = Measured(command: .rotate)
+        rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
+        var status = Measured(command: .status)
+        for _ in 0..<scenario.runs {
+            status.runs.append(try world.patrol(["status"], token: world.second))
+            if scenario.ghList, let gh {
+                status.baseline.append(try world.ghListLoop(gh))
             }
         }
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
-        return figures(seconds: seconds, peakBytes: nil, exitStatus: 0)
-    }
-
-    /// Runs `body` with a client over a new transport, shut down when `body` returns or throws.
-    private func withFreshClient<T>(_ base: APIBase, _ token: Token, _ body: (GitHubClient) async throws -> T) async throws -> T {
-        try await withTransport({ CurlTransport() }) { transport in
-            try await body(GitHubClient(transport: transport, base: base, credential: token, clock: .system))
-        }
+        var doctor = Measured(command: .doctor)
+        doctor.runs.append(try world.patrol(["doctor"], token: world.second))
+        var expiry = Measured(command: .expiry)
+        expiry.runs.append(try world.patrol(["expiry", "--live"], token: world.second))
+        return Result(scenario: scenario, measured: [fresh, cached, rotate, status, doctor, expiry])
     }
 }
 
@@ -213,11 +176,14 @@ struct Machine {
     let processors: Int
     let memoryBytes: UInt64
     let cpu: String
+    let load: String
 
     static var current: Machine {
         let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
         let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
             .flatMap { $0.split(separator: ":", maxSplits: 1).last }.map { $0.trimmingCharacters(in: .whitespaces) } ?? "unknown"
-        return Machine(processors: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory, cpu: model)
+        let load = ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
+        return Machine(processors: ProcessInfo.processInfo.activeProcessorCount, memoryBytes: ProcessInfo.processInfo.physicalMemory,
+                       cpu: model, load: load)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 @testable import PatrolSupport
+import LoopbackTLS
 
 /// A small HTTP CONNECT proxy on loopback, as a corporate proxy would be: it reads the CONNECT line,
 /// opens the tunnel to a loopback port, and relays bytes both ways. It keeps every request head it read

@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackTLS
 import GitHubSimulator
 import Testing
 @testable import PatrolSupport

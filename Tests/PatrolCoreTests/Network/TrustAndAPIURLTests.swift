@@ -78,9 +78,11 @@ struct TrustAndAPIURLTests {
         #expect(run.stderr.contains("/api/v3"))
         #expect(run.stderr.contains("Fix \(source)"))
         #expect(!run.stderr.contains("the repository does not exist"))
-        // The public keys ride with the preflight (spec §8), so they may have been asked for too; nothing was written.
-        #expect(fleet.simulator.requests.map(\.path).contains("/api/v3/user"))
-        #expect(fleet.simulator.requests.allSatisfy { $0.method == "GET" }, "\(fleet.simulator.requests.map(\.path))")
+        // The public keys go out with the preflight (spec §8); its failure sends nothing more, and no upload.
+        let paths = fleet.simulator.requests.map(\.path)
+        #expect(paths.filter { $0 == "/api/v3/user" }.count == 1, "\(paths)")
+        #expect(paths.allSatisfy { $0 == "/api/v3/user" || $0.hasSuffix("/actions/secrets/public-key") }, "\(paths)")
+        #expect(fleet.uploads == 0)
     }
 
     @Test("the wrong-API-URL message fits the URL: github.com's, Enterprise Server's /api/v3, and where it came from")

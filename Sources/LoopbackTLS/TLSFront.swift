@@ -2,34 +2,35 @@ import Foundation
 
 /// A throw-away CA and server certificate made with the `openssl` command, and nginx as a TLS + HTTP/2
 /// reverse proxy in front of a simulator: what patrol meets at github.com or a GHES server, on loopback.
+/// The tests and the benchmark (which points Debian's `gh` at it) share it; no product target depends on it.
 ///
 /// nginx runs as a child process with its own prefix and config in the test's folder (no system service,
 /// an unprivileged port, `daemon off`), and logs `$server_protocol` for every request it served.
-final class TLSFront: @unchecked Sendable {
+public final class TLSFront: @unchecked Sendable {
     // Why @unchecked Sendable: every stored property is set in init and only read afterwards; the process is
     // only terminated in `stop()`, which Foundation's `Process` allows from any thread.
 
     /// The `nginx` and `openssl` executables, found where Debian installs them.
-    static let nginx = executable("nginx", in: ["/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin"])
-    static let openssl = executable("openssl", in: ["/usr/bin", "/bin", "/usr/local/bin"])
+    public static let nginx = executable("nginx", in: ["/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin"])
+    public static let openssl = executable("openssl", in: ["/usr/bin", "/bin", "/usr/local/bin"])
     /// True when both are installed (`make test` installs them; see the Makefile's `test-deps`).
-    static var isAvailable: Bool { nginx != nil && openssl != nil }
-    static let missing = "nginx (Debian: nginx-light) and openssl are needed; `make test` installs them"
+    public static var isAvailable: Bool { nginx != nil && openssl != nil }
+    public static let missing = "nginx (Debian: nginx-light) and openssl are needed; `make test` installs them"
 
-    let folder: String
+    public let folder: String
     /// The throw-away CA's certificate: what `--ca-file` is given.
-    let caPath: String
-    let port: Int
+    public let caPath: String
+    public let port: Int
     private let process: Process
     /// Where the API is served: empty, or `/api/v3` as on GitHub Enterprise Server.
-    let prefix: String
+    public let prefix: String
     /// `https://localhost:PORT[/api/v3]`: the certificate is for `localhost` and 127.0.0.1.
-    var url: String { "https://localhost:\(port)\(prefix)" }
+    public var url: String { "https://localhost:\(port)\(prefix)" }
     private var accessLogPath: String { folder + "/access.log" }
 
     /// Makes the certificates and starts nginx in front of `upstream` (`http://127.0.0.1:PORT`), serving it under
     /// `prefix` (`/api/v3` for Enterprise Server's layout, where every other path answers nginx's own 404).
-    init(upstream: String, folder parent: String, prefix: String = "") throws {
+    public init(upstream: String, folder parent: String, prefix: String = "") throws {
         self.prefix = prefix
         guard let nginx = Self.nginx, let openssl = Self.openssl else { throw FrontError(Self.missing) }
         folder = parent + "/tls-front"
@@ -62,14 +63,14 @@ final class TLSFront: @unchecked Sendable {
     deinit { stop() }
 
     /// Stops nginx (SIGTERM to the master, which ends its worker) and waits for it.
-    func stop() {
+    public func stop() {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
     }
 
     /// `METHOD URI PROTOCOL STATUS` for every request nginx served, oldest first.
-    var accessLog: [String] {
+    public var accessLog: [String] {
         ((try? String(contentsOfFile: accessLogPath, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
     }
 
@@ -146,7 +147,7 @@ final class TLSFront: @unchecked Sendable {
     }
 
     /// A port nothing listens on now (the kernel's pick for port 0).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw FrontError("socket() failed") }
         defer { close(fd) }
@@ -164,7 +165,7 @@ final class TLSFront: @unchecked Sendable {
     }
 
     /// Polls until something accepts connections on `port` (true), or `alive` turns false or 10 s pass.
-    static func waitUntilListening(port: Int, while alive: () -> Bool) -> Bool {
+    public static func waitUntilListening(port: Int, while alive: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline, alive() {
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -183,8 +184,8 @@ final class TLSFront: @unchecked Sendable {
         return false
     }
 
-    struct FrontError: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    public struct FrontError: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 }
