@@ -102,6 +102,10 @@ package enum DemoCommand {
                     }
                     narrator.show(proof, passed: proven == config.repositories.count)
 
+                    // The last act: the fleet moves from the token to a GitHub App (Sources/PatrolDemo/DemoAppAct.swift).
+                    try await DemoAppAct(config: config, simulator: simulator, base: base, ledger: ledger, token: second,
+                                         client: client.authenticated(with: second), context: context, narrator: narrator).run()
+
                     let passed = narrator.failures.isEmpty
                     let summary = "\(proven)/\(config.repositories.count) repositories verified"
                         + (passed ? ": every secret decrypts to the current token" : "; the demo failed at: " + narrator.failures.joined(separator: ", "))
@@ -132,7 +136,7 @@ package enum DemoCommand {
 
 /// Numbers and prints the demo's steps and remembers how each ended. The narration is the result on stdout,
 /// or with `--json` a note on stderr (stdout then holds only the JSON document).
-private final class Narrator {
+final class Narrator {
     package let console: Console
     package let json: Bool
     private var number = 0

@@ -9,7 +9,7 @@ import PatrolCore
 /// fingerprint), `app.jwt` (`GET /app` accepts the JWT), `app.installation` (installed on the owner, reaching the
 /// fleet and the platform repository) and `app.permissions` (what the installation was granted against what each
 /// command needs, and an installation token minted with it). Each failure has a fix; later checks are skipped.
-enum AppDoctor {
+package enum AppDoctor {
     /// The checks' ids, in report order.
     static let keyID = "app.key", jwtID = "app.jwt", installationID = "app.installation", permissionsID = "app.permissions"
     static let ids = [keyID, jwtID, installationID, permissionsID]
@@ -25,9 +25,9 @@ enum AppDoctor {
     ]
 
     /// The result of the App's checks; `credentialRefused` when GitHub refused the App's key or id (exit 4).
-    struct Outcome {
-        let checks: [DoctorCheck]
-        let credentialRefused: Bool
+    package struct Outcome {
+        package let checks: [DoctorCheck]
+        package let credentialRefused: Bool
     }
 
     /// The App's checks, or nil when the invocation names no App.
@@ -45,6 +45,12 @@ enum AppDoctor {
                 + skipped(after: keyID), credentialRefused: false)
         }
         guard let credentials else { return nil }
+        return await run(credentials, context: context, config: config, base: base, repositories: repositories)
+    }
+
+    /// The App's checks for `credentials` (the key already read: `app.key` passes with its fingerprint).
+    package static func run(_ credentials: AppCredentials, context: Context, config: FleetConfig, base: APIBase,
+                    repositories: [RepositoryName]) async -> Outcome {
         let checks = [DoctorCheck(id: keyID, status: .pass,
                                   detail: "RSA \(credentials.key.bits)-bit private key, fingerprint \(credentials.key.fingerprint) (listed under Private keys in the App's settings)")]
         let platform = config.platform.repository

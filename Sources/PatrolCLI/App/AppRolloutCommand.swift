@@ -7,7 +7,7 @@ import PatrolSupport
 
 /// `patrol app rollout`: runs ``AppRollout`` with the App itself as the caller, the ledger locked and journaled, and
 /// prints one line per repository as it finishes.
-enum AppRolloutCommand {
+package enum AppRolloutCommand {
     static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         guard invocation.token.appAction == "rollout" else {
             throw UsageError.missingRequirement(option: "app", needs: "an action: patrol app rollout", command: .app)
@@ -85,7 +85,7 @@ enum AppRolloutCommand {
     }
 
     /// One repository's line.
-    static func line(_ outcome: AppRollout.Outcome, width: Int, names: AppCredentialNames) -> String {
+    package static func line(_ outcome: AppRollout.Outcome, width: Int, names: AppCredentialNames) -> String {
         let name = outcome.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
         switch outcome {
         case .verified(_, let variable, let updatedAt):

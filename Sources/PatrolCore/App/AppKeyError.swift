@@ -10,12 +10,15 @@ public enum AppKeyOrigin: Equatable, Sendable, CustomStringConvertible {
     case configFile(path: String)
     /// The environment variable `PATROL_APP_PRIVATE_KEY`.
     case environment
+    /// Made in memory by `patrol demo` for its simulated App.
+    case generated
 
     public var description: String {
         switch self {
         case .file(let path): "--app-key-file \(path)"
         case .configFile(let path): "app.privateKeyFile \(path)"
         case .environment: AppKeySource.variable
+        case .generated: "the demo's generated key"
         }
     }
 }
@@ -64,6 +67,7 @@ extension AppKeyOrigin {
         case .file: "--app-key-file"
         case .configFile: "app.privateKeyFile"
         case .environment: AppKeySource.variable
+        case .generated: "the demo's generated key"
         }
     }
 }
