@@ -308,7 +308,7 @@ struct UnixToolTests {
             #expect(document["command"] as? String == "demo")
             #expect(document["passed"] as? Bool == true)
             #expect(document["summary"] as? [String: Int] == ["total": 9, "verified": 9])
-            #expect((document["steps"] as? [[String: Any]])?.count == 7)
+            #expect((document["steps"] as? [[String: Any]])?.count == 8) // doctor, rollout, status, rotate, expiry, doctor, proof and the App act (issue 13)
         } else {
             #expect(document["command"] as? String == "version")
             #expect(document["version"] as? String == Patrol.version)
