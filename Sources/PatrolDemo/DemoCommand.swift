@@ -14,14 +14,16 @@ import PatrolCLI
 package enum DemoCommand {
     package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
         let console = context.console
-        let (config, _) = try SimulatedFleet.config(invocation, context: context)
+        let (loaded, _) = try SimulatedFleet.config(invocation, context: context)
         let latency = invocation.demo.latencyMilliseconds
         let simulator = GitHubSimulator(latency: .milliseconds(latency))
         let apiURL = try simulator.start()
         defer { simulator.stop() }
-        SimulatedFleet.serve(config, on: simulator)
+        SimulatedFleet.serve(loaded, on: simulator)
+        // An environment and a Dependabot copy beside the repositories', or one organization secret (DemoTargets.swift).
+        let config = DemoTargets.apply(to: loaded, organization: invocation.demo.organization, simulator: simulator)
         // Throw-away tokens that only this simulator accepts; the strings serve to ask it about them.
-        let firstMinted = SimulatedFleet.mint(config, on: simulator), secondMinted = SimulatedFleet.mint(config, on: simulator)
+        let firstMinted = DemoTargets.mint(config, on: simulator), secondMinted = DemoTargets.mint(config, on: simulator)
         let first = Token(bytes: Array(firstMinted.utf8)), second = Token(bytes: Array(secondMinted.utf8))
         console.redact([first, second])
 
@@ -44,10 +46,10 @@ package enum DemoCommand {
                     console.progress(Doctor.progressLine(repositories: config.repositories, config: config))
                     let before = await Doctor(config: config, repositories: config.repositories, token: first, client: client,
                                               ledger: await ledger.snapshot, settings: DoctorSettings()).run()
-                    // Expected: exactly the nine secret.present checks fail, each with its fix.
+                    // Expected: exactly one secret.present check per target fails, each with its fix.
                     let failedBefore = before.checks.filter { $0.status == .fail }
                     narrator.show(before.lines(console: console),
-                                  passed: failedBefore.count == config.repositories.count && failedBefore.allSatisfy { $0.id == CheckID.secretPresent })
+                                  passed: failedBefore.count == config.secretTargets().count && failedBefore.allSatisfy { $0.id == CheckID.secretPresent })
 
                     narrator.step("rollout", "seal \(config.secret) with each repository's public key, upload, read back (token \(first.fingerprint.short))")
                     let started = ContinuousClock.now
@@ -57,7 +59,9 @@ package enum DemoCommand {
                     narrator.show(rollout.lines(console: console) + ["took \(milliseconds(ContinuousClock.now - started)) ms"], passed: rollout.exitCode == .success)
 
                     narrator.step("status", "where the secret is, since when, and which token it holds")
-                    let status = try await FleetStatus.survey(client: client, secret: config.secret, repositories: config.repositories,
+                    // The repositories that keep their own copy (none when one organization secret replaces them).
+                    let status = try await FleetStatus.survey(client: client, secret: config.secret,
+                                                              repositories: config.targets.repository ? config.repositories : [],
                                                               ledger: await ledger.snapshot)
                     narrator.show(status.lines(console: console), passed: status.exitCode == .success)
 
@@ -84,30 +88,16 @@ package enum DemoCommand {
                                              settings: DoctorSettings(sendTestEvent: true, waitSeconds: 10)).run()
                     narrator.show(after.lines(console: console), passed: after.exitCode == .success && after.count(.pass) == after.checks.count)
 
-                    narrator.step("proof", "what each repository's \(config.secret) decrypts to, inside the simulator")
-                    let width = config.repositories.map(\.fullName.count).max() ?? 0
-                    var proven = 0
-                    var proof: [String] = []
-                    var proofJSON: [JSONValue] = []
-                    for repository in config.repositories {
-                        let stored = simulator.secret(config.secret, in: repository.fullName)
-                        let matches = stored.map { Token(bytes: $0.plaintextBytes).isSame(as: second) } ?? false
-                        if matches { proven += 1 }
-                        proofJSON.append(.object([("repository", .string(repository.fullName)), ("present", .bool(stored != nil)),
-                                                  ("decryptsToCurrentToken", .bool(matches))]))
-                        let detail = matches ? "decrypts to the current token \(second.fingerprint.short)"
-                            : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
-                        let name = repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
-                        proof.append("\(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(name)  \(detail)")
-                    }
-                    narrator.show(proof, passed: proven == config.repositories.count)
+                    narrator.step("proof", "what every target's \(config.secret) decrypts to, inside the simulator")
+                    let (proof, proofJSON, proven, total) = DemoTargets.proof(config, simulator: simulator, token: second, console: console)
+                    narrator.show(proof, passed: proven == total)
 
                     // The last act: the fleet moves from the token to a GitHub App (Sources/PatrolDemo/DemoAppAct.swift).
                     try await DemoAppAct(config: config, simulator: simulator, base: base, ledger: ledger, token: second,
                                          client: client.authenticated(with: second), context: context, narrator: narrator).run()
 
                     let passed = narrator.failures.isEmpty
-                    let summary = "\(proven)/\(config.repositories.count) repositories verified"
+                    let summary = "\(proven)/\(total) targets verified"
                         + (passed ? ": every secret decrypts to the current token" : "; the demo failed at: " + narrator.failures.joined(separator: ", "))
                     if json {
                         console.result(JSONValue.object([
@@ -116,7 +106,7 @@ package enum DemoCommand {
                             ("token", .object([("fingerprint", .string(second.fingerprint.value)), ("login", .string(config.owner))])),
                             ("steps", .array(narrator.steps.map { .object([("step", .string($0.name)), ("passed", .bool($0.passed))]) })),
                             ("repositories", .array(proofJSON)),
-                            ("summary", .object([("total", .number(Double(config.repositories.count))), ("verified", .number(Double(proven)))])),
+                            ("summary", .object([("total", .number(Double(total))), ("verified", .number(Double(proven)))])),
                             ("passed", .bool(passed)),
                         ]).text)
                     } else {

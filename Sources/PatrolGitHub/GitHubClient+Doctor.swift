@@ -12,7 +12,7 @@ extension GitHubClient {
         let body: RepositoryBody = try decode(response, request)
         return RepositoryInfo(fullName: body.full_name, defaultBranch: body.default_branch, archived: body.archived ?? false,
                               admin: body.permissions?.admin ?? false, push: body.permissions?.push ?? false,
-                              pull: body.permissions?.pull ?? false)
+                              pull: body.permissions?.pull ?? false, id: body.id, ownerType: body.owner?.type)
     }
 
     /// `GET /repos/{owner}/{repo}/contents/{path}?ref=…`: the file's text, or nil when it is not on that ref.
@@ -90,6 +90,9 @@ extension GitHubClient {
     package static let probeSecretName = "PATROL_PERMISSION_PROBE"
 
     private struct RepositoryBody: Decodable {
+        package let id: Int?
+        package let owner: Owner?
+        package struct Owner: Decodable { let type: String? }
         package let full_name: String
         package let default_branch: String
         package let archived: Bool?
@@ -124,8 +127,15 @@ public struct RepositoryInfo: Sendable, Equatable {
     /// The caller may push: enough to manage its Actions secrets and to dispatch to it.
     public let push: Bool
     public let pull: Bool
+    /// The numeric id an organization secret's selection uses.
+    public let id: Int?
+    /// The owner's account type: `Organization` or `User`.
+    public let ownerType: String?
 
-    package init(fullName: String, defaultBranch: String, archived: Bool, admin: Bool, push: Bool, pull: Bool) {
+    package init(fullName: String, defaultBranch: String, archived: Bool, admin: Bool, push: Bool, pull: Bool,
+                 id: Int? = nil, ownerType: String? = nil) {
+        self.id = id
+        self.ownerType = ownerType
         self.fullName = fullName
         self.defaultBranch = defaultBranch
         self.archived = archived

@@ -4,11 +4,16 @@ import PatrolSecrets
 import PatrolHTTP
 
 extension GitHubClient {
-    /// `GET /repos/{owner}/{repo}/actions/secrets?per_page=100`, following `link: rel="next"`: every
-    /// Actions secret's name and dates. One request for any repository with at most 100 secrets.
-    /// A 404 or 403 (no access to the repository) throws ``GitHubError``.
+    /// A repository's Actions secrets (``secrets(in:)-(SecretTarget)`` of its `repo:` target).
     public func secrets(in repository: RepositoryName) async throws -> [SecretMetadata] {
-        var path: String? = "/repos/\(repository.fullName)/actions/secrets?per_page=100"
+        try await secrets(in: .repository(repository))
+    }
+
+    /// `GET …/secrets?per_page=100` of `target`, following `link: rel="next"`: every secret's name and dates
+    /// (and, in an organization, visibility). One request for any place with at most 100 secrets.
+    /// A 404 or 403 (no access, or an environment that does not exist) throws ``GitHubError``.
+    public func secrets(in target: SecretTarget) async throws -> [SecretMetadata] {
+        var path: String? = target.listPath
         var secrets: [SecretMetadata] = []
         var pages = 0
         while let current = path, pages < 100 {
@@ -20,7 +25,8 @@ extension GitHubClient {
                     throw UnexpectedResponseError(request: request, problem: "created_at/updated_at are not ISO 8601 dates",
                                                   requestID: response.headers["x-github-request-id"])
                 }
-                secrets.append(SecretMetadata(name: secret.name, createdAt: created, updatedAt: updated))
+                secrets.append(SecretMetadata(name: secret.name, createdAt: created, updatedAt: updated,
+                                              visibility: secret.visibility.flatMap(SecretVisibility.init(rawValue:))))
             }
             path = response.headers["link"].flatMap(nextPath)
         }
@@ -41,7 +47,7 @@ extension GitHubClient {
     }
 
     private struct SecretListBody: Decodable {
-        package struct Secret: Decodable { let name: String; let created_at: String; let updated_at: String }
+        package struct Secret: Decodable { let name: String; let created_at: String; let updated_at: String; let visibility: String? }
         package let secrets: [Secret]
     }
 }

@@ -48,12 +48,12 @@ public struct GitHubClient: Sendable {
         )
     }
 
-    /// `GET /repos/{owner}/{repo}/actions/secrets/public-key`. With a `cached` key that has an ETag, the request
-    /// carries `If-None-Match` and a 304 (which costs no quota) returns the cached key.
-    public func publicKey(of repository: RepositoryName, cached: PublicKey? = nil) async throws -> PublicKey {
+    /// `GET …/secrets/public-key` of `target` (each kind of target has its own key). With a `cached` key that has
+    /// an ETag, the request carries `If-None-Match` and a 304 (which costs no quota) returns the cached key.
+    public func publicKey(of target: SecretTarget, cached: PublicKey? = nil) async throws -> PublicKey {
         var headers = HTTPHeaders()
         if let etag = cached?.etag { headers.set("If-None-Match", etag) }
-        let (response, request) = try await send(.get, "/repos/\(repository.fullName)/actions/secrets/public-key", headers: headers,
+        let (response, request) = try await send(.get, target.publicKeyPath, headers: headers,
                                                  expecting: headers["If-None-Match"] == nil ? [200] : [200, 304])
         if response.status == 304, let cached {
             return PublicKey(keyID: cached.keyID, key: cached.key, etag: response.headers["etag"] ?? cached.etag,
@@ -64,23 +64,57 @@ public struct GitHubClient: Sendable {
                          serverDate: response.headers["date"].flatMap(HTTPDate.parse), attempts: response.attempts)
     }
 
-    /// `PUT /repos/{owner}/{repo}/actions/secrets/{name}` with a sealed value.
-    public func putSecret(_ name: String, in repository: RepositoryName, encryptedValue: String, keyID: String) async throws -> SecretWrite {
-        let body = try JSONEncoder().encode(["encrypted_value": encryptedValue, "key_id": keyID])
-        let (response, _) = try await send(.put, "/repos/\(repository.fullName)/actions/secrets/\(name)", body: Array(body), expecting: [201, 204])
+    /// A repository's Actions public key (``publicKey(of:cached:)-(SecretTarget,_)`` of its `repo:` target).
+    public func publicKey(of repository: RepositoryName, cached: PublicKey? = nil) async throws -> PublicKey {
+        try await publicKey(of: .repository(repository), cached: cached)
+    }
+
+    /// `PUT …/secrets/{name}` of `target` with a sealed value. An organization secret needs `access`: GitHub
+    /// requires `visibility` on every PUT and empties a `selected` secret's selection when
+    /// `selected_repository_ids` is left out, so the caller says what both are to be (spec §9).
+    public func putSecret(_ name: String, in target: SecretTarget, encryptedValue: String, keyID: String,
+                          access: OrganizationSecretAccess? = nil) async throws -> SecretWrite {
+        let body: [UInt8]
+        if target.kind == .organization {
+            guard let access else { throw OrganizationSecretAccess.Missing(target: target) }
+            body = Array(try JSONEncoder().encode(OrganizationSecretBody(
+                encrypted_value: encryptedValue, key_id: keyID, visibility: access.visibility.rawValue,
+                selected_repository_ids: access.visibility == .selected ? access.selectedRepositoryIDs ?? [] : nil)))
+        } else {
+            body = Array(try JSONEncoder().encode(["encrypted_value": encryptedValue, "key_id": keyID]))
+        }
+        let (response, _) = try await send(.put, target.secretPath(name), body: body, expecting: [201, 204])
         return SecretWrite(created: response.status == 201, httpStatus: response.status, attempts: response.attempts)
     }
 
-    /// `GET /repos/{owner}/{repo}/actions/secrets/{name}`: the secret's dates, or nil when it is not set.
-    public func secret(_ name: String, in repository: RepositoryName) async throws -> SecretMetadata? {
-        let (response, request) = try await send(.get, "/repos/\(repository.fullName)/actions/secrets/\(name)", expecting: [200, 404])
+    /// A repository's Actions secret (``putSecret(_:in:encryptedValue:keyID:access:)`` on its `repo:` target).
+    public func putSecret(_ name: String, in repository: RepositoryName, encryptedValue: String, keyID: String) async throws -> SecretWrite {
+        try await putSecret(name, in: .repository(repository), encryptedValue: encryptedValue, keyID: keyID)
+    }
+
+    /// `GET …/secrets/{name}` of `target`: the secret's dates (and an organization secret's visibility), or nil
+    /// when it is not set.
+    public func secret(_ name: String, in target: SecretTarget) async throws -> SecretMetadata? {
+        let (response, request) = try await send(.get, target.secretPath(name), expecting: [200, 404])
         if response.status == 404 { return nil }
         let body: SecretBody = try decode(response, request)
         guard let created = ISO8601.parse(body.created_at), let updated = ISO8601.parse(body.updated_at) else {
             throw UnexpectedResponseError(request: request, problem: "created_at/updated_at are not ISO 8601 dates",
                                           requestID: response.headers["x-github-request-id"])
         }
-        return SecretMetadata(name: body.name, createdAt: created, updatedAt: updated)
+        let visibility = try body.visibility.map { text throws -> SecretVisibility in
+            guard let visibility = SecretVisibility(rawValue: text) else {
+                throw UnexpectedResponseError(request: request, problem: "visibility \"\(text)\" is not all, private or selected",
+                                              requestID: response.headers["x-github-request-id"])
+            }
+            return visibility
+        }
+        return SecretMetadata(name: body.name, createdAt: created, updatedAt: updated, visibility: visibility)
+    }
+
+    /// A repository's Actions secret (``secret(_:in:)-(_,SecretTarget)`` of its `repo:` target).
+    public func secret(_ name: String, in repository: RepositoryName) async throws -> SecretMetadata? {
+        try await secret(name, in: .repository(repository))
     }
 
     // MARK: - Plumbing
@@ -152,7 +186,13 @@ public struct GitHubClient: Sendable {
             }
         }
     }
-    private struct SecretBody: Decodable { let name: String; let created_at: String; let updated_at: String }
+    private struct SecretBody: Decodable { let name: String; let created_at: String; let updated_at: String; let visibility: String? }
+    private struct OrganizationSecretBody: Encodable {
+        let encrypted_value: String
+        let key_id: String
+        let visibility: String
+        let selected_repository_ids: [Int]?
+    }
 }
 
 /// The account behind a token, as `GET /user` describes it.
@@ -214,10 +254,13 @@ public struct SecretMetadata: Sendable, Equatable {
     public let name: String
     public let createdAt: Date
     public let updatedAt: Date
+    /// An organization secret's visibility; nil for the other kinds.
+    public let visibility: SecretVisibility?
 
-    package init(name: String, createdAt: Date, updatedAt: Date) {
+    package init(name: String, createdAt: Date, updatedAt: Date, visibility: SecretVisibility? = nil) {
         self.name = name
         self.createdAt = createdAt
         self.updatedAt = updatedAt
+        self.visibility = visibility
     }
 }

@@ -4,10 +4,10 @@ import PatrolSecrets
 
 /// The HTTP methods patrol sends.
 public enum HTTPMethod: String, Sendable {
-    case get = "GET", put = "PUT", post = "POST", patch = "PATCH"
+    case get = "GET", put = "PUT", post = "POST", patch = "PATCH", delete = "DELETE"
 
-    /// GET and PUT may be sent again after a connection error or a 5xx; a POST that reached the server may not.
-    public var isIdempotent: Bool { self == .get || self == .put }
+    /// GET, PUT and DELETE may be sent again after a connection error or a 5xx; a POST that reached the server may not.
+    public var isIdempotent: Bool { self == .get || self == .put || self == .delete }
 }
 
 /// Header fields, looked up case-insensitively, kept in the order they were added.

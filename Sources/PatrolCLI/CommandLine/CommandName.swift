@@ -38,7 +38,12 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 discussion: """
                     Checks the new token, refuses the one already current (unless --force, which rolls it out \
                     again and retires nothing), rolls it out, and on full success marks it current and the old \
-                    one retired. --revoke-old revokes the old token only after a fully successful rollout.
+                    one retired. --revoke-old revokes the old token only after a fully successful rollout. \
+                    With --app-key-file NEW.pem and no token source (--token-stdin, --token-env, --token-file), \
+                    it rotates the GitHub App's private key instead: the new key (added in the App's settings \
+                    first) signs the App's calls and goes into every repository's APP_PRIVATE_KEY, verified and \
+                    journaled; once the whole fleet holds it, patrol names the old key's fingerprint to delete \
+                    in the App's settings (GitHub has no API for that).
                     """,
                 groups: [.rollout, .rotate, .token, .global])
         case .expiry:
@@ -48,7 +53,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     Reads the expiry from the ledger (no lock, no file written), or from GitHub with --live, \
                     recorded in the ledger when no other run holds it. Exits 3 inside warnDays, for a \
                     token that never expires or is older than rotationDays; 4 inside criticalDays, when expired, or \
-                    when GitHub rejects the token; 1 when there is nothing to judge. See docs/expiry-alerts.md.
+                    when GitHub rejects the token; 1 when there is nothing to judge. When the fleet holds a GitHub \
+                    App's key (patrol app rollout), its age is reported against rotationDays too, and a key that \
+                    old makes a clean run exit 3. See docs/expiry-alerts.md.
                     """,
                 groups: [.expiry, .token, .global])
         case .doctor:
@@ -66,14 +73,23 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     States: current, stale, drifted (written by someone else after patrol), missing, no-access, \
                     writing (a running rollout wrote it and has not recorded it yet), error (GitHub kept failing; \
                     that row only). Needs no token of its own: with --auth-env it uses only that credential. \
-                    Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise.
+                    Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise. \
+                    When the fleet holds a GitHub App's key, a section shows which key (fingerprint) each \
+                    repository holds per the ledger.
                     """,
                 groups: [.status, .token, .global])
         case .app:
             CommandConfiguration(
                 abstract: "app rollout: put the GitHub App's id and private key in every repository of the fleet",
                 discussion: """
-                    patrol app rollout sets the Actions variable APP_ID to the App's id and the secret                     APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, then reads                     both back, so the fleet's workflows can mint tokens with actions/create-github-app-token.                     The App itself makes the calls (Secrets and Variables: write). Running it again is safe: it                     sets what differs. See docs/github-app.md.
+                    patrol app rollout sets the Actions variable APP_ID to the App's id and the secret \
+                    APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, then reads \
+                    both back, so the fleet's workflows can mint tokens with actions/create-github-app-token \
+                    (other names: app.variable and app.secret in the config). The App itself makes the calls \
+                    (Secrets and Variables: write). Each verified repository is journaled in the ledger with the \
+                    key's fingerprint; after an interruption --resume sets only the repositories that do not hold \
+                    this key yet. To replace a key the fleet holds, use patrol rotate --app-key-file NEW.pem. \
+                    See docs/github-app.md.
                     """,
                 groups: [.app, .token, .global])
         case .demo:
@@ -81,7 +97,8 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 abstract: "run the whole flow against the built-in GitHub simulator",
                 discussion: """
                     doctor, rollout, status, rotate, expiry and doctor again against a simulator on a loopback \
-                    port, with throw-away tokens. No network, no credentials.
+                    port, with throw-away tokens, then the move to a GitHub App (app rollout, the workflows \
+                    switched, doctor on the App's wiring). No network, no credentials.
                     """,
                 groups: [.demo, .global])
         case .simulator:

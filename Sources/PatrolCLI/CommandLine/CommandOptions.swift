@@ -100,14 +100,25 @@ public struct RolloutOptions: Sendable, Equatable {
     public var writeBurst = RateGovernor.Settings.defaultWriteBurst
     /// `--allow-expiring`: roll out a token inside `criticalDays`, or expired, instead of refusing it.
     public var allowExpiring = false
+    /// `--targets KIND[,KIND]`; nil means every kind the config has.
+    public var targets: Set<SecretTargetKind>?
+    /// `--create-environments`: create an environment secret's missing environment.
+    public var createEnvironments = false
+    /// `--prune-selection`: remove repositories outside the fleet from an organization secret's selection.
+    public var pruneSelection = false
 
     public init() {}
 }
 
 extension RolloutOptions: DeclaredOptions {
     public static let declarations: [OptionDecl<Self>] = [
-        .repos("repositories to upload to, by name or owner/name", \.repositories),
-        .flag("--dry-run", "check the token, fetch keys and seal, but upload nothing", \.dryRun),
+        .repos("repositories to upload to, by name or owner/name (the repository-bound targets)", \.repositories),
+        .targets("kinds of secret target to upload to", \.targets),
+        .flag("--dry-run", "check the token, fetch keys and seal, upload nothing: show the plan per target "
+              + "(create, update, current, drifted; select, deselect)", \.dryRun),
+        .flag("--create-environments", "create an environment secret's environment when it does not exist (needs admin on the repository)",
+              \.createEnvironments),
+        .flag("--prune-selection", "remove repositories outside the fleet from the organization secret's selection", \.pruneSelection),
         .flag("--resume", "upload only where the ledger says this token is not there yet", \.resume),
         .flag("--allow-expiring", "roll out a token inside policy.criticalDays, or expired, instead of refusing it", \.allowExpiring),
         .option("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "\(Rollout.defaultConcurrency)",
@@ -189,11 +200,15 @@ public struct DoctorOptions: Sendable, Equatable {
     public var waitSeconds = 60
     /// `--repos a,b`; nil means the whole fleet.
     public var repositories: [String]?
+    /// `--targets KIND[,KIND]`; nil means every kind the config has.
+    public var targets: Set<SecretTargetKind>?
 
     public init() {}
 
     /// What the doctor run itself needs of these options.
-    public var settings: DoctorSettings { DoctorSettings(sendTestEvent: sendTestEvent, eventType: eventType, waitSeconds: waitSeconds) }
+    public var settings: DoctorSettings {
+        DoctorSettings(sendTestEvent: sendTestEvent, eventType: eventType, waitSeconds: waitSeconds, kinds: targets)
+    }
 }
 
 extension DoctorOptions: DeclaredOptions {
@@ -204,6 +219,7 @@ extension DoctorOptions: DeclaredOptions {
         .option("--wait", value: "SECONDS", "with --send-test-event: how long to wait for the probe's run, 0 to 3600", default: "60",
                 \.waitSeconds, .integer(0...3600)),
         .repos("repositories to check, by name or owner/name", \.repositories),
+        .targets("kinds of secret target to check", \.targets),
     ]
 }
 
@@ -211,12 +227,17 @@ extension DoctorOptions: DeclaredOptions {
 public struct StatusOptions: Sendable, Equatable {
     /// `--repos a,b`; nil means the whole fleet.
     public var repositories: [String]?
+    /// `--targets KIND[,KIND]`; nil means every kind the config has.
+    public var targets: Set<SecretTargetKind>?
 
     public init() {}
 }
 
 extension StatusOptions: DeclaredOptions {
-    public static let declarations: [OptionDecl<Self>] = [.repos("repositories to show, by name or owner/name", \.repositories)]
+    public static let declarations: [OptionDecl<Self>] = [
+        .repos("repositories to show, by name or owner/name", \.repositories),
+        .targets("kinds of secret target to show", \.targets),
+    ]
 }
 
 /// `app` options.
@@ -243,12 +264,17 @@ extension AppOptions: DeclaredOptions {
 public struct DemoOptions: Sendable, Equatable {
     /// `--latency-ms N`, 0…60000.
     public var latencyMilliseconds = 50
+    /// `--organization`: one organization secret shared with the fleet instead of a copy per repository.
+    public var organization = false
 
     public init() {}
 }
 
 extension DemoOptions: DeclaredOptions {
-    public static let declarations: [OptionDecl<Self>] = [.latency(default: "50", \.latencyMilliseconds)]
+    public static let declarations: [OptionDecl<Self>] = [
+        .latency(default: "50", \.latencyMilliseconds),
+        .flag("--organization", "roll one organization secret out to the fleet's repositories (shared by id) instead of a copy in each", \.organization),
+    ]
 }
 
 /// `simulator` options.
@@ -279,6 +305,12 @@ extension OptionDecl {
     /// `--repos a,b`, which rollout, rotate, doctor and status each declare with their own help.
     fileprivate static func repos(_ help: String, _ field: any WritableKeyPath<Options, [String]?> & Sendable) -> Self {
         .option("--repos", value: "a,b", help, default: "the whole fleet", field, .repositoryList)
+    }
+
+    /// `--targets KIND[,KIND]`, which rollout, rotate, status and doctor each declare with their own help.
+    fileprivate static func targets(_ help: String, _ field: any WritableKeyPath<Options, Set<SecretTargetKind>?> & Sendable) -> Self {
+        .option("--targets", value: "KIND[,KIND]", help + ": repository, environment, dependabot, codespaces, organization",
+                default: "every kind the config's targets name", field, .targetKinds)
     }
 
     /// `--latency-ms N`, which demo and simulator each declare with their own default.

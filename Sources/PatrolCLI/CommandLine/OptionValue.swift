@@ -1,3 +1,4 @@
+import Foundation
 import PatrolSupport
 import PatrolSecrets
 import PatrolHTTP
@@ -98,5 +99,15 @@ extension OptionValue where Value: CaseIterable & RawRepresentable & Sendable, V
     /// One of the type's cases, by name.
     package static func oneOf(_ expected: String) -> Self {
         Self(expected: expected, allowedValues: Value.allCases.map(\.rawValue)) { Value(rawValue: $0) }
+    }
+}
+
+extension OptionValue where Value == Set<SecretTargetKind> {
+    /// Kinds of secret target separated by commas (`environment,organization`; `env`, `repo`, `org` too).
+    package static let targetKinds = Self(expected: "kinds of secret target separated by commas: "
+                                            + SecretTargetKind.allCases.map(\.rawValue).joined(separator: ", ")) { text in
+        let kinds = text.split(separator: ",", omittingEmptySubsequences: false)
+            .map { SecretTargetKind(naming: $0.trimmingCharacters(in: .whitespaces)) }
+        return kinds.isEmpty || kinds.contains(nil) ? nil : Set(kinds.compactMap { $0 })
     }
 }

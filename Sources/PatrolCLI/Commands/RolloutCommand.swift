@@ -11,6 +11,7 @@ package enum RolloutCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
+        _ = try config.selectingKinds(invocation.rollout.targets)
         let (token, auth) = try context.tokens(invocation)
         let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
         // A dry run writes nothing, so it takes no lock and creates no file (spec §6).
@@ -59,7 +60,8 @@ package enum RolloutCommand {
 extension RolloutOptions {
     /// What the rollout operation takes of these options.
     package var settings: RolloutOperation.Settings {
-        RolloutOperation.Settings(dryRun: dryRun, resume: resume, concurrency: concurrency, allowExpiring: allowExpiring)
+        RolloutOperation.Settings(dryRun: dryRun, resume: resume, concurrency: concurrency, allowExpiring: allowExpiring,
+                                  kinds: targets, createEnvironments: createEnvironments, pruneSelection: pruneSelection)
     }
 }
 

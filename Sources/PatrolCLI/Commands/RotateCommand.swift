@@ -15,6 +15,7 @@ package enum RotateCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
+        _ = try config.selectingKinds(invocation.rollout.targets)
         let options = invocation.rotate
         if options.revokeOld, !(base.isGitHubDotCom || base.isLoopback) { throw RotateError.revokeNotAvailable(apiURL: base.url) }
 
@@ -89,20 +90,23 @@ package enum RotateCommand {
         let new = report.rollout.fingerprint.short
         let old = report.previous.map { "\($0.fingerprint.short) (\($0.login))" }
         if report.dryRun { return ["dry run: nothing uploaded; the ledger is unchanged"] }
+        let targets = config.secretTargets()
+        let ids = RolloutReport.showsTargetIDs(targets)
+        let places = ids ? "targets" : "repositories"
         guard report.completed else {
             if report.reRolled {
-                var lines = ["rolled out again, incomplete: \(report.remaining.count) of \(config.repositories.count) repositories "
+                var lines = ["rolled out again, incomplete: \(report.remaining.count) of \(targets.count) \(places) "
                              + "do not hold the current token \(new) (per the ledger); it stays current:"]
-                for (repository, holds) in report.remaining {
-                    lines.append("  \(repository.fullName) holds \(holds?.short ?? "nothing patrol wrote")")
+                for (target, holds) in report.remaining {
+                    lines.append("  \(RolloutReport.label(target, ids: ids)) holds \(holds?.short ?? "nothing patrol wrote")")
                 }
                 lines.append("fix what the failed lines say, then run `patrol rotate --force --resume` with the same token")
                 return lines
             }
             var lines = ["rotation incomplete: the new token \(new) stays pending; \(report.remaining.count) of "
-                         + "\(config.repositories.count) repositories do not hold it yet (per the ledger):"]
-            for (repository, holds) in report.remaining {
-                lines.append("  \(repository.fullName) holds \(holds?.short ?? "nothing patrol wrote")")
+                         + "\(targets.count) \(places) do not hold it yet (per the ledger):"]
+            for (target, holds) in report.remaining {
+                lines.append("  \(RolloutReport.label(target, ids: ids)) holds \(holds?.short ?? "nothing patrol wrote")")
             }
             lines.append("fix what the failed lines say, then run `patrol rotate --resume` with the same new token; "
                          + "the old token keeps working meanwhile — do not revoke it yet")
@@ -110,9 +114,9 @@ package enum RotateCommand {
             return lines
         }
         if report.reRolled {
-            return ["rolled out again: every repository holds \(new), which stays current; no token was retired and there is nothing to delete"]
+            return ["rolled out again: every \(ids ? "target" : "repository") holds \(new), which stays current; no token was retired and there is nothing to delete"]
         }
-        var lines = ["rotated: every repository holds \(new); it is current" + (old.map { ", and \($0) is retired" } ?? "")]
+        var lines = ["rotated: every \(ids ? "target" : "repository") holds \(new); it is current" + (old.map { ", and \($0) is retired" } ?? "")]
         switch report.revocation {
         case .revoked(let fingerprint):
             lines.append("revoked the old token \(fingerprint.short) (POST /credentials/revoke → 202); nothing is left to do")
@@ -140,7 +144,8 @@ package enum RotateCommand {
         pairs.append(("reRolled", .bool(report.reRolled)))
         pairs.append(("completed", .bool(report.completed)))
         pairs.append(("pending", .array(report.remaining.map { entry in
-            .object([("repository", .string(entry.repository.fullName)), ("holds", .optional(entry.holds?.value))])
+            .object([("repository", .optional(entry.target.repository?.fullName)), ("target", .string(entry.target.id)),
+                     ("kind", .string(entry.target.kind.rawValue)), ("holds", .optional(entry.holds?.value))])
         })))
         pairs.append(("revocation", revocation))
         return .object(pairs)

@@ -30,6 +30,9 @@ public struct FleetConfig: Sendable, Equatable {
     public let ledgerPath: String
     /// The GitHub App that calls the API instead of a token, when the config has an `app` section (spec §10).
     public var app: AppConfig?
+    /// Where copies of the secret live (spec §9): the `targets` section, or a repository Actions secret in every
+    /// repository when the config has none.
+    public var targets: TargetsConfig = .repositoryOnly
 
     /// Every repository that holds the secret: libraries, then applications.
     public var repositories: [RepositoryName] { libraries + applications }

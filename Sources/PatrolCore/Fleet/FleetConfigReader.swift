@@ -12,7 +12,7 @@ package struct FleetConfigReader {
     private typealias Object = [String: ConfigJSON]
 
     private static let topKeys = ["owner", "secret", "repositories", "platform", "workflows", "policy",
-                                  "tokenDescription", "apiURL", "ledger", "app"]
+                                  "tokenDescription", "apiURL", "ledger", "app", "targets"]
 
     package func read(_ bytes: [UInt8]) throws(ConfigError) -> FleetConfig {
         let document: ConfigJSON
@@ -55,6 +55,7 @@ package struct FleetConfigReader {
                                  tokenDescription: tokenDescription, apiURL: apiURL,
                                  ledgerPath: Self.resolve(ledger, besides: file))
         config.app = try top["app"].map { value throws(ConfigError) in try readApp(value, fleetSecret: secret) }
+        if let targets = top["targets"] { config.targets = try readTargets(targets, fleet: libraries + applications, owner: owner) }
         return config
     }
 
@@ -108,6 +109,124 @@ package struct FleetConfigReader {
     }
 
     // MARK: Sections
+
+    /// The `targets` section (spec §9): every repository it names must be in the fleet.
+    private func readTargets(_ value: ConfigJSON, fleet: [RepositoryName], owner: String) throws(ConfigError) -> TargetsConfig {
+        let section = try object(value, at: "targets", keys: ["repository", "environments", "dependabot", "codespaces", "organization"])
+        var targets = TargetsConfig()
+        targets.organization = try section["organization"].map { value throws(ConfigError) in
+            try readOrganization(value, fleet: fleet)
+        }
+        // One organization secret replaces the repository copies unless the config keeps both.
+        targets.repository = try section["repository"].map { value throws(ConfigError) in try bool(value, at: "targets.repository") }
+            ?? (targets.organization == nil)
+        if let value = section["environments"] {
+            guard case let .object(members) = value else { throw wrongType(value, at: "targets.environments", expected: "an object") }
+            var seen: [String: String] = [:]
+            for member in members {
+                let path = "targets.environments.\(member.key)"
+                let repository = try fleetMember(member.key, at: path, fleet: fleet, owner: owner)
+                if let first = seen[repository.key] {
+                    throw ConfigError(file: file, field: path, problem: "\"\(member.key)\" is listed twice (first as \"\(first)\"); keep one")
+                }
+                seen[repository.key] = member.key
+                var names: [String] = []
+                let elements = try array(member.value, at: path)
+                if elements.isEmpty {
+                    throw ConfigError(file: file, field: path, problem: "is empty; list the environments' names, or leave the repository out")
+                }
+                for (index, element) in elements.enumerated() {
+                    let name = try string(element, at: "\(path)[\(index)]")
+                    if let problem = SecretTarget.environmentProblem(name) {
+                        throw ConfigError(file: file, field: "\(path)[\(index)]", problem: "\"\(name)\" is not a valid environment name (\(problem))")
+                    }
+                    // GitHub's environment names ignore case.
+                    if let first = names.firstIndex(where: { $0.lowercased() == name.lowercased() }) {
+                        throw ConfigError(file: file, field: "\(path)[\(index)]",
+                                          problem: "\"\(name)\" is listed twice (first at \(path)[\(first)]; environment names ignore case); remove one")
+                    }
+                    names.append(name)
+                }
+                targets.environments.append(.init(repository: repository, names: names))
+            }
+        }
+        targets.dependabot = try section["dependabot"].map { value throws(ConfigError) in
+            try repositorySelection(value, at: "targets.dependabot", fleet: fleet, owner: owner)
+        } ?? []
+        targets.codespaces = try section["codespaces"].map { value throws(ConfigError) in
+            try repositorySelection(value, at: "targets.codespaces", fleet: fleet, owner: owner)
+        } ?? []
+        if targets.kinds.isEmpty {
+            throw ConfigError(file: file, field: "targets", problem:
+                "names no place for the secret (repository is false and no other kind is set); set \"repository\": true or add a kind")
+        }
+        return targets
+    }
+
+    /// `true` (every repository of the fleet), `false` (none) or a list of fleet repositories, in fleet order.
+    private func repositorySelection(_ value: ConfigJSON, at path: String, fleet: [RepositoryName], owner: String)
+        throws(ConfigError) -> [RepositoryName] {
+        switch value {
+        case .bool(let all): return all ? fleet : []
+        case .array(let elements):
+            var chosen: [RepositoryName] = []
+            for (index, element) in elements.enumerated() {
+                let text = try string(element, at: "\(path)[\(index)]")
+                let repository = try fleetMember(text, at: "\(path)[\(index)]", fleet: fleet, owner: owner)
+                if chosen.contains(repository) {
+                    throw ConfigError(file: file, field: "\(path)[\(index)]", problem: "\"\(text)\" is listed twice; remove one")
+                }
+                chosen.append(repository)
+            }
+            return fleet.filter(chosen.contains)
+        default:
+            throw wrongType(value, at: path, expected: "true, false or a list of the fleet's repositories")
+        }
+    }
+
+    /// The fleet repository `text` names, or an error that says it is not one.
+    private func fleetMember(_ text: String, at path: String, fleet: [RepositoryName], owner: String) throws(ConfigError) -> RepositoryName {
+        let repository: RepositoryName
+        do {
+            repository = try RepositoryName(parsing: text, defaultOwner: owner)
+        } catch {
+            throw ConfigError(file: file, field: path, problem: error.description)
+        }
+        guard fleet.contains(repository) else {
+            let names = fleet.map { $0.owner.lowercased() == owner.lowercased() ? $0.name : $0.fullName }
+            let hint = Suggestion.closest(to: text, among: names).map { " (did you mean \"\($0)\"?)" } ?? ""
+            throw ConfigError(file: file, field: path, problem:
+                "\"\(text)\" is not a repository of the fleet\(hint); add it to \"repositories\" first, or remove it here")
+        }
+        return repository
+    }
+
+    /// `targets.organization`: `{"name": ORG, "visibility": "selected"|"private"|"all"}`. An organization secret
+    /// reaches only the organization's own repositories, so every repository of the fleet must belong to it.
+    private func readOrganization(_ value: ConfigJSON, fleet: [RepositoryName]) throws(ConfigError) -> OrganizationTarget {
+        let section = try object(value, at: "targets.organization", keys: ["name", "visibility"])
+        let name = try string(required(section, "name", at: "targets.organization", hint: "the organization's login, e.g. \"c3-org\""),
+                              at: "targets.organization.name")
+        if let problem = RepositoryName.ownerProblem(name) {
+            throw ConfigError(file: file, field: "targets.organization.name", problem: "\"\(name)\" is not a valid organization name (\(problem))")
+        }
+        let visibility = try section["visibility"].map { value throws(ConfigError) -> SecretVisibility in
+            let text = try string(value, at: "targets.organization.visibility")
+            guard let visibility = SecretVisibility(rawValue: text) else {
+                throw ConfigError(file: file, field: "targets.organization.visibility", problem:
+                    "\"\(text)\" is not a visibility; use \"selected\" (exactly the fleet's repositories), \"private\" or \"all\"")
+            }
+            return visibility
+        } ?? .selected
+        let outside = fleet.filter { $0.owner.lowercased() != name.lowercased() }
+        if !outside.isEmpty {
+            throw ConfigError(file: file, field: "targets.organization.name", problem:
+                "an organization secret reaches only the organization's own repositories, and "
+                    + outside.map(\.fullName).joined(separator: ", ") + " \(outside.count == 1 ? "is" : "are") not in \(name); "
+                    + "set \"owner\" to \(name) or keep repository secrets for the others")
+        }
+        return OrganizationTarget(name: name, visibility: visibility)
+    }
 
     private func readRepositories(_ value: ConfigJSON, owner: String, platform: RepositoryName)
         throws(ConfigError) -> ([RepositoryName], [RepositoryName]) {

@@ -4,17 +4,20 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 
-/// patrol's memory of which token each repository holds — GitHub never returns a secret's value.
+/// patrol's memory of which token each secret target holds — GitHub never returns a secret's value.
 /// Holds fingerprints only, never a token; safe to commit.
 ///
-/// This is the domain model. Its on-disk shape is ``LedgerFileV1``, decoded by ``LedgerStore``,
-/// which reads the version first so a later version can migrate.
+/// This is the domain model. Its on-disk shape is ``LedgerFileV2`` (``LedgerFileV1`` before targets), decoded
+/// by ``LedgerMigration``, which reads the version first.
 public struct Ledger: Sendable, Equatable {
     /// The secret name the fleet uses (`PAT_TOKEN`).
     public var secret: String
     public var tokens: [TokenRecord] = []
-    /// Keyed by `owner/name`.
-    public var repositories: [String: RepositoryRecord] = [:]
+    /// Keyed by target id (``SecretTarget/id``: `repo:OWNER/NAME`, `env:OWNER/NAME/ENV`, `org:ORG`, …).
+    public var targets: [String: TargetRecord] = [:]
+    /// Repository ids GitHub gave (`GET /repos/{o}/{r}`), keyed by `owner/name` in lower case: an organization
+    /// secret's selection is by id.
+    public var repositoryIDs: [String: Int] = [:]
     public var history: [RunRecord] = []
     /// The fleet's GitHub App keys (`patrol app rollout`, ``AppKeyLedger``).
     public var app = AppKeyLedger()
@@ -48,9 +51,19 @@ public struct Ledger: Sendable, Equatable {
         }
     }
 
-    /// True when the ledger says `repository` already holds the token with `fingerprint`.
+    /// What patrol last wrote to `target`, if anything.
+    public func record(_ target: SecretTarget) -> TargetRecord? {
+        targets[target.id]
+    }
+
+    /// True when the ledger says `target` already holds the token with `fingerprint`.
+    public func holds(_ target: SecretTarget, _ fingerprint: Fingerprint) -> Bool {
+        record(target)?.fingerprint == fingerprint
+    }
+
+    /// True when the ledger says `repository`'s Actions secret already holds the token with `fingerprint`.
     public func holds(_ repository: RepositoryName, _ fingerprint: Fingerprint) -> Bool {
-        repositories[repository.fullName]?.fingerprint == fingerprint
+        holds(.repository(repository), fingerprint)
     }
 }
 
@@ -86,9 +99,9 @@ public struct TokenRecord: Sendable, Equatable, Codable {
     }
 }
 
-/// What patrol last wrote to one repository.
-public struct RepositoryRecord: Sendable, Equatable, Codable {
-    /// The token the repository holds, by fingerprint.
+/// What patrol last wrote to one secret target.
+public struct TargetRecord: Sendable, Equatable, Codable {
+    /// The token the target holds, by fingerprint.
     public var fingerprint: Fingerprint?
     /// The public key the value was sealed with.
     public var keyID: String?
@@ -98,14 +111,21 @@ public struct RepositoryRecord: Sendable, Equatable, Codable {
     public var secretUpdatedAt: Date?
     /// The public key itself (public, standard base64), reused when a conditional fetch answers 304.
     public var publicKey: String?
+    /// An organization secret's visibility after patrol's write.
+    public var visibility: SecretVisibility?
+    /// A `selected` organization secret's repositories (ids) after patrol reconciled the selection.
+    public var selectedRepositoryIDs: [Int]?
 
-    package init(fingerprint: Fingerprint? = nil, keyID: String? = nil, keyETag: String? = nil, uploadedAt: Date? = nil, secretUpdatedAt: Date? = nil, publicKey: String? = nil) {
+    package init(fingerprint: Fingerprint? = nil, keyID: String? = nil, keyETag: String? = nil, uploadedAt: Date? = nil, secretUpdatedAt: Date? = nil,
+                 publicKey: String? = nil, visibility: SecretVisibility? = nil, selectedRepositoryIDs: [Int]? = nil) {
         self.fingerprint = fingerprint
         self.keyID = keyID
         self.keyETag = keyETag
         self.uploadedAt = uploadedAt
         self.secretUpdatedAt = secretUpdatedAt
         self.publicKey = publicKey
+        self.visibility = visibility
+        self.selectedRepositoryIDs = selectedRepositoryIDs
     }
 }
 

@@ -4,13 +4,17 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 
-/// The ledger's on-disk shape, version 1. Kept apart from ``Ledger`` so the domain model can change
-/// while old files still decode (a version 2 adds a `LedgerFileV2` and a migration from this one).
-package struct LedgerFileV1: Codable {
-    package var version: Int = 1
+/// The ledger's on-disk shape, version 2 (spec §6, §9): what each secret target holds, keyed by target id, and the
+/// repository ids an organization secret's selection uses. Kept apart from ``Ledger`` so the domain model can
+/// change while old files still decode.
+package struct LedgerFileV2: Codable {
+    package var version: Int = 2
     package var secret: String
     package var tokens: [TokenRecord]
-    package var repositories: [String: RepositoryRecord]
+    /// Keyed by target id: `repo:OWNER/NAME`, `env:OWNER/NAME/ENV`, `dependabot:…`, `codespaces:…`, `org:ORG`.
+    package var targets: [String: TargetRecord]
+    /// `owner/name` (lower case) → GitHub's repository id.
+    package var repositoryIDs: [String: Int]
     package var history: [RunRecord]
     /// Left out until an App key is rolled out.
     package var app: AppKeyLedger?
@@ -18,15 +22,51 @@ package struct LedgerFileV1: Codable {
     package init(_ ledger: Ledger) {
         secret = ledger.secret
         tokens = ledger.tokens
-        repositories = ledger.repositories
+        targets = ledger.targets
+        repositoryIDs = ledger.repositoryIDs
         history = ledger.history
         app = ledger.app.isEmpty ? nil : ledger.app
+    }
+
+    package init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        version = try container.decode(Int.self, forKey: .version)
+        secret = try container.decode(String.self, forKey: .secret)
+        tokens = try container.decode([TokenRecord].self, forKey: .tokens)
+        targets = try container.decode([String: TargetRecord].self, forKey: .targets)
+        repositoryIDs = try container.decodeIfPresent([String: Int].self, forKey: .repositoryIDs) ?? [:]
+        history = try container.decode([RunRecord].self, forKey: .history)
+        app = try container.decodeIfPresent(AppKeyLedger.self, forKey: .app)
     }
 
     package var ledger: Ledger {
         var ledger = Ledger(secret: secret)
         ledger.tokens = tokens
-        ledger.repositories = repositories
+        ledger.targets = targets
+        ledger.repositoryIDs = repositoryIDs
+        ledger.history = history
+        ledger.app = app ?? AppKeyLedger()
+        return ledger
+    }
+}
+
+/// The ledger's on-disk shape, version 1 (before secret targets): one record per repository, keyed by
+/// `owner/name`. patrol still reads it, as `repo:` targets, and writes version 2 from then on (``LedgerMigration``).
+package struct LedgerFileV1: Codable {
+    package var version: Int = 1
+    package var secret: String
+    package var tokens: [TokenRecord]
+    package var repositories: [String: TargetRecord]
+    package var history: [RunRecord]
+    /// Written by a version-1 patrol that rolled out an App key.
+    package var app: AppKeyLedger?
+
+    /// The same ledger with every repository a `repo:` target.
+    package var ledger: Ledger {
+        var ledger = Ledger(secret: secret)
+        ledger.tokens = tokens
+        ledger.targets = Dictionary(repositories.map { ("\(SecretTargetKind.repository.idPrefix):\($0.key)", $0.value) },
+                                    uniquingKeysWith: { first, _ in first })
         ledger.history = history
         ledger.app = app ?? AppKeyLedger()
         return ledger

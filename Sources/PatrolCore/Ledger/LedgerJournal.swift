@@ -4,28 +4,60 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 
-/// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload, appended and fsynced
+/// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload to a target, appended and fsynced
 /// before the rollout moves on. Appending a line is the cheap durable step per repository; the ledger
 /// itself is rewritten (and the journal removed) at the end of a run, or when a ledger is opened with a
 /// journal beside it because a run crashed.
 ///
-/// Replaying an entry sets one repository's record, so replaying a journal twice — a crash between
-/// rewriting the ledger and removing the journal — gives the same ledger.
+/// Replaying an entry sets one target's record, so replaying a journal twice — a crash between
+/// rewriting the ledger and removing the journal — gives the same ledger. A line a version-1 patrol wrote
+/// (`"repository": "owner/name"`) reads as that repository's `repo:` target.
 package enum LedgerJournal {
     /// One verified upload: of the token (`record`) or of the App's key (`appKey`, ``AppKeyHolding``).
     package struct Entry: Codable, Equatable {
-        package var repository: String
-        package var record: RepositoryRecord?
+        /// The target's id (``SecretTarget/id``), for an upload of the token.
+        package var target: String?
+        package var record: TargetRecord?
+        /// Repository ids learnt on the way (an organization secret's selection), `owner/name` in lower case → id.
+        package var repositoryIDs: [String: Int]?
+        /// `owner/name`, for an upload of the App's key.
+        package var repository: String?
         package var appKey: AppKeyHolding?
 
-        package init(repository: String, record: RepositoryRecord) {
-            self.repository = repository
+        package init(target: String, record: TargetRecord, repositoryIDs: [String: Int]? = nil) {
+            self.target = target
             self.record = record
+            self.repositoryIDs = repositoryIDs
         }
 
         package init(repository: String, appKey: AppKeyHolding) {
             self.repository = repository
             self.appKey = appKey
+        }
+
+        private enum CodingKeys: String, CodingKey { case target, repository, record, repositoryIDs, appKey }
+
+        package init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            target = try container.decodeIfPresent(String.self, forKey: .target)
+            repository = try container.decodeIfPresent(String.self, forKey: .repository)
+            record = try container.decodeIfPresent(TargetRecord.self, forKey: .record)
+            repositoryIDs = try container.decodeIfPresent([String: Int].self, forKey: .repositoryIDs)
+            appKey = try container.decodeIfPresent(AppKeyHolding.self, forKey: .appKey)
+            // A version-1 line of the token: the repository's Actions secret.
+            if target == nil, record != nil, let repository { target = "\(SecretTargetKind.repository.idPrefix):\(repository)" }
+            guard record != nil || appKey != nil else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "neither a record nor an App key"))
+            }
+        }
+
+        package func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encodeIfPresent(target, forKey: .target)
+            try container.encodeIfPresent(record, forKey: .record)
+            try container.encodeIfPresent(repositoryIDs, forKey: .repositoryIDs)
+            try container.encodeIfPresent(repository, forKey: .repository)
+            try container.encodeIfPresent(appKey, forKey: .appKey)
         }
     }
 

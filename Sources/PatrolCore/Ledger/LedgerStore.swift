@@ -8,8 +8,8 @@ import PatrolGitHub
 ///
 /// - Opening takes the advisory lock (``LedgerLock``), reads the ledger (``LedgerMigration``), replays
 ///   the journal a crashed run left (``LedgerJournal``) and folds it into the ledger.
-/// - ``recordUpload(_:fingerprint:keyID:etag:uploadedAt:secretUpdatedAt:)`` appends one journal line,
-///   fsynced, per verified upload.
+/// - ``recordUpload(_:fingerprint:keyID:etag:uploadedAt:secretUpdatedAt:publicKey:visibility:selectedRepositoryIDs:repositoryIDs:)``
+///   appends one journal line, fsynced, per verified upload to a target.
 /// - ``update(_:)`` rewrites the whole ledger — temp file, fsync, rename, fsync the folder — and then
 ///   removes the journal. A crash at any point leaves a ledger and a journal that load.
 ///
@@ -123,13 +123,16 @@ public actor LedgerStore {
     /// The ledger as it stands.
     public var snapshot: Ledger { ledger }
 
-    /// Records a verified upload: one journal line, on disk before this returns.
-    public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
-                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
+    /// Records a verified upload to `target`: one journal line, on disk before this returns. For an organization
+    /// secret, its visibility and selection after the write, and the repository ids learnt for it.
+    public func recordUpload(_ target: SecretTarget, fingerprint: Fingerprint, keyID: String, etag: String?,
+                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil,
+                             visibility: SecretVisibility? = nil, selectedRepositoryIDs: [Int]? = nil,
+                             repositoryIDs: [String: Int]? = nil) throws {
         try refuseIfReadOnly()
-        try append(LedgerJournal.Entry(repository: repository.fullName, record: RepositoryRecord(
+        try append(LedgerJournal.Entry(target: target.id, record: TargetRecord(
             fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
-            publicKey: publicKey)))
+            publicKey: publicKey, visibility: visibility, selectedRepositoryIDs: selectedRepositoryIDs), repositoryIDs: repositoryIDs))
     }
 
     /// Appends `entry` to the journal (on disk before this returns) and applies it.
@@ -137,6 +140,13 @@ public actor LedgerStore {
         try refuseIfReadOnly()
         ledger.apply(try LedgerJournal.append(entry, to: journalPath))
         journalled += 1
+    }
+
+    /// Records a verified upload to `repository`'s Actions secret.
+    public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
+                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
+        try recordUpload(.repository(repository), fingerprint: fingerprint, keyID: keyID, etag: etag, uploadedAt: uploadedAt,
+                         secretUpdatedAt: secretUpdatedAt, publicKey: publicKey)
     }
 
     /// Applies `change`, rewrites the ledger (folding in the journal) and removes the journal before returning.
@@ -189,11 +199,12 @@ public actor LedgerStore {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        return try encoder.encode(LedgerFileV1(ledger))
+        return try encoder.encode(LedgerFileV2(ledger))
     }
 
     /// Writes `ledger` durably and returns it as it reads back (dates at the file's second precision),
-    /// so a reload compares equal.
+    /// so a reload compares equal. The first write over a version-1 file keeps that file beside it
+    /// (``LedgerMigration/version1CopyPath(for:)``), on disk before the new version replaces it.
     package static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
         let data: Data
         do { data = try encode(ledger) } catch { throw LedgerError.writeFailed(path: path, problem: "\(error)") }
@@ -201,6 +212,9 @@ public actor LedgerStore {
         let temporary = "\(path).tmp-\(getpid())"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            if let old = FileManager.default.contents(atPath: path), LedgerMigration.version(of: old) == 1 {
+                try DurableFile.write(old, to: LedgerMigration.version1CopyPath(for: path), mode: 0o600)
+            }
             try DurableFile.write(data, to: temporary, mode: 0o600)
             guard rename(temporary, path) == 0 else { throw DurableFile.Failure(operation: "rename", code: errno) }
             try DurableFile.syncFolder(folder)
@@ -208,15 +222,16 @@ public actor LedgerStore {
             unlink(temporary)
             throw LedgerError.writeFailed(path: path, problem: "\(error)")
         }
-        return (try? LedgerMigration.decode(LedgerFileV1.self, from: data, path: path))?.ledger ?? ledger
+        return (try? LedgerMigration.decode(LedgerFileV2.self, from: data, path: path))?.ledger ?? ledger
     }
 }
 
 extension Ledger {
     /// Replays one journal entry.
     package mutating func apply(_ entry: LedgerJournal.Entry) {
-        if let record = entry.record { repositories[entry.repository] = record }
-        if let holding = entry.appKey { applyAppKey(holding, to: entry.repository) }
+        if let target = entry.target, let record = entry.record { targets[target] = record }
+        for (repository, id) in entry.repositoryIDs ?? [:] { repositoryIDs[repository] = id }
+        if let repository = entry.repository, let holding = entry.appKey { applyAppKey(holding, to: repository) }
     }
 }
 

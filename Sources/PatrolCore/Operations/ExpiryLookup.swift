@@ -109,7 +109,9 @@ public enum ExpiryLookup {
 
     /// The repositories the ledger says hold `fingerprint`: the fleet's in config order, then any others by name.
     package static func holders(of fingerprint: Fingerprint, in ledger: Ledger, config: FleetConfig) -> [String] {
-        let holding = Set(ledger.repositories.filter { $0.value.fingerprint == fingerprint }.keys)
+        let prefix = "\(SecretTargetKind.repository.idPrefix):"
+        let holding = Set(ledger.targets.filter { $0.key.hasPrefix(prefix) && $0.value.fingerprint == fingerprint }.keys
+            .map { String($0.dropFirst(prefix.count)) })
         let fleet = config.repositories.map(\.fullName).filter(holding.contains)
         return fleet + holding.subtracting(fleet).sorted()
     }

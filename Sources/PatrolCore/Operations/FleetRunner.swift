@@ -32,20 +32,20 @@ package struct FleetRunner: Sendable {
         self.lockout = lockout
     }
 
-    /// Runs `job` for each of `repositories` and returns the results in their order. A repository `settled`
+    /// Runs `job` for each of `repositories` (repositories, or secret targets) and returns the results in their order. A repository `settled`
     /// answers for (a success that needs no request) is not a job and is reported even after a 401 or a stop;
     /// a repository not started after one is reported by `notStarted`. `finished` gets every result the moment
     /// it is known, in the order they finish.
-    package func run<Outcome: Sendable>(
-        _ repositories: [RepositoryName],
-        settled: @escaping @Sendable (RepositoryName) async -> Outcome? = { _ in nil },
-        notStarted: @escaping @Sendable (RepositoryName, Halt) -> Outcome,
-        job: @escaping @Sendable (RepositoryName) async -> Outcome,
+    package func run<Item: Sendable, Outcome: Sendable>(
+        _ repositories: [Item],
+        settled: @escaping @Sendable (Item) async -> Outcome? = { _ in nil },
+        notStarted: @escaping @Sendable (Item, Halt) -> Outcome,
+        job: @escaping @Sendable (Item) async -> Outcome,
         finished: @Sendable (Outcome) -> Void = { _ in }
     ) async -> [Outcome] {
         let width = max(1, concurrency)
         let lockout = self.lockout, shouldStop = self.shouldStop
-        @Sendable func start(_ repository: RepositoryName) async -> Outcome {
+        @Sendable func start(_ repository: Item) async -> Outcome {
             if let done = await settled(repository) { return done }
             if let error = lockout.error { return notStarted(repository, .rejected(error)) }
             if shouldStop() { return notStarted(repository, .stopped) }

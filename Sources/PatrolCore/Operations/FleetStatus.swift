@@ -50,7 +50,7 @@ public enum FleetStatus {
 
     /// The state of a repository whose secret GitHub describes as `secret` (nil: absent), given what the ledger
     /// (with its journal) recorded and the rollout writing now, if any.
-    public static func state(secret: SecretMetadata?, record: RepositoryRecord?, expected: Fingerprint?,
+    public static func state(secret: SecretMetadata?, record: TargetRecord?, expected: Fingerprint?,
                              running: RunningWrite? = nil) -> State {
         guard let secret else { return .missing }
         // GitHub's dates have second precision, as the ledger's do.
@@ -94,7 +94,7 @@ public enum FleetStatus {
     /// One repository's line; throws only a 401, which ends the survey.
     private static func line(for repository: RepositoryName, client: GitHubClient, secret: String, ledger: Ledger,
                              expected: Fingerprint?, running: RunningWrite?) async throws -> StatusReport.Line {
-        let record = ledger.repositories[repository.fullName]
+        let record = ledger.record(.repository(repository))
         do {
             let found = try await client.secrets(in: repository).first { $0.name.uppercased() == secret.uppercased() }
             return StatusReport.Line(repository: repository, secret: found, record: record,

@@ -2,25 +2,26 @@ import Foundation
 import PatrolSupport
 import PatrolGitHub
 
-/// What happened to one repository in a rollout: one case per ending, each with exactly its data, so that a
-/// success with an error or a failure without one cannot be written.
+/// What happened to one secret target (a repository's Actions secret, an environment's, …, an organization's) in a
+/// rollout: one case per ending, each with exactly its data, so that a success with an error or a failure without
+/// one cannot be written.
 public enum RepositoryOutcome: Sendable {
     /// Uploaded, and the read-back showed the write.
     case delivered(Delivery)
-    /// A dry run: the public key fetched and the token sealed, nothing uploaded.
-    case dryRun(RepositoryName)
-    /// Not sent: per the ledger the repository holds this token already (`--resume`). A success.
-    case alreadyHeld(RepositoryName)
+    /// A dry run: the public key fetched and the token sealed, nothing uploaded; `plan` is what a rollout would do.
+    case dryRun(SecretTarget, plan: TargetPlan)
+    /// Not sent: per the ledger the target holds this token already (`--resume`). A success.
+    case alreadyHeld(SecretTarget)
     /// The attempt failed with `error` after `attempts` PUTs (0 when it failed before its first upload).
-    case failed(RepositoryName, error: any Error, attempts: Int)
+    case failed(SecretTarget, error: any Error, attempts: Int)
     /// Not attempted: GitHub rejected the credential (401) earlier in the run.
-    case notAttempted(RepositoryName, rejection: GitHubError)
+    case notAttempted(SecretTarget, rejection: GitHubError)
     /// Not started: the run was stopped (a signal, a closed stdout) first.
-    case interrupted(RepositoryName)
+    case interrupted(SecretTarget)
 
     /// An upload GitHub accepted and the read-back confirmed.
     public struct Delivery: Sendable {
-        public let repository: RepositoryName
+        public let target: SecretTarget
         /// True for a 201 (the secret is new), false for a 204 (it was replaced).
         public let created: Bool
         public let httpStatus: Int
@@ -28,11 +29,15 @@ public enum RepositoryOutcome: Sendable {
         public let secretUpdatedAt: Date
         /// PUTs sent, retries and re-sealed sends after a 422 included.
         public let attempts: Int
-        /// What the user should know although the repository succeeded (a renamed repository).
+        /// What the user should know although the target succeeded (a renamed repository).
         public var warnings: [String] = []
+        /// An organization secret's selection changes made after the write (ids added and removed).
+        public var selection: SelectionChange?
 
-        package init(repository: RepositoryName, created: Bool, httpStatus: Int, secretUpdatedAt: Date, attempts: Int, warnings: [String] = []) {
-            self.repository = repository
+        package init(target: SecretTarget, created: Bool, httpStatus: Int, secretUpdatedAt: Date, attempts: Int, warnings: [String] = [],
+                     selection: SelectionChange? = nil) {
+            self.target = target
+            self.selection = selection
             self.created = created
             self.httpStatus = httpStatus
             self.secretUpdatedAt = secretUpdatedAt
@@ -47,12 +52,21 @@ public enum RepositoryOutcome: Sendable {
         case dryRun = "dry-run"
     }
 
-    public var repository: RepositoryName {
+    public var target: SecretTarget {
         switch self {
-        case .delivered(let delivery): delivery.repository
-        case .dryRun(let repository), .alreadyHeld(let repository), .failed(let repository, _, _),
-             .notAttempted(let repository, _), .interrupted(let repository): repository
+        case .delivered(let delivery): delivery.target
+        case .dryRun(let target, _), .alreadyHeld(let target), .failed(let target, _, _),
+             .notAttempted(let target, _), .interrupted(let target): target
         }
+    }
+
+    /// The repository the target lives in; nil for an organization secret.
+    public var repository: RepositoryName? { target.repository }
+
+    /// What a dry run found a rollout would do; nil for a real run.
+    public var plan: TargetPlan? {
+        if case .dryRun(_, let plan) = self { return plan }
+        return nil
     }
 
     public var status: Status {
@@ -95,7 +109,7 @@ public enum RepositoryOutcome: Sendable {
         }
     }
 
-    /// What the user should know although the repository succeeded.
+    /// What the user should know although the target succeeded.
     public var warnings: [String] {
         if case .delivered(let delivery) = self { return delivery.warnings }
         return []

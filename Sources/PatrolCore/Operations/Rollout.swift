@@ -4,8 +4,9 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 
-/// Seals one token with each repository's public key, uploads it, and verifies each write
-/// (spec §3.3 step 2). One repository's failure never stops the others, but a 401 stops the run.
+/// Seals one token with each secret target's public key (spec §9: a repository's Actions secret, an environment's,
+/// Dependabot's, Codespaces', an organization's — each kind its own key), uploads it, and verifies each write
+/// (spec §3.3 step 2). One target's failure never stops the others, but a 401 stops the run.
 ///
 /// `concurrency` bounds the repositories being *written* at once: a repository holds one of its slots
 /// from its PUT until GitHub answers it. The next `concurrency` repositories fetch their keys meanwhile,
@@ -24,9 +25,14 @@ public struct Rollout: Sendable {
     public let client: GitHubClient
     public let token: Token
     public let secret: String
-    public let repositories: [RepositoryName]
+    /// The targets to deliver to, in report order.
+    public let targets: [SecretTarget]
     public let ledger: LedgerStore
     public var dryRun = false
+    /// Create an environment that does not exist (`--create-environments`; GitHub lets only an admin).
+    public var createEnvironments = false
+    /// What an organization secret is shared with and how (the fleet's repositories, `--prune-selection`).
+    public var organization = OrganizationSelection(fleet: [], visibility: .selected)
     /// Skip repositories that, per the ledger, already hold this token.
     public var resume = false
     public var concurrency = Rollout.defaultConcurrency
@@ -51,11 +57,11 @@ public struct Rollout: Sendable {
     /// The config file, named in the warning about a renamed repository.
     public var configPath = FleetConfig.defaultPath
 
-    public init(client: GitHubClient, token: Token, secret: String, repositories: [RepositoryName], ledger: LedgerStore) {
+    public init(client: GitHubClient, token: Token, secret: String, targets: [SecretTarget], ledger: LedgerStore) {
         self.client = client
         self.token = token
         self.secret = secret
-        self.repositories = repositories
+        self.targets = targets
         self.ledger = ledger
         now = client.clock.now
         // A cancelled wait ends early: the read-back that follows then fails or finds the write, as it would.
@@ -73,18 +79,18 @@ public struct Rollout: Sendable {
         let lockout = runner.lockout
         let resume = self.resume, fingerprint = token.fingerprint
         let clearance = self.clearance
-        return await runner.run(repositories, settled: { repository in
-            guard resume && held.holds(repository, fingerprint) else { return nil }
-            // Reported after the preflight's verdict, as every other repository.
+        return await runner.run(targets, settled: { target in
+            guard resume && held.holds(target, fingerprint) else { return nil }
+            // Reported after the preflight's verdict, as every other target.
             _ = await clearance()
-            return .alreadyHeld(repository)
-        }, notStarted: { repository, halt in
+            return .alreadyHeld(target)
+        }, notStarted: { target, halt in
             switch halt {
-            case .rejected(let error): .notAttempted(repository, rejection: error)
-            case .stopped: .interrupted(repository)
+            case .rejected(let error): .notAttempted(target, rejection: error)
+            case .stopped: .interrupted(target)
             }
-        }, job: { repository in
-            let outcome = await deliver(to: repository, cachedKey: held.repositories[repository.fullName]?.cachedKey, writeSlots: writeSlots)
+        }, job: { target in
+            let outcome = await deliver(to: target, held: held, writeSlots: writeSlots)
             if let error = outcome.error { lockout.record(error) }
             return outcome
         }, finished: finished)
@@ -93,79 +99,118 @@ public struct Rollout: Sendable {
     /// Thrown instead of an upload that `shouldStop` or a refused `clearance` forbade; the repository is reported as not started.
     private struct Stopped: Error {}
 
-    /// GET key (conditional when `cachedKey` has an ETag) → the preflight's clearance → seal → PUT (holding a write slot) → GET to
-    /// verify → ledger, for one repository.
-    package func deliver(to repository: RepositoryName, cachedKey: PublicKey? = nil, writeSlots: AsyncSemaphore = AsyncSemaphore(1)) async -> RepositoryOutcome {
+    /// GET key (conditional when the ledger has it with an ETag) → the preflight's clearance → seal → PUT (holding a
+    /// write slot; an organization secret's with its visibility and selection kept) → reconcile an organization
+    /// secret's selection → GET to verify → ledger, for one target. A dry run reads what it needs for the plan and
+    /// writes nothing.
+    package func deliver(to target: SecretTarget, held: Ledger, writeSlots: AsyncSemaphore = AsyncSemaphore(1)) async -> RepositoryOutcome {
         // Upload attempts, as the report counts them: every PUT sent, retries included.
         var attempts = 0
         do {
             // Keys are public: fetched while the preflight runs. Its verdict comes before anything else, a
             // failed fetch's report included, so the output reads as it would had the preflight come first.
             let fetched: Result<PublicKey, any Error>
-            do { fetched = .success(try await client.publicKey(of: repository, cached: cachedKey)) } catch { fetched = .failure(error) }
+            do { fetched = .success(try await client.publicKey(of: target, cached: held.record(target)?.cachedKey)) } catch { fetched = .failure(error) }
             guard await clearance() else { throw Stopped() }
-            var key = try fetched.get()
+            var key = try await environmentReady(target, fetched: fetched)
             var sealed = try SealedBox.seal(token, publicKey: key.key)
-            if dryRun { return .dryRun(repository) }
-            if shouldStop() { return .interrupted(repository) }
+            let sync = target.kind == .organization ? OrganizationSecretSync(client: client, secret: secret, target: target,
+                                                                              settings: organization, ledger: held) : nil
+            let before = try await sync?.current()
+            if dryRun {
+                let found = try await sync == nil ? client.secret(secret, in: target) : before?.metadata
+                var plan = TargetPlan(action: TargetPlan.action(found: found, record: held.record(target), fingerprint: token.fingerprint))
+                if let sync, let before {
+                    let change = try await sync.plannedChange(from: before)
+                    plan.select = change.added
+                    plan.deselect = change.removed
+                }
+                return .dryRun(target, plan: plan)
+            }
+            if shouldStop() { return .interrupted(target) }
+            let access = try await sync?.access(keeping: before)
             var write: SecretWrite
             while true {
                 do {
-                    write = try await upload(sealed, keyID: key.keyID, to: repository, slots: writeSlots, counting: &attempts)
+                    write = try await upload(sealed, keyID: key.keyID, to: target, access: access?.access, slots: writeSlots, counting: &attempts)
                     break
                 } catch let error as GitHubError where error.status == 422 && attempts < maxUploadAttempts {
                     // A 422 here is most often a key rotated between our GET and PUT (and it may rotate again):
                     // fetch it again, seal again, send again, within the same attempt budget.
-                    key = try await client.publicKey(of: repository)
+                    key = try await client.publicKey(of: target)
                     sealed = try SealedBox.seal(token, publicKey: key.key)
                 }
             }
+            // The selection is reconciled before the read-back: a selection change moves the secret's updated_at.
+            var selection: (selectedIDs: [Int]?, change: SelectionChange)?
+            if let sync, let access { selection = try await sync.reconcile(after: access) }
             let uploadedAt = now()
             // GitHub's updated_at and Date header both have second precision and come from GitHub's clock,
             // so a write made after the key was fetched has updated_at ≥ the key's Date. Without a Date
             // header, compare with our own clock and allow for skew.
             let earliest = key.serverDate.map { $0.addingTimeInterval(-2) } ?? uploadedAt.addingTimeInterval(-300)
-            let metadata = try await readBack(repository, notBefore: earliest, httpStatus: write.httpStatus)
-            try await ledger.recordUpload(repository, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
-                                          uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key)
-            var delivery = RepositoryOutcome.Delivery(repository: repository, created: write.created, httpStatus: write.httpStatus,
-                                                      secretUpdatedAt: metadata.updatedAt, attempts: attempts)
+            let metadata = try await readBack(target, notBefore: earliest, httpStatus: write.httpStatus)
+            try await ledger.recordUpload(target, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
+                                          uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key,
+                                          visibility: access?.access.visibility, selectedRepositoryIDs: selection?.selectedIDs,
+                                          repositoryIDs: access?.learntIDs)
+            var delivery = RepositoryOutcome.Delivery(target: target, created: write.created, httpStatus: write.httpStatus,
+                                                      secretUpdatedAt: metadata.updatedAt, attempts: attempts, selection: selection?.change)
             // Reached through a redirect: delivered, and the config should learn the new name (the ledger keeps the old).
-            if let current = try? await client.currentName(of: repository) {
+            if let repository = target.repository, let current = try? await client.currentName(of: repository) {
                 delivery.warnings.append("\(repository.fullName) is now \(current): update \(configPath)")
             }
             return .delivered(delivery)
         } catch is Stopped {
-            return .interrupted(repository)
+            return .interrupted(target)
         } catch {
-            return .failed(repository, error: error, attempts: attempts)
+            return .failed(target, error: error, attempts: attempts)
+        }
+    }
+
+    /// The target's key as `fetched`; for an environment secret whose key GitHub did not find (404), asks whether
+    /// the environment exists: when it does not, creates it with `--create-environments` and fetches again, or fails
+    /// with ``EnvironmentError/missing(_:in:)``. Called after the preflight's clearance: creating is a write.
+    private func environmentReady(_ target: SecretTarget, fetched: Result<PublicKey, any Error>) async throws -> PublicKey {
+        do {
+            return try fetched.get()
+        } catch let error as GitHubError where error.status == 404 {
+            guard let environment = target.environment, let repository = target.repository,
+                  try await !client.environmentExists(environment, in: repository) else { throw error }
+            guard createEnvironments, !dryRun else { throw EnvironmentError.missing(environment, in: repository) }
+            do {
+                try await client.createEnvironment(environment, in: repository)
+            } catch let refusal as GitHubError where refusal.status == 403 || refusal.status == 404 {
+                throw EnvironmentError.cannotCreate(environment, in: repository, refusal: refusal)
+            }
+            return try await client.publicKey(of: target)
         }
     }
 
     /// The secret's metadata once a read shows the write (`updated_at` ≥ `notBefore`). Reads may lag a write
     /// (spec §4), so a read that misses it is repeated after each of `readBackDelays` before the write is
     /// reported "absent" or "not updated".
-    private func readBack(_ repository: RepositoryName, notBefore earliest: Date, httpStatus: Int) async throws -> SecretMetadata {
+    private func readBack(_ target: SecretTarget, notBefore earliest: Date, httpStatus: Int) async throws -> SecretMetadata {
         var delays = readBackDelays[...]
         while true {
-            let found = try await client.secret(secret, in: repository)
+            let found = try await client.secret(secret, in: target)
             if let found, found.updatedAt >= earliest { return found }
             guard let delay = delays.popFirst() else {
-                guard let found else { throw VerificationError.absent(repository: repository, secret: secret, httpStatus: httpStatus) }
-                throw VerificationError.notUpdated(repository: repository, secret: secret, updatedAt: found.updatedAt, httpStatus: httpStatus)
+                guard let found else { throw VerificationError.absent(target: target, secret: secret, httpStatus: httpStatus) }
+                throw VerificationError.notUpdated(target: target, secret: secret, updatedAt: found.updatedAt, httpStatus: httpStatus)
             }
             await sleep(delay)
         }
     }
 
     /// One PUT (with the transport's retries), adding the number of times it was sent to `attempts`.
-    private func upload(_ sealed: String, keyID: String, to repository: RepositoryName, slots: AsyncSemaphore,
+    private func upload(_ sealed: String, keyID: String, to target: SecretTarget, access: OrganizationSecretAccess?, slots: AsyncSemaphore,
                         counting attempts: inout Int) async throws -> SecretWrite {
         do {
             let write = try await slots.withSlot {
                 // Checked again once the slot is ours: a stop that came while this upload waited for it sends nothing.
                 guard !shouldStop() else { throw Stopped() }
-                return try await client.putSecret(secret, in: repository, encryptedValue: sealed, keyID: keyID)
+                return try await client.putSecret(secret, in: target, encryptedValue: sealed, keyID: keyID, access: access)
             }
             attempts += write.attempts
             return write
@@ -184,8 +229,8 @@ public struct Rollout: Sendable {
 
 /// An upload GitHub accepted that the read-back did not confirm.
 public enum VerificationError: Error, CustomStringConvertible {
-    case absent(repository: RepositoryName, secret: String, httpStatus: Int)
-    case notUpdated(repository: RepositoryName, secret: String, updatedAt: Date, httpStatus: Int)
+    case absent(target: SecretTarget, secret: String, httpStatus: Int)
+    case notUpdated(target: SecretTarget, secret: String, updatedAt: Date, httpStatus: Int)
 
     public var description: String {
         switch self {
@@ -198,7 +243,27 @@ public enum VerificationError: Error, CustomStringConvertible {
     }
 }
 
-extension RepositoryRecord {
+/// An environment secret's environment is missing, or cannot be created.
+public enum EnvironmentError: Error, CustomStringConvertible {
+    /// The environment does not exist and `--create-environments` was not given.
+    case missing(String, in: RepositoryName)
+    /// `--create-environments` was given, and GitHub refused to create it (only a repository admin may).
+    case cannotCreate(String, in: RepositoryName, refusal: GitHubError)
+
+    public var description: String {
+        switch self {
+        case .missing(let environment, let repository):
+            "environment \"\(environment)\" does not exist in \(repository.fullName); create it in the repository's settings "
+                + "(Settings → Environments), or run patrol rollout --create-environments with a credential that administers the repository"
+        case .cannotCreate(let environment, let repository, let refusal):
+            "environment \"\(environment)\" does not exist in \(repository.fullName), and GitHub refused to create it "
+                + "(\(refusal.status) \"\(refusal.message)\"): creating an environment needs admin on the repository "
+                + "(fine-grained: Administration write); ask an admin to create it, or use a credential that administers the repository"
+        }
+    }
+}
+
+extension TargetRecord {
     /// The public key patrol last sealed for here, for a conditional fetch; nil without its ETag.
     package var cachedKey: PublicKey? {
         guard let keyID, let publicKey, keyETag != nil else { return nil }

@@ -18,19 +18,32 @@ package struct RolloutOperation: Sendable {
         package var concurrency = Rollout.defaultConcurrency
         /// Roll out a token inside the policy's critical days (or expired) with a warning instead of a refusal.
         package var allowExpiring = false
+        /// `--targets`: the kinds of target to deliver to; nil for every kind the config has.
+        package var kinds: Set<SecretTargetKind>? = nil
+        /// `--create-environments`: create an environment secret's missing environment (needs admin).
+        package var createEnvironments = false
+        /// `--prune-selection`: remove repositories outside the fleet from an organization secret's selection.
+        package var pruneSelection = false
 
-        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = Rollout.defaultConcurrency, allowExpiring: Bool = false) {
+        package init(dryRun: Bool = false, resume: Bool = false, concurrency: Int = Rollout.defaultConcurrency, allowExpiring: Bool = false,
+                     kinds: Set<SecretTargetKind>? = nil, createEnvironments: Bool = false, pruneSelection: Bool = false) {
             self.dryRun = dryRun
             self.resume = resume
             self.concurrency = concurrency
             self.allowExpiring = allowExpiring
+            self.kinds = kinds
+            self.createEnvironments = createEnvironments
+            self.pruneSelection = pruneSelection
         }
     }
 
     /// `rollout` or `rotate`: the word of the progress line, the report and the ledger's history.
     package let command: String
     package let config: FleetConfig
+    /// The repositories `--repos` selected (the whole fleet without it): the repository-bound targets are theirs.
     package let repositories: [RepositoryName]
+    /// The targets this run delivers to: the config's targets of `repositories`, narrowed to `settings.kinds`.
+    package var targets: [SecretTarget] { config.secretTargets(of: repositories, kinds: settings.kinds) }
     package let token: Token
     package let client: GitHubClient
     package let ledger: LedgerStore
@@ -69,7 +82,7 @@ package struct RolloutOperation: Sendable {
     package func run(checked: @escaping @Sendable (Preflight.Facts) -> Void = { _ in }) async throws -> RolloutReport {
         let startedAt = now()
         let refused = Locked(false)
-        let console = self.console, command = self.command, total = repositories.count
+        let console = self.console, command = self.command, total = targets.count
         let verdict = Task { () async -> Result<Preflight.Facts, any Error> in
             do {
                 let facts = try await preflight(at: startedAt)
@@ -97,6 +110,7 @@ package struct RolloutOperation: Sendable {
     /// The preflight at `date` (`GET /user`: format, scopes, expiry), its warnings and the note of whose token it is.
     private func preflight(at date: Date) async throws -> Preflight.Facts {
         let facts = try await Preflight(policy: config.policy, allowExpiring: settings.allowExpiring).check(token, client: client, now: date)
+        try await checkOrganization()
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
                      + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
@@ -104,23 +118,39 @@ package struct RolloutOperation: Sendable {
         return facts
     }
 
-    /// The ``Rollout`` itself: each repository waits for `clearance` once its key is fetched; nothing more starts,
+    /// An organization target's owner must be an organization (`GET /orgs/{org}`); a user account is a configuration
+    /// error, found before anything is uploaded.
+    private func checkOrganization() async throws {
+        guard let organization = targets.first(where: { $0.kind == .organization })?.organization else { return }
+        guard try await client.isOrganization(organization) else {
+            throw ConfigError(file: config.path, field: "targets.organization.name", problem:
+                "\"\(organization)\" is not an organization on GitHub (a user account, or no account): only an organization "
+                    + "has organization secrets; remove \"organization\" and keep repository secrets, or name the organization")
+        }
+    }
+
+    /// The ``Rollout`` itself: each target waits for `clearance` once its key is fetched; nothing more starts,
     /// and nothing is printed, once `refused` says the preflight failed.
     private func deliver(clearance: @escaping @Sendable () async -> Bool, refused: @escaping @Sendable () -> Bool) async -> [RepositoryOutcome] {
-        var rollout = Rollout(client: client, token: token, secret: config.secret, repositories: repositories, ledger: ledger)
+        let targets = self.targets
+        var rollout = Rollout(client: client, token: token, secret: config.secret, targets: targets, ledger: ledger)
         rollout.dryRun = settings.dryRun
+        rollout.createEnvironments = settings.createEnvironments
+        rollout.organization = OrganizationSelection(fleet: config.repositories, visibility: config.targets.organization?.visibility ?? .selected,
+                                                     prune: settings.pruneSelection)
         rollout.resume = settings.resume
         rollout.concurrency = settings.concurrency
         rollout.configPath = config.path
         rollout.clearance = clearance
         rollout.shouldStop = { [shouldStop] in refused() || shouldStop() }
         rollout.now = now
-        let console = self.console, command = self.command, total = repositories.count
+        let console = self.console, command = self.command, total = targets.count
         if streams {
-            let width = repositories.map(\.fullName.count).max() ?? 0
+            let ids = RolloutReport.showsTargetIDs(targets)
+            let width = targets.map { RolloutReport.label($0, ids: ids).count }.max() ?? 0
             rollout.finished = { outcome in
                 guard !refused() else { return }
-                console.result(RolloutReport.line(for: outcome, width: width, console: console))
+                console.result(RolloutReport.line(for: outcome, width: width, ids: ids, console: console))
             }
         }
         rollout.progress = { done in console.progress("\(command) \(done)/\(total) …") }
@@ -140,8 +170,8 @@ package struct RolloutOperation: Sendable {
             try await ledger.update { ledger in
                 ledger.history.append(RunRecord(command: command, startedAt: startedAt, finishedAt: finishedAt,
                                                 fingerprint: token.fingerprint, succeeded: succeeded, failed: failed))
-                // The token becomes current once the whole fleet holds it (a first rollout, or a finished one).
-                if config.repositories.allSatisfy({ ledger.holds($0, token.fingerprint) }) {
+                // The token becomes current once every target of the whole fleet holds it (a first rollout, or a finished one).
+                if config.secretTargets().allSatisfy({ ledger.holds($0, token.fingerprint) }) {
                     ledger.makeCurrent(token.fingerprint)
                 }
             }

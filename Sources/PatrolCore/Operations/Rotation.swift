@@ -15,7 +15,7 @@ public struct RotateReport: Sendable {
     public let completed: Bool
     public let dryRun: Bool
     /// Repositories of the fleet that, per the ledger, do not hold the new token yet, with the token they hold.
-    public let remaining: [(repository: RepositoryName, holds: Fingerprint?)]
+    public let remaining: [(target: SecretTarget, holds: Fingerprint?)]
     public let revocation: Revocation
     /// True when `--force` rolled out the token already current: nothing was replaced or retired.
     public var reRolled: Bool = false
@@ -38,7 +38,7 @@ public struct RotateReport: Sendable {
         return rollout.exitCode
     }
 
-    package init(rollout: RolloutReport, previous: TokenRecord?, completed: Bool, dryRun: Bool, remaining: [(repository: RepositoryName, holds: Fingerprint?)], revocation: Revocation, reRolled: Bool = false) {
+    package init(rollout: RolloutReport, previous: TokenRecord?, completed: Bool, dryRun: Bool, remaining: [(target: SecretTarget, holds: Fingerprint?)], revocation: Revocation, reRolled: Bool = false) {
         self.rollout = rollout
         self.previous = previous
         self.completed = completed

@@ -43,9 +43,10 @@ package struct RotationOperation: Sendable {
         })
         let after = await ledger.snapshot
         let dryRun = rollout.settings.dryRun
-        let remaining = rollout.config.repositories
+        // Complete only when every target of the whole fleet holds the new token (all targets or none marked current).
+        let remaining = rollout.config.secretTargets()
             .filter { !after.holds($0, token.fingerprint) }
-            .map { (repository: $0, holds: after.repositories[$0.fullName]?.fingerprint) }
+            .map { (target: $0, holds: after.record($0)?.fingerprint) }
         let completed = !dryRun && after.currentToken?.fingerprint == token.fingerprint && remaining.isEmpty
 
         let revocation: RotateReport.Revocation

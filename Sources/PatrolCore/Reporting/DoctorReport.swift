@@ -31,20 +31,23 @@ public struct DoctorReport: Sendable {
         return access.map { $0.detail.contains("answered 404") ? 404 : nil }
     }
 
-    /// The check `id` (for `repository`), if it ran.
-    public func check(_ id: String, _ repository: RepositoryName? = nil) -> DoctorCheck? {
-        checks.first { $0.id == id && $0.repository == repository }
+    /// The check `id` (for `repository`, and for the secret target `target`), if it ran.
+    public func check(_ id: String, _ repository: RepositoryName? = nil, target: String? = nil) -> DoctorCheck? {
+        checks.first { $0.id == id && $0.repository == repository && $0.target == target }
     }
 
-    /// `{"command": "doctor", "checks": [{"id", "status", "repository", "detail", "fix"}], "summary": {…}}`.
+    /// `{"command": "doctor", "checks": [{"id", "status", "repository", "detail", "fix"}], "summary": {…}}`; a
+    /// per-target check adds `"target"` (its id).
     public var json: JSONValue {
         .object([
             ("command", "doctor"),
             ("checks", .array(checks.map { check in
+                // `target` only on per-target checks (spec §9), so a fleet without targets reads as before.
                 .object([
                     ("id", .string(check.id)),
                     ("status", .string(check.status.rawValue)),
                     ("repository", .optional(check.repository?.fullName)),
+                ] + (check.target.map { [("target", JSONValue.string($0))] } ?? []) + [
                     ("detail", .string(check.detail)),
                     ("fix", .optional(check.fix)),
                 ])
@@ -72,7 +75,8 @@ public struct DoctorReport: Sendable {
             var currentRepository: RepositoryName?
             for check in members {
                 var indent = "  "
-                var detail = check.detail
+                // A check of one of the repository's other targets names it: `[env:…/production] PAT_TOKEN is set`.
+                var detail = (group == .repositories ? check.target.map { "[\($0)] " } : nil).map { $0 + check.detail } ?? check.detail
                 if group == .repositories, let repository = check.repository {
                     if repository != currentRepository {
                         lines.append("  " + repository.fullName)

@@ -50,15 +50,30 @@ public struct RolloutReport: Sendable {
                 ("warnings", .array(warnings.map { .string($0) })),
             ])),
             ("repositories", .array(outcomes.map { outcome in
-                .object([
-                    ("repository", .string(outcome.repository.fullName)),
+                var row: [(String, JSONValue)] = [
+                    ("repository", .optional(outcome.repository?.fullName)),
+                    ("target", .string(outcome.target.id)),
+                    ("kind", .string(outcome.target.kind.rawValue)),
                     ("status", .string(outcome.status.rawValue)),
                     ("httpStatus", .optional(outcome.httpStatus)),
                     ("secretUpdatedAt", .date(outcome.secretUpdatedAt)),
                     ("attempts", .number(Double(outcome.attempts))),
                     ("error", .optional(outcome.reason)),
                     ("warnings", .array(outcome.warnings.map { .string($0) })),
-                ])
+                ]
+                if let plan = outcome.plan {
+                    row.append(("plan", .string(plan.action.rawValue)))
+                    if outcome.target.kind == .organization {
+                        row.append(("select", .array(plan.select.map { .string($0) })))
+                        row.append(("deselect", .array(plan.deselect.map { .string($0) })))
+                    }
+                }
+                if case .delivered(let delivery) = outcome, let selection = delivery.selection {
+                    row.append(("selected", .array(selection.added.map { .string($0) })))
+                    row.append(("deselected", .array(selection.removed.map { .string($0) })))
+                    row.append(("extra", .array(selection.extra.map { .string($0) })))
+                }
+                return .object(row)
             })),
             ("summary", .object([
                 ("total", .number(Double(outcomes.count))),
@@ -78,13 +93,25 @@ public struct RolloutReport: Sendable {
     /// One line per repository in the fleet's order, then the summary line (the demo; the commands stream
     /// ``line(for:width:console:)`` as each repository finishes and end with ``summary(console:)``).
     public func lines(console: Console) -> [String] {
-        let width = outcomes.map(\.repository.fullName.count).max() ?? 0
-        return outcomes.map { Self.line(for: $0, width: width, console: console) } + [summary(console: console)]
+        let ids = Self.showsTargetIDs(outcomes.map(\.target))
+        let width = outcomes.map { Self.label($0.target, ids: ids).count }.max() ?? 0
+        return outcomes.map { Self.line(for: $0, width: width, ids: ids, console: console) } + [summary(console: console)]
     }
 
-    /// One repository's line; `width` pads the names into a column.
-    public static func line(for outcome: RepositoryOutcome, width: Int, console: Console) -> String {
-        let name = outcome.repository.fullName.padding(toLength: width, withPad: " ", startingAt: 0)
+    /// True when the lines name targets by id: a run over any kind but repository Actions secrets. A fleet without
+    /// `targets` reads as it always did, one repository per line.
+    public static func showsTargetIDs(_ targets: [SecretTarget]) -> Bool {
+        targets.contains { $0.kind != .repository }
+    }
+
+    /// The name of `target` in a line: its id, or (`ids` false) the repository's `owner/name`.
+    public static func label(_ target: SecretTarget, ids: Bool) -> String {
+        ids ? target.id : target.repository?.fullName ?? target.id
+    }
+
+    /// One target's line; `width` pads the names into a column, `ids` names targets by id.
+    public static func line(for outcome: RepositoryOutcome, width: Int, ids: Bool = false, console: Console) -> String {
+        let name = label(outcome.target, ids: ids).padding(toLength: width, withPad: " ", startingAt: 0)
         let (mark, colour): (String, Console.Colour) = switch outcome.status {
         case .created, .updated, .dryRun: ("✓", .green)
         case .failed: ("✗", .red)
@@ -94,9 +121,15 @@ public struct RolloutReport: Sendable {
         switch outcome.status {
         case .created, .updated:
             detail = "\(outcome.status.rawValue) (\(outcome.httpStatus ?? 0)), verified: updated_at \(outcome.secretUpdatedAt.map(ISO8601.format) ?? "?")"
-        case .dryRun: detail = "dry run: public key fetched and token sealed, nothing uploaded"
+        case .dryRun:
+            detail = "dry run: \(outcome.plan?.summary ?? "ready"); public key fetched and token sealed, nothing uploaded"
         case .failed: detail = "failed: " + (outcome.reason ?? "unknown error")
         case .skipped: detail = "skipped: " + (outcome.reason ?? "")
+        }
+        if case .delivered(let delivery) = outcome, let selection = delivery.selection {
+            if !selection.added.isEmpty { detail += "; selected " + selection.added.joined(separator: ", ") }
+            if !selection.removed.isEmpty { detail += "; deselected " + selection.removed.joined(separator: ", ") }
+            if !selection.extra.isEmpty { detail += "; also selected outside the fleet: " + selection.extra.joined(separator: ", ") + " (--prune-selection removes them)" }
         }
         if outcome.attempts > 1 { detail += " [\(outcome.attempts) attempts]" }
         return "\(console.paint(mark, colour)) \(name)  \(detail)"
@@ -106,14 +139,15 @@ public struct RolloutReport: Sendable {
     /// the token, and a dry run says what it would do.
     public func summary(console: Console) -> String {
         let total = outcomes.count
+        let repositories = Self.showsTargetIDs(outcomes.map(\.target)) ? "targets" : "repositories"
         let token = "token \(fingerprint.short) (\(login))"
         var text: String
         if dryRun {
             text = failed == 0
-                ? "\(command) --dry-run: \(total)/\(total) repositories ready; a real run would upload \(token) to each as \(secret); nothing was uploaded"
-                : "\(command) --dry-run: \(succeeded)/\(total) repositories ready, \(failed) failed; nothing was uploaded"
+                ? "\(command) --dry-run: \(total)/\(total) \(repositories) ready; a real run would upload \(token) to each as \(secret); nothing was uploaded"
+                : "\(command) --dry-run: \(succeeded)/\(total) \(repositories) ready, \(failed) failed; nothing was uploaded"
         } else {
-            text = "\(command): \(succeeded)/\(total) repositories verified"
+            text = "\(command): \(succeeded)/\(total) \(repositories) verified"
             if failed > interrupted { text += ", \(failed - interrupted) failed" }
             if interrupted > 0 { text += ", \(interrupted) not started" }
             // About the others this run says nothing: they may hold any token, this one included.

@@ -12,12 +12,12 @@ public struct StatusReport: Sendable {
         /// What GitHub said of the secret; nil when it is absent or the repository cannot be seen.
         public let secret: SecretMetadata?
         /// What the ledger recorded of patrol's last write there.
-        public let record: RepositoryRecord?
+        public let record: TargetRecord?
         public let state: FleetStatus.State
         /// Why the repository is `no-access` or `error`.
         public let problem: (any Error)?
 
-        package init(repository: RepositoryName, secret: SecretMetadata?, record: RepositoryRecord?, state: FleetStatus.State, problem: (any Error)?) {
+        package init(repository: RepositoryName, secret: SecretMetadata?, record: TargetRecord?, state: FleetStatus.State, problem: (any Error)?) {
             self.repository = repository
             self.secret = secret
             self.record = record

@@ -43,22 +43,39 @@ struct BinaryTests {
         #expect(result.stderr.contains("warnDays"))
     }
 
-    @Test("patrol demo: nine repositories verified from inside the simulator, exit 0")
+    @Test("patrol demo: nine repositories, an environment and a Dependabot copy verified from inside the simulator, exit 0")
     func demo() throws {
         let result = try PatrolBinary.run(["demo", "--latency-ms", "5"])
         #expect(result.code == 0, "\(result.stdout)\(result.stderr)")
-        #expect(result.stdout.contains("9/9 repositories verified: every secret decrypts to the current token"))
-        #expect(result.stdout.components(separatedBy: "decrypts to the current token sha256:").count - 1 == 9)
+        #expect(result.stdout.contains("11/11 targets verified: every secret decrypts to the current token"))
+        #expect(result.stdout.components(separatedBy: "decrypts to the current token sha256:").count - 1 == 11)
+        #expect(result.stdout.contains("✓ env:garrick0/c3-web/production  decrypts to the current token"))
+        #expect(result.stdout.contains("✓ dependabot:garrick0/c3-shared   decrypts to the current token"))
         // Each step ran and passed: rollout, status, rotation with revocation, expiry.
-        #expect(result.stdout.contains("rollout: 9/9 repositories verified"))
+        #expect(result.stdout.contains("rollout: 11/11 targets verified"))
         #expect(result.stdout.contains("status: 9/9 current"))
-        #expect(result.stdout.contains("rotate: 9/9 repositories verified"))
+        #expect(result.stdout.contains("rotate: 11/11 targets verified"))
         #expect(result.stdout.contains("is revoked"))
         #expect(result.stdout.contains("ok: PAT_TOKEN expires in"))
-        // Doctor before the rollout: the nine missing secrets fail, each with its fix; after: all green with a live event.
-        #expect(result.stdout.contains("doctor: 29 passed, 1 warning, 9 failed, 9 skipped"))
+        // Doctor before the rollout: the eleven missing copies fail, each with its fix; after: all green with a live event.
+        #expect(result.stdout.contains("doctor: 39 passed, 1 warning, 11 failed, 11 skipped"))
         #expect(result.stdout.components(separatedBy: "fix: run `patrol rollout --repos").count - 1 == 9)
-        #expect(result.stdout.contains("doctor: 49 passed, 0 warnings, 0 failed, 0 skipped"))
+        #expect(result.stdout.contains("fix: run `patrol rollout --targets environment --repos c3-web`"))
+        #expect(result.stdout.contains("doctor: 63 passed, 0 warnings, 0 failed, 0 skipped"))
+    }
+
+    @Test("patrol demo --organization: one organization secret shared with the nine repositories; every run there reads the token")
+    func demoOrganization() throws {
+        let result = try PatrolBinary.run(["demo", "--organization", "--json", "--latency-ms", "5"])
+        #expect(result.code == 0, "\(result.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let targets = try #require(document["repositories"] as? [[String: Any]])
+        #expect(targets.count == 1)
+        #expect(targets.first?["target"] as? String == "org:garrick0")
+        #expect(targets.first?["decryptsToCurrentToken"] as? Bool == true)
+        #expect(result.stderr.contains("✓ a workflow run in 9/9 fleet repositories reads the organization's PAT_TOKEN as the current token"))
+        #expect(result.stderr.contains("rollout: 1/1 targets verified"))
+        #expect(!result.stderr.contains("fix: run `patrol rollout --repos"), "no repository copies are targets")
     }
 
     @Test("patrol simulator serves; patrol rollout --token-stdin delivers to it; SIGTERM stops it cleanly")

@@ -70,7 +70,7 @@ struct CrashSafetyTests {
             }
             let fingerprint = Token(bytes: Array(token.utf8)).fingerprint
             let recorded = Set(FleetHarness.fleet.filter { name in
-                ledger.repositories[name]?.fingerprint == fingerprint
+                ledger.targets["repo:\(name)"]?.fingerprint == fingerprint
             })
             let delivered = fleet.delivered()
             for name in recorded { #expect(delivered[name] == .some(token), "run \(run): the ledger says \(name) holds the token, but it does not") }

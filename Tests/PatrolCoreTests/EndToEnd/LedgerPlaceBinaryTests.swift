@@ -46,8 +46,8 @@ struct LedgerPlaceBinaryTests {
         #expect(try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token]).code == 0)
         // A journal left by a run, as a crash leaves it: read as it is, not folded in (that would be a write).
         let first = FleetHarness.fleet[0]
-        let record = try #require(try fleet.ledger().repositories[first])
-        _ = try LedgerJournal.append(.init(repository: first, record: record), to: fleet.ledgerPath + ".journal")
+        let record = try #require(try fleet.ledger().targets["repo:\(first)"])
+        _ = try LedgerJournal.append(.init(target: "repo:\(first)", record: record), to: fleet.ledgerPath + ".journal")
         let before = try Self.listing(fleet.folder)
         chmod(fleet.folder, 0o555)
         defer { chmod(fleet.folder, 0o755) }

@@ -307,8 +307,9 @@ struct UnixToolTests {
         if arguments.contains("demo") {
             #expect(document["command"] as? String == "demo")
             #expect(document["passed"] as? Bool == true)
-            #expect(document["summary"] as? [String: Int] == ["total": 9, "verified": 9])
-            #expect((document["steps"] as? [[String: Any]])?.count == 8) // doctor, rollout, status, rotate, expiry, doctor, proof and the App act (issue 13)
+            // Nine repository copies, an environment's and a Dependabot copy; seven steps and the App's act.
+            #expect(document["summary"] as? [String: Int] == ["total": 11, "verified": 11])
+            #expect((document["steps"] as? [[String: Any]])?.count == 8)
         } else {
             #expect(document["command"] as? String == "version")
             #expect(document["version"] as? String == Patrol.version)

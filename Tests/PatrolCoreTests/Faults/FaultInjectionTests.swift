@@ -153,8 +153,8 @@ struct FaultInjectionTests {
         let truth = fleet.delivered()
         let fingerprint = Token(bytes: Array(token.utf8)).fingerprint
         let ledger = try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN")
-        for (name, record) in ledger.repositories where record.fingerprint == fingerprint && truth[name] != .some(token) {
-            finding("the ledger says \(name) holds the token, but it does not")
+        for (id, record) in ledger.targets where record.fingerprint == fingerprint && truth[String(id.dropFirst("repo:".count))] != .some(token) {
+            finding("the ledger says \(id) holds the token, but it does not")
         }
 
         if let report = try? JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any],
@@ -177,7 +177,7 @@ struct FaultInjectionTests {
                 case "created", "updated":
                     figures.delivered += 1
                     if truth[name] != .some(token) { finding("\(name) reported \(status) but does not hold the token") }
-                    if ledger.repositories[name]?.fingerprint != fingerprint { finding("\(name) reported \(status) but is not in the ledger") }
+                    if ledger.targets["repo:\(name)"]?.fingerprint != fingerprint { finding("\(name) reported \(status) but is not in the ledger") }
                 default:
                     allSucceeded = false
                     figures.reportedFailed += 1
@@ -206,7 +206,7 @@ struct FaultInjectionTests {
             if fleet.delivered().values.contains(where: { $0 != token }) { finding("--resume left repositories without the token") }
             for request in simulator.requests.dropFirst(resumeFrom) where request.method == "PUT" {
                 let parts = request.path.split(separator: "/")
-                if ledger.repositories["\(parts[1])/\(parts[2])"]?.fingerprint == fingerprint {
+                if ledger.targets["repo:\(parts[1])/\(parts[2])"]?.fingerprint == fingerprint {
                     finding("--resume uploaded again to \(parts[1])/\(parts[2]), which the ledger recorded")
                 }
             }

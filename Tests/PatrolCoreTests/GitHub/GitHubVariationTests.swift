@@ -52,7 +52,7 @@ struct GitHubVariationTests {
         let held = Token(bytes: Array(token.utf8))
         let client = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(fleet.apiURL), credential: held)
         let store = try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")
-        var rollout = Rollout(client: client, token: held, secret: "PAT_TOKEN", repositories: try fleet.config.repositories, ledger: store)
+        var rollout = Rollout(client: client, token: held, secret: "PAT_TOKEN", targets: try fleet.config.secretTargets(), ledger: store)
         let waits = Mutex<[Duration]>([])
         rollout.sleep = { duration in waits.withLock { $0.append(duration) } }
         let outcomes = await rollout.run()

@@ -129,7 +129,7 @@ struct LedgerJournalTests {
         try v1.write(toFile: path, atomically: false, encoding: .utf8)
         let ledger = try LedgerMigration.ledger(from: Data(v1.utf8), path: path)
         #expect(ledger.currentToken?.fingerprint.value == "sha256:0123456789abcdef")
-        #expect(ledger.repositories["garrick0/c3-shared"]?.keyID == "5682")
+        #expect(ledger.targets["repo:garrick0/c3-shared"]?.keyID == "5682")
         #expect(ledger.history.first?.succeeded == 1)
         #expect(try LedgerStore.load(path: path, secret: "PAT_TOKEN") == ledger)
     }

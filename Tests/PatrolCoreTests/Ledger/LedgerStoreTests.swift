@@ -27,7 +27,7 @@ struct LedgerStoreTests {
         let text = try String(contentsOfFile: path, encoding: .utf8)
         #expect(text.contains(token.fingerprint.value))
         #expect(!text.contains(raw))
-        #expect(text.contains(#""version" : 1"#))
+        #expect(text.contains(#""version" : 2"#))
         let attributes = try FileManager.default.attributesOfItem(atPath: path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
         let reopened = try LedgerStore.load(path: path, secret: "PAT_TOKEN")
@@ -51,8 +51,8 @@ struct LedgerStoreTests {
     func newerVersion() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try #"{"version": 2}"#.write(toFile: path, atomically: false, encoding: .utf8)
-        #expect(throws: LedgerError.unsupportedVersion(path: path, version: 2)) { try LedgerStore(path: path, secret: "PAT_TOKEN") }
+        try #"{"version": 3}"#.write(toFile: path, atomically: false, encoding: .utf8)
+        #expect(throws: LedgerError.unsupportedVersion(path: path, version: 3)) { try LedgerStore(path: path, secret: "PAT_TOKEN") }
     }
 
     @Test("no file yet is an empty ledger, and nothing is written until something changes")

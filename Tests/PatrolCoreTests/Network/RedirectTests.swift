@@ -110,6 +110,6 @@ struct RedirectTests {
         #expect(requests.contains { $0.method == "PUT" && $0.path.hasPrefix("/repos/garrick0/c3-wiring/") && $0.status == 307 })
         #expect(requests.contains { $0.method == "PUT" && $0.path.hasPrefix("/repositories/") && $0.status == 201 && $0.authorization != nil })
         let ledger = try String(contentsOfFile: fleet.ledgerPath, encoding: .utf8)
-        #expect(ledger.contains("\"garrick0/c3-wiring\"") && !ledger.contains("c3-wiring-core"))
+        #expect(ledger.contains("\"repo:garrick0/c3-wiring\"") && !ledger.contains("c3-wiring-core"))
     }
 }

@@ -50,7 +50,7 @@ struct RateLimitedRolloutTests {
         #expect(first.code == 0, "\(first.output)")
         let ledger = try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         for name in FleetHarness.fleet {
-            let record = try #require(ledger.repositories[name])
+            let record = try #require(ledger.targets["repo:\(name)"])
             #expect(record.publicKey == fleet.simulator.repository(name)?.publicKey)
             #expect(record.keyETag != nil)
         }

@@ -9,13 +9,13 @@ import Testing
 struct RepositoryOutcomeTests {
     @Test("each case's status, success, HTTP status, attempts, reason and line, as the report and its JSON show them")
     func eachCase() throws {
-        let name = { (text: String) in try RepositoryName(owner: "acme", name: text) }
+        let name = { (text: String) in SecretTarget.repository(try RepositoryName(owner: "acme", name: text)) }
         let at = Date(timeIntervalSince1970: 1_800_000_000)
         let rejection = GitHubError(request: "GET /repos/acme/x/actions/secrets/public-key", status: 401, message: "Bad credentials")
         let outcomes: [RepositoryOutcome] = [
-            .delivered(.init(repository: try name("new"), created: true, httpStatus: 201, secretUpdatedAt: at, attempts: 1)),
-            .delivered(.init(repository: try name("old"), created: false, httpStatus: 204, secretUpdatedAt: at, attempts: 3, warnings: ["moved"])),
-            .dryRun(try name("dry")),
+            .delivered(.init(target: try name("new"), created: true, httpStatus: 201, secretUpdatedAt: at, attempts: 1)),
+            .delivered(.init(target: try name("old"), created: false, httpStatus: 204, secretUpdatedAt: at, attempts: 3, warnings: ["moved"])),
+            .dryRun(try name("dry"), plan: TargetPlan(action: .create)),
             .alreadyHeld(try name("held")),
             .failed(try name("gone"), error: GitHubError(request: "GET /repos/acme/gone/actions/secrets/public-key", status: 404, message: "Not Found"), attempts: 0),
             .notAttempted(try name("later"), rejection: rejection),

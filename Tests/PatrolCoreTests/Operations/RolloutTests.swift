@@ -190,7 +190,7 @@ struct RolloutTests {
         let store = try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         let snapshot = await store.snapshot
         #expect(snapshot.currentToken?.fingerprint.value == fingerprint)
-        #expect(snapshot.repositories.count == 9)
+        #expect(snapshot.targets.count == 9)
         #expect(snapshot.history.count == 2)
     }
 
@@ -266,7 +266,7 @@ struct RolloutVerificationTests {
         #expect(line.contains("the write did not take"))
         #expect(fleet.delivered()["garrick0/c3-cli"] == .some(token))
         let ledger = await (try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")).snapshot
-        #expect(ledger.repositories["garrick0/c3-cli"]?.fingerprint == Token(bytes: Array(token.utf8)).fingerprint)
-        #expect(ledger.repositories["garrick0/c3-web"]?.fingerprint == Token(bytes: Array(next.utf8)).fingerprint)
+        #expect(ledger.targets["repo:garrick0/c3-cli"]?.fingerprint == Token(bytes: Array(token.utf8)).fingerprint)
+        #expect(ledger.targets["repo:garrick0/c3-web"]?.fingerprint == Token(bytes: Array(next.utf8)).fingerprint)
     }
 }

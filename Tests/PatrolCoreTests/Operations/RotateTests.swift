@@ -88,8 +88,8 @@ struct RotateTests {
         var ledger = try Self.ledger(fleet)
         #expect(Self.state(of: new, in: ledger) == .pending)
         #expect(Self.state(of: old, in: ledger) == .current)
-        #expect(ledger.repositories["garrick0/c3-web"]?.fingerprint == Self.fingerprint(old))
-        #expect(ledger.repositories.values.filter { $0.fingerprint == Self.fingerprint(new) }.count == 8)
+        #expect(ledger.targets["repo:garrick0/c3-web"]?.fingerprint == Self.fingerprint(old))
+        #expect(ledger.targets.values.filter { $0.fingerprint == Self.fingerprint(new) }.count == 8)
         #expect(fleet.delivered()["garrick0/c3-web"] == .some(old))
 
         fleet.simulator.setPermission(.admin, on: "garrick0/c3-web")

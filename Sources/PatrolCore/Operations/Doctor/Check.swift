@@ -4,26 +4,30 @@ import PatrolSecrets
 import PatrolHTTP
 import PatrolGitHub
 
-/// One result of `patrol doctor`: a stable id, a status, the repository it concerns (if any), a one-line
-/// detail, and a fix whenever it did not pass.
+/// One result of `patrol doctor`: a stable id, a status, the repository it concerns (if any), the secret target
+/// it concerns (if any, spec §9), a one-line detail, and a fix whenever it did not pass.
 public struct DoctorCheck: Sendable, Equatable {
     public let id: String
     public let status: CheckStatus
     public let repository: RepositoryName?
+    /// The target id (`env:OWNER/NAME/ENV`, `dependabot:OWNER/NAME`, `org:ORG`, …) of a per-target check; nil for
+    /// the checks of a repository's Actions secret and for fleet-wide checks.
+    public let target: String?
     public let detail: String
     /// The command to run, the setting to change or the page to open; nil when the check passed.
     public let fix: String?
 
-    public init(id: String, status: CheckStatus, repository: RepositoryName? = nil, detail: String, fix: String? = nil) {
+    public init(id: String, status: CheckStatus, repository: RepositoryName? = nil, target: String? = nil, detail: String, fix: String? = nil) {
         self.id = id
         self.status = status
         self.repository = repository
+        self.target = target
         self.detail = detail
         self.fix = fix
     }
 
     /// The group the check is printed under.
-    public var group: CheckGroup { CheckGroup.of(id) }
+    public var group: CheckGroup { CheckGroup.of(id, target: target) }
 }
 
 /// `pass`, `warn`, `fail` or `skip` — the words of the `--json` document.
@@ -33,12 +37,15 @@ public enum CheckStatus: String, Sendable, Equatable, CaseIterable {
 
 /// How the text report groups checks.
 public enum CheckGroup: String, Sendable, CaseIterable {
-    case app, token, repositories, platform, dispatch
+    case app, token, repositories, organization, platform, dispatch
 
-    package static func of(_ id: String) -> CheckGroup {
+    package static func of(_ id: String, target: String? = nil) -> CheckGroup {
         if id.hasPrefix("app.") { return .app }
         if id.hasPrefix("token.") || id == "ratelimit" { return .token }
-        if id.hasPrefix("repo.") || id.hasPrefix("secret.") { return .repositories }
+        if id.hasPrefix("org.") || target?.hasPrefix("org:") == true { return .organization }
+        if id.hasPrefix("repo.") || id.hasPrefix("secret.") || id.hasPrefix("environment.") || id.hasPrefix("dependabot.") {
+            return .repositories
+        }
         if id.hasPrefix("platform.") { return .platform }
         return .dispatch
     }
@@ -50,6 +57,8 @@ public enum CheckID {
     public static let tokenExpiry = "token.expiry", tokenOwner = "token.owner", tokenSSO = "token.sso", rateLimit = "ratelimit"
     public static let repoAccess = "repo.access", secretPresent = "secret.present", secretCurrent = "secret.current"
     public static let platformAccess = "platform.access", platformHandler = "platform.handler"
+    public static let environmentExists = "environment.exists", secretShadowed = "secret.shadowed", dependabotNeeded = "dependabot.needed"
+    public static let orgOwner = "org.owner", orgVisibility = "org.visibility", orgSelection = "org.selection"
     public static let platformHandlerState = "platform.handler.state", platformHandlerTypes = "platform.handler.types"
     public static let platformEvents = "platform.events", dispatchTarget = "dispatch.target", dispatchLive = "dispatch.live"
 
@@ -61,27 +70,32 @@ public enum CheckID {
     package static let platform = [platformAccess, platformHandler, platformHandlerState, platformHandlerTypes, platformEvents]
 }
 
-/// The results as they come in, from concurrent tasks, keyed by check and repository. A check that never
+/// One check a run plans: its id, the repository and the target id it concerns.
+package typealias PlannedCheck = (id: String, repository: RepositoryName?, target: String?)
+
+/// The results as they come in, from concurrent tasks, keyed by check, repository and target. A check that never
 /// recorded a result is reported as skipped with the reason the run stopped (see ``Doctor``).
 package final class CheckBook: Sendable {
     private let results = Locked<[String: DoctorCheck]>([:])
 
-    package static func key(_ id: String, _ repository: RepositoryName?) -> String { id + "|" + (repository?.key ?? "") }
+    package static func key(_ id: String, _ repository: RepositoryName?, _ target: String? = nil) -> String {
+        id + "|" + (repository?.key ?? "") + "|" + (target ?? "")
+    }
 
     package func record(_ check: DoctorCheck) {
-        results.withLock { $0[Self.key(check.id, check.repository)] = check }
+        results.withLock { $0[Self.key(check.id, check.repository, check.target)] = check }
     }
 
-    package func pass(_ id: String, _ repository: RepositoryName?, _ detail: String) {
-        record(DoctorCheck(id: id, status: .pass, repository: repository, detail: detail))
+    package func pass(_ id: String, _ repository: RepositoryName?, _ detail: String, target: String? = nil) {
+        record(DoctorCheck(id: id, status: .pass, repository: repository, target: target, detail: detail))
     }
 
-    package func warn(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
-        record(DoctorCheck(id: id, status: .warn, repository: repository, detail: detail, fix: fix))
+    package func warn(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String, target: String? = nil) {
+        record(DoctorCheck(id: id, status: .warn, repository: repository, target: target, detail: detail, fix: fix))
     }
 
-    package func fail(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String) {
-        record(DoctorCheck(id: id, status: .fail, repository: repository, detail: detail, fix: fix))
+    package func fail(_ id: String, _ repository: RepositoryName?, _ detail: String, fix: String, target: String? = nil) {
+        record(DoctorCheck(id: id, status: .fail, repository: repository, target: target, detail: detail, fix: fix))
     }
 
     /// A fleet-wide check (no repository) passed.
@@ -90,20 +104,21 @@ package final class CheckBook: Sendable {
     package func fail(_ id: String, _ detail: String, fix: String) { fail(id, nil, detail, fix: fix) }
 
     /// Skips `ids` (for `repository`) because another check did not pass; `fix` says what to do first.
-    package func skip(_ ids: [String], _ repository: RepositoryName? = nil, because reason: String, fix: String) {
-        for id in ids where result(id, repository) == nil {
-            record(DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix))
+    package func skip(_ ids: [String], _ repository: RepositoryName? = nil, target: String? = nil, because reason: String, fix: String) {
+        for id in ids where result(id, repository, target: target) == nil {
+            record(DoctorCheck(id: id, status: .skip, repository: repository, target: target, detail: "skipped: \(reason)", fix: fix))
         }
     }
 
-    package func result(_ id: String, _ repository: RepositoryName?) -> DoctorCheck? {
-        results.withLock { $0[Self.key(id, repository)] }
+    package func result(_ id: String, _ repository: RepositoryName?, target: String? = nil) -> DoctorCheck? {
+        results.withLock { $0[Self.key(id, repository, target)] }
     }
 
     /// Every planned check in order; those without a result are skipped for `reason`.
-    package func ordered(_ planned: [(String, RepositoryName?)], unrecorded reason: String, fix: String) -> [DoctorCheck] {
-        planned.map { id, repository in
-            result(id, repository) ?? DoctorCheck(id: id, status: .skip, repository: repository, detail: "skipped: \(reason)", fix: fix)
+    package func ordered(_ planned: [PlannedCheck], unrecorded reason: String, fix: String) -> [DoctorCheck] {
+        planned.map { id, repository, target in
+            result(id, repository, target: target)
+                ?? DoctorCheck(id: id, status: .skip, repository: repository, target: target, detail: "skipped: \(reason)", fix: fix)
         }
     }
 }

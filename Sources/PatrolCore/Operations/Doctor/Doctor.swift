@@ -69,12 +69,19 @@ public struct Doctor: Sendable {
     }
 
     /// Every check of this run, in report order.
-    package var plan: [(String, RepositoryName?)] {
-        var planned: [(String, RepositoryName?)] = CheckID.token.map { ($0, nil) }
-        for repository in repositories { planned += CheckID.perRepository.map { ($0, repository) } }
-        planned += CheckID.platform.map { ($0, nil) }
-        planned += repositories.map { (CheckID.dispatchTarget, $0) }
-        if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil)) }
+    package var plan: [PlannedCheck] {
+        var planned: [PlannedCheck] = CheckID.token.map { ($0, nil, nil) }
+        // With a `targets` section the repository's own copy is checked only when it is one of the targets.
+        let perRepository = config.targets.repository && settings.checks(.repository) ? CheckID.perRepository : [CheckID.repoAccess]
+        let checksTargets = config.targets != .repositoryOnly
+        for repository in repositories {
+            planned += perRepository.map { ($0, repository, nil) }
+            if checksTargets { planned += DoctorRun.plannedTargetChecks(config, settings, repository: repository) }
+        }
+        if checksTargets { planned += DoctorRun.plannedOrganizationChecks(config, settings) }
+        planned += CheckID.platform.map { ($0, nil, nil) }
+        planned += repositories.map { (CheckID.dispatchTarget, $0, nil) }
+        if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil, nil)) }
         return planned
     }
 }
@@ -100,14 +107,18 @@ package struct DoctorRun: Sendable {
             /// Fine-grained permissions found missing, for `token.scopes`.
             package var missingPermissions: [String] = []
             package var probedRepositories = 0
+            /// Fleet repositories' ids (`GET /repos`), keyed by ``RepositoryName/key``, for `org.selection`.
+            package var repositoryIDs: [String: Int] = [:]
+            /// The organization secret as `secret.present` found it, for `org.visibility`.
+            package var organizationSecret: SecretMetadata?
         }
         package let state = Locked(State())
     }
 
     package func execute() async {
         guard let kind = checkFormat() else {
-            for (id, repository) in doctor.plan {
-                book.skip([id], repository, because: "token.format failed: the token is damaged, so nothing was sent to GitHub",
+            for (id, repository, target) in doctor.plan {
+                book.skip([id], repository, target: target, because: "token.format failed: the token is damaged, so nothing was sent to GitHub",
                           fix: "fix token.format first")
             }
             return
@@ -118,15 +129,15 @@ package struct DoctorRun: Sendable {
         checkOwner(user: user)
         await checkRateLimit()
         if book.result(CheckID.rateLimit, nil)?.status == .fail {
-            for (id, repository) in doctor.plan {
-                book.skip([id], repository, because: "ratelimit failed: no requests left this hour", fix: "fix ratelimit first")
+            for (id, repository, target) in doctor.plan {
+                book.skip([id], repository, target: target, because: "ratelimit failed: no requests left this hour", fix: "fix ratelimit first")
             }
             return
         }
         guard canSeeRepositories else {
             let reason = "token.scopes failed: without the `repo` scope GitHub hides private repositories"
-            for (id, repository) in doctor.plan where book.result(id, repository) == nil && id != CheckID.tokenSSO {
-                book.skip([id], repository, because: reason, fix: "fix token.scopes first")
+            for (id, repository, target) in doctor.plan where book.result(id, repository, target: target) == nil && id != CheckID.tokenSSO {
+                book.skip([id], repository, target: target, because: reason, fix: "fix token.scopes first")
             }
             book.skip([CheckID.tokenSSO], because: reason, fix: "fix token.scopes first")
             return
@@ -138,6 +149,7 @@ package struct DoctorRun: Sendable {
             await checkRepositoryAndDispatch(repository, kind: kind, login: user.login)
         })
         let platform = await platformReady
+        if checksTargets { await checkOrganization(login: user.login) }
         checkSSO()
         var probeRun: Int?
         if doctor.settings.sendTestEvent, let platform {
@@ -150,8 +162,16 @@ package struct DoctorRun: Sendable {
     }
 
     private func checkRepositoryAndDispatch(_ repository: RepositoryName, kind: TokenKind, login: String) async {
-        guard let info = await checkRepository(repository, kind: kind, login: login) else { return }
+        guard let info = await checkRepository(repository, kind: kind, login: login) else {
+            if checksTargets, lockout.error == nil {
+                for (id, _, target) in DoctorRun.plannedTargetChecks(config, doctor.settings, repository: repository) {
+                    book.skip([id], repository, target: target, because: "repo.access did not pass", fix: "fix repo.access first")
+                }
+            }
+            return
+        }
         await checkDispatchTarget(repository, info: info)
+        if checksTargets { await checkTargets(of: repository, info: info) }
     }
 
     // MARK: Shared wording

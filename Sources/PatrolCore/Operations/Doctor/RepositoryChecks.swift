@@ -41,7 +41,8 @@ extension DoctorRun {
             book.skip(secretChecks, repository, because: "repo.access failed", fix: "fix repo.access first")
             return info
         }
-        await checkSecret(repository)
+        // A `targets` section without `repository` keeps no Actions copy in the repository: nothing to check there.
+        if config.targets.repository, doctor.settings.checks(.repository) { await checkSecret(repository) }
         return info
     }
 
@@ -124,7 +125,7 @@ extension DoctorRun {
             return
         }
 
-        guard let record = doctor.ledger.repositories[repository.fullName], let held = record.fingerprint else {
+        guard let record = doctor.ledger.record(.repository(repository)), let held = record.fingerprint else {
             book.warn(CheckID.secretCurrent, repository, "patrol has no record of writing \(secret) here, so it may hold any token",
                       fix: "run \(rollout) so that it holds this token and patrol knows it")
             return

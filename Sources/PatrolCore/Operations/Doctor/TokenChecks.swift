@@ -37,8 +37,8 @@ extension DoctorRun {
         case .failure(let error):
             book.fail(CheckID.tokenValid, "GET /user failed: \(Self.describe(error))", fix: Self.fix(for: error))
         }
-        for (id, repository) in doctor.plan where lockout.error == nil {
-            book.skip([id], repository, because: "token.valid failed", fix: "fix token.valid first")
+        for (id, repository, target) in doctor.plan where lockout.error == nil {
+            book.skip([id], repository, target: target, because: "token.valid failed", fix: "fix token.valid first")
         }
         return nil
     }

@@ -93,9 +93,9 @@ struct DoctorCheckTests {
         try await fleet.rolledOut(token)
         let shared = try fleet.repository("c3-shared"), web = try fleet.repository("c3-web"), cli = try fleet.repository("c3-cli")
         var ledger = try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN")
-        ledger.repositories[shared.fullName]?.fingerprint = Fingerprint("sha256:0123456789abcdef")
-        ledger.repositories[web.fullName]?.secretUpdatedAt = Date().addingTimeInterval(-3600)
-        ledger.repositories[cli.fullName] = nil
+        ledger.targets["repo:\(shared.fullName)"]?.fingerprint = Fingerprint("sha256:0123456789abcdef")
+        ledger.targets["repo:\(web.fullName)"]?.secretUpdatedAt = Date().addingTimeInterval(-3600)
+        ledger.targets["repo:\(cli.fullName)"] = nil
         let report = try await fleet.doctor(token, ledger: ledger)
         #expect(report.check("secret.current", shared)?.status == .fail)
         #expect(report.check("secret.current", shared)?.detail.contains("stale") == true)

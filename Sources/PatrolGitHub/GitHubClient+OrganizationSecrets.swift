@@ -1,0 +1,95 @@
+import Foundation
+import PatrolSupport
+import PatrolSecrets
+import PatrolHTTP
+
+/// Which repositories of its organization an organization secret reaches (`visibility` on GitHub).
+public enum SecretVisibility: String, Sendable, Codable, CaseIterable {
+    /// Every repository of the organization.
+    case all
+    /// Every private and internal repository.
+    case `private`
+    /// Exactly the repositories in the secret's selection (by id).
+    case selected
+}
+
+/// What an organization secret's PUT must say besides its value: GitHub requires `visibility` on every PUT and
+/// empties a `selected` secret's selection when `selected_repository_ids` is left out.
+public struct OrganizationSecretAccess: Sendable, Equatable {
+    public var visibility: SecretVisibility
+    /// The selection to send with a `selected` secret (ignored for the others).
+    public var selectedRepositoryIDs: [Int]?
+
+    public init(visibility: SecretVisibility, selectedRepositoryIDs: [Int]? = nil) {
+        self.visibility = visibility
+        self.selectedRepositoryIDs = selectedRepositoryIDs
+    }
+
+    /// A PUT of an organization secret without its access: patrol refuses to send it (GitHub would reset it).
+    public struct Missing: Error, CustomStringConvertible {
+        public let target: SecretTarget
+        public var description: String {
+            "\(target.id): an organization secret is written with its visibility and selection, and none was given; nothing was sent"
+        }
+    }
+}
+
+extension GitHubClient {
+    /// `GET /orgs/{org}/actions/secrets/{name}/repositories?per_page=100`, following `link: rel="next"`: the ids
+    /// of the repositories a `selected` secret is shared with.
+    public func selectedRepositories(of name: String, in organization: String) async throws -> [SelectedRepository] {
+        var path: String? = "\(SecretTarget(.organization(organization)).secretPath(name))/repositories?per_page=100"
+        var found: [SelectedRepository] = []
+        var pages = 0
+        while let current = path, pages < 1000 {
+            pages += 1
+            let (response, request) = try await send(.get, current, expecting: [200])
+            let body: SelectionBody = try decode(response, request)
+            found += body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
+            path = response.headers["link"].flatMap(nextPath)
+        }
+        return found
+    }
+
+    /// `PUT /orgs/{org}/actions/secrets/{name}/repositories/{id}`: adds one repository to a `selected` secret (204).
+    public func selectRepository(_ id: Int, for name: String, in organization: String) async throws {
+        _ = try await send(.put, "\(SecretTarget(.organization(organization)).secretPath(name))/repositories/\(id)", expecting: [204])
+    }
+
+    /// `DELETE /orgs/{org}/actions/secrets/{name}/repositories/{id}`: removes one repository from a `selected` secret (204).
+    public func deselectRepository(_ id: Int, for name: String, in organization: String) async throws {
+        _ = try await send(.delete, "\(SecretTarget(.organization(organization)).secretPath(name))/repositories/\(id)", expecting: [204])
+    }
+
+    /// `GET /repos/{owner}/{repo}`: the repository's numeric id, which an organization secret's selection uses.
+    public func repositoryID(of repository: RepositoryName) async throws -> Int {
+        let (response, request) = try await send(.get, "/repos/\(repository.fullName)", expecting: [200])
+        let body: RepositoryBody = try decode(response, request)
+        return body.id
+    }
+
+    /// `GET /orgs/{org}`: true when `name` is an organization, false when GitHub knows no organization by that
+    /// name (404: a user account, or no account at all).
+    public func isOrganization(_ name: String) async throws -> Bool {
+        let (response, _) = try await send(.get, "/orgs/\(name)", expecting: [200, 404])
+        return response.status == 200
+    }
+
+    private struct SelectionBody: Decodable {
+        struct Repository: Decodable { let id: Int; let full_name: String? }
+        let repositories: [Repository]
+    }
+    private struct RepositoryBody: Decodable { let id: Int }
+}
+
+/// A repository an organization secret is shared with.
+public struct SelectedRepository: Sendable, Equatable {
+    public let id: Int
+    /// `owner/name`, when GitHub sent it.
+    public let fullName: String?
+
+    package init(id: Int, fullName: String?) {
+        self.id = id
+        self.fullName = fullName
+    }
+}
