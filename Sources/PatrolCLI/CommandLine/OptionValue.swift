@@ -101,7 +101,8 @@ extension OptionValue where Value: CaseIterable & RawRepresentable & Sendable, V
 extension OptionValue where Value == Set<SecretTargetKind> {
     /// Kinds of secret target separated by commas (`environment,organization`; `env`, `repo`, `org` too).
     package static let targetKinds = Self(expected: "kinds of secret target separated by commas: "
-                                            + SecretTargetKind.allCases.map(\.rawValue).joined(separator: ", ")) { text in
+                                            + SecretTargetKind.allCases.map(\.rawValue).joined(separator: ", "),
+                                            allowedValues: SecretTargetKind.allCases.map(\.rawValue), listSeparator: ",") { text in
         let kinds = text.split(separator: ",", omittingEmptySubsequences: false)
             .map { SecretTargetKind(naming: $0.trimmingCharacters(in: .whitespaces)) }
         return kinds.isEmpty || kinds.contains(nil) ? nil : Set(kinds.compactMap { $0 })
