@@ -131,7 +131,8 @@ public enum CompletionScript {
         if let valueName = option.valueName {
             let message = zshDescription(valueName)
             if let values = option.allowedValues, let separator = option.listSeparator, !option.namesCredential {
-                value = ":\(message):_values -s \(separator) \(message) \(values.joined(separator: " "))"
+                // The description quoted: `KIND(,KIND)` unquoted is a glob pattern to zsh when the action is evaluated.
+                value = ":\(message):_values -s \(separator) \"\(message)\" \(values.joined(separator: " "))"
             } else if let values = option.allowedValues, !option.namesCredential {
                 value = ":\(message):(\(values.joined(separator: " ")))"
             } else if option.takesPath, !option.namesCredential {

@@ -157,7 +157,7 @@ struct OptionDeclarationTests {
         let format = try #require(all.first { $0.name == "--format" })
         #expect(format.allowedValues == ["text", "json", "github"])
         #expect(all.filter(\.takesPath).map(\.name) == ["--config", "--ledger", "--ca-file", "--token-file", "--app-key-file", "--old-token-file"])
-        #expect(all.filter { $0.allowedValues != nil }.map(\.name) == ["--format"])
+        #expect(all.filter { $0.allowedValues != nil }.map(\.name) == ["--targets", "--format"])
         #expect(all.filter(\.namesCredential).map(\.name) == ["--token-env", "--auth-env", "--old-token-env"])
     }
 

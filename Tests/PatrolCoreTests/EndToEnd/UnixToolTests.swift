@@ -346,8 +346,9 @@ struct UnixToolTests {
     static func ledgerRepositories(_ fleet: FleetHarness) throws -> [String] {
         let data = try Data(contentsOf: URL(fileURLWithPath: fleet.ledgerPath))
         let ledger = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        let repositories = try #require(ledger["repositories"] as? [String: [String: Any]])
-        return repositories.filter { $0.value["fingerprint"] is String }.keys.sorted()
+        // Ledger version 2 keys its records by target id (spec §9): `repo:OWNER/NAME` for a repository's copy.
+        let targets = try #require(ledger["targets"] as? [String: [String: Any]])
+        return targets.filter { $0.value["fingerprint"] is String }.keys.map { String($0.dropFirst("repo:".count)) }.sorted()
     }
 }
 

@@ -67,7 +67,8 @@ struct ReplayTests {
         let client = try Self.client(simulator, transport)
         let repository = try RepositoryName(owner: "EnricoMi", name: "PyGithub")
         let info = try await client.repository(repository)
-        #expect(info == RepositoryInfo(fullName: "EnricoMi/PyGithub", defaultBranch: "main", archived: false, admin: true, push: true, pull: true))
+        #expect(info.fullName == "EnricoMi/PyGithub" && info.defaultBranch == "main" && !info.archived)
+        #expect(info.admin && info.push && info.pull)
 
         let runs = try await client.workflowRuns("codeql.yml", in: repository, event: "schedule")
         #expect(runs == [WorkflowRun(id: 26_365_060_973, status: "completed", conclusion: "success", displayTitle: "CodeQL Advanced",
