@@ -121,10 +121,12 @@ import Testing
 
     @Test func installationTokenExpiresAfterItsLifetime() async throws {
         let setup = try Setup()
-        setup.harness.simulator.setInstallationTokenLifetime(120)
+        // A lifetime no loaded machine's delay reaches on its own (the simulator's clock is the wall clock plus what
+        // the test advances): only the advance below may expire the token.
+        setup.harness.simulator.setInstallationTokenLifetime(1_800)
         let token = try #require(try await setup.installationToken().token)
         #expect(try await setup.send(.get, "/repos/garrick0/c3-web/actions/secrets/public-key", bearer: token).status == 200)
-        setup.harness.simulator.advanceClock(by: 121)
+        setup.harness.simulator.advanceClock(by: 1_801)
         let late = try await setup.send(.get, "/repos/garrick0/c3-web/actions/secrets/public-key", bearer: token)
         #expect(late.status == 401)
         #expect(late.json["message"] as? String == "Bad credentials")
