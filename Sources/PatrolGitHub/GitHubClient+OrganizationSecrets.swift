@@ -38,17 +38,10 @@ extension GitHubClient {
     /// `GET /orgs/{org}/actions/secrets/{name}/repositories?per_page=100`, following `link: rel="next"`: the ids
     /// of the repositories a `selected` secret is shared with.
     public func selectedRepositories(of name: String, in organization: String) async throws -> [SelectedRepository] {
-        var path: String? = "\(SecretTarget(.organization(organization)).secretPath(name))/repositories?per_page=100"
-        var found: [SelectedRepository] = []
-        var pages = 0
-        while let current = path, pages < 1000 {
-            pages += 1
-            let (response, request) = try await send(.get, current, expecting: [200])
-            let body: SelectionBody = try decode(response, request)
-            found += body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
-            path = response.headers["link"].flatMap(nextPath)
+        try await everyPage(from: "\(SecretTarget(.organization(organization)).secretPath(name))/repositories?per_page=100",
+                            maxPages: 1000) { (body: SelectionBody, _, _) in
+            body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
         }
-        return found
     }
 
     /// `PUT /orgs/{org}/actions/secrets/{name}/repositories/{id}`: adds one repository to a `selected` secret (204).
