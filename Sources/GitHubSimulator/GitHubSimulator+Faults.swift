@@ -51,4 +51,22 @@ extension GitHubSimulator {
     public func setReadAfterWriteLag(reads: Int) {
         state.withLock { $0.readLagReads = max(0, reads) }
     }
+
+    /// Holds every later answer to a request whose path starts with `pathPrefix`, after the request took effect,
+    /// until ``releaseAnswers(matching:)``: a test reads what the client printed while that request is unanswered.
+    public func holdAnswers(matching pathPrefix: String) {
+        state.withLock { $0.heldPathPrefixes.append(pathPrefix) }
+    }
+
+    /// Sends the answers held for `pathPrefix`, and answers its later requests at once.
+    public func releaseAnswers(matching pathPrefix: String) {
+        state.withLock { $0.heldPathPrefixes.removeAll { $0 == pathPrefix } }
+    }
+
+    /// Blocks the connection's thread while an answer to `path` is held (checked every 5 ms; a test hook only).
+    func waitWhileHeld(_ path: String) {
+        while state.withLock({ state in state.heldPathPrefixes.contains { path.hasPrefix($0) } }) {
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+    }
 }

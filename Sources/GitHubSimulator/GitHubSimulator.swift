@@ -117,6 +117,7 @@ public final class GitHubSimulator: Sendable {
             let parts = latency.components
             Thread.sleep(forTimeInterval: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         }
+        waitWhileHeld(request.path)
         state.withLock { $0.inFlight -= 1 }
         return reply
     }
