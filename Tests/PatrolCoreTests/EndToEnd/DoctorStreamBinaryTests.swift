@@ -54,6 +54,26 @@ struct DoctorStreamBinaryTests {
         #expect(last == "doctor: \(summary["pass"] ?? -1) passed, \(summary["warn"] ?? -1) warnings, \(summary["fail"] ?? -1) failed, "
                 + "\(summary["skip"] ?? -1) skipped", "\(text)")
     }
+
+    @Test("doctor | head -1: the reader goes after the first streamed line; patrol ends quietly, exit 141, nothing on stderr")
+    func closedStdoutWhileStreaming() throws {
+        let fleet = try FleetHarness()
+        let prefix = "/repos/\(Self.held)"
+        fleet.simulator.holdAnswers(matching: prefix)
+        var released = false
+        defer { if !released { fleet.simulator.releaseAnswers(matching: prefix) } }
+        let running = try PatrolBinary.start(["doctor", "--config", fleet.configPath], environment: ["PAT_TOKEN": fleet.mint()],
+                                             readsOutput: true)
+        defer { running.stop(SIGKILL) }
+        #expect(try UnixToolTests.firstLine(of: running) == "token")
+        try running.stdout.fileHandleForReading.close()
+        fleet.simulator.releaseAnswers(matching: prefix)
+        released = true
+        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        running.process.waitUntilExit()
+        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 141, "\(stderr)")
+        #expect(stderr.isEmpty, "\(stderr)")
+    }
 }
 
 /// Reads a pipe on its own thread, so that a test can wait for what arrived with a deadline instead of blocking.
