@@ -25,9 +25,16 @@ struct DemoFolderTests {
         }
     }
 
+    /// One write as the demo's rollout makes them: a journal line, or every third time a whole new ledger (which makes
+    /// the ledger's folder when it is missing).
     private func write(_ ledger: LedgerStore, _ number: Int) async throws {
-        try await ledger.recordUpload(repository, fingerprint: fingerprint, keyID: "\(number)", etag: nil, uploadedAt: when, secretUpdatedAt: when)
-        if number % 3 == 0 { try await ledger.update { _ in } }
+        if number % 3 == 0 {
+            try await ledger.update {
+                $0.noteToken(fingerprint, login: "garrick0", kind: .classic, scopes: ["repo"], expiresAt: nil, at: when.addingTimeInterval(Double(number)))
+            }
+        } else {
+            try await ledger.recordUpload(repository, fingerprint: fingerprint, keyID: "\(number)", etag: nil, uploadedAt: when, secretUpdatedAt: when)
+        }
     }
 
     @Test("a ledger write after the removal is refused and does not make the folder again")
@@ -52,7 +59,7 @@ struct DemoFolderTests {
     func removalDuringWrites() async throws {
         defer { try? FileManager.default.removeItem(atPath: folder.path) }
         // Set before the removal begins, and once it is done.
-        let removing = Locked(false), removed = Locked(false)
+        let removing = Locked(false), removed = Locked(false), written = Locked(0)
         try await folder.withLedger(secret: "PAT_TOKEN") { ledger in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<4 {
@@ -62,12 +69,17 @@ struct DemoFolderTests {
                         while after < 5 {
                             if removed.withLock({ $0 }) { after += 1 }
                             number += 1
-                            do { try await write(ledger, number) } catch is LedgerError { #expect(removing.withLock { $0 }) }
+                            do {
+                                try await write(ledger, number)
+                                written.withLock { $0 += 1 }
+                            } catch is LedgerError {
+                                #expect(removing.withLock { $0 }, "a write failed before the removal began")
+                            }
                         }
                     }
                 }
-                // Let the writers get going (the journal is on disk), then remove while they write.
-                while !FileManager.default.fileExists(atPath: folder.ledgerPath + ".journal") { await Task.yield() }
+                // Let the writers get going (journal lines and whole ledgers on disk), then remove while they write.
+                while written.withLock({ $0 }) < 12 { await Task.yield() }
                 removing.withLock { $0 = true }
                 await removeFromAnotherThread()
                 removed.withLock { $0 = true }
