@@ -235,7 +235,14 @@ package struct AppRollout: Sendable {
         guard !shouldStop() else { throw Stopped(reason: "not started: the run was stopped") }
         let access = try await sync?.access(keeping: before)
         if current != id || !exists {
-            try await client.setVariable(name, to: id, in: target, exists: exists, access: access?.access)
+            do {
+                try await client.setVariable(name, to: id, in: target, exists: exists, access: access?.access)
+            } catch let error as GitHubError where error.status == 404 {
+                // GitHub answers 404 for an environment that does not exist: say so, as the secret's delivery does.
+                guard let environment = target.environment, let repository = target.repository,
+                      try await !client.environmentExists(environment, in: repository) else { throw error }
+                throw EnvironmentError.missing(environment, in: repository)
+            }
         }
         if let sync, let access { _ = try await sync.reconcile(after: access) }
         guard try await client.variable(name, in: target)?.value == id else { throw VariableReadBackError(target: target, name: name, value: id) }
