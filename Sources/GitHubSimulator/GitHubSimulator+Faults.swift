@@ -23,6 +23,19 @@ extension GitHubSimulator {
         state.withLock { $0.randomFaults.queuedLosses.append(Fault(kind: .drop, remaining: count, pathPrefix: pathPrefix)) }
     }
 
+    /// Holds every answer from now on (only those to requests whose path starts with `pathPrefix`, when given) until
+    /// ``releaseAnswers()`` (or ``stop()``): each request takes effect and is counted in flight, and its answer waits.
+    /// For tests of what patrol does while a request is out, on no clock: an answer that never comes, rather than one
+    /// that comes later than a machine's speed allows for.
+    public func holdAnswers(matching pathPrefix: String = "") {
+        state.withLock { $0.heldPathPrefixes.append(pathPrefix) }
+    }
+
+    /// Sends every held answer, and every later one as usual.
+    public func releaseAnswers() {
+        state.withLock { $0.heldPathPrefixes = [] }
+    }
+
     /// The random faults injected since start, by kind.
     public var injectedFaults: InjectedFaults {
         state.withLock { $0.randomFaults.injected }
@@ -50,23 +63,5 @@ extension GitHubSimulator {
     /// a second; counting reads instead of seconds keeps the tests fast and deterministic.
     public func setReadAfterWriteLag(reads: Int) {
         state.withLock { $0.readLagReads = max(0, reads) }
-    }
-
-    /// Holds every later answer to a request whose path starts with `pathPrefix`, after the request took effect,
-    /// until ``releaseAnswers(matching:)``: a test reads what the client printed while that request is unanswered.
-    public func holdAnswers(matching pathPrefix: String) {
-        state.withLock { $0.heldPathPrefixes.append(pathPrefix) }
-    }
-
-    /// Sends the answers held for `pathPrefix`, and answers its later requests at once.
-    public func releaseAnswers(matching pathPrefix: String) {
-        state.withLock { $0.heldPathPrefixes.removeAll { $0 == pathPrefix } }
-    }
-
-    /// Blocks the connection's thread while an answer to `path` is held (checked every 5 ms; a test hook only).
-    func waitWhileHeld(_ path: String) {
-        while state.withLock({ state in state.heldPathPrefixes.contains { path.hasPrefix($0) } }) {
-            Thread.sleep(forTimeInterval: 0.005)
-        }
     }
 }

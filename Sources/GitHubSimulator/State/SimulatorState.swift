@@ -54,7 +54,8 @@ struct SimulatorState: Sendable {
     var enterpriseVersion: String?
     /// Read-after-write lag: this many reads of a secret after each write still see it as it was before.
     var readLagReads = 0
-    /// Answers to requests whose path starts with one of these are held until the test releases them.
+    /// Set by `holdAnswers(matching:)`: an answer to a request whose path starts with one of these ("" for every
+    /// request) waits until `releaseAnswers()` or `stop()`.
     var heldPathPrefixes: [String] = []
     /// GitHub Apps, their installations and Actions variables (`Apps/`).
     var apps = AppsState()

@@ -26,6 +26,7 @@ enum AppKeyRotationCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
+        let kinds = try config.selectingKinds(invocation.rollout.targets)
         guard let credentials = try context.appCredentials(invocation, config: config) else {
             throw AppCallerError.incomplete(missing: "App id")
         }
@@ -40,7 +41,7 @@ enum AppKeyRotationCommand {
         let json = invocation.global.json
         let outcomes = try await AppRolloutCommand.deliver(
             credentials, to: repositories, config: config, base: base,
-            settings: .init(resume: invocation.rollout.resume, concurrency: invocation.rollout.concurrency, json: json),
+            settings: .init(resume: invocation.rollout.resume, concurrency: invocation.rollout.concurrency, json: json, kinds: kinds),
             command: "rotate", context: context,
             afterFirstToken: { session in
                 // The App's settings page, for the advice at the end; a failure here only loses the link.

@@ -79,15 +79,18 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 arguments: StatusArguments.self)
         case .app:
             CommandConfiguration(
-                abstract: "app rollout: put the GitHub App's id and private key in every repository of the fleet",
+                abstract: "app rollout: put the GitHub App's id and private key in every target of the fleet",
                 discussion: """
                     patrol app rollout sets the Actions variable APP_ID to the App's id and the secret \
-                    APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, then reads \
-                    both back, so the fleet's workflows can mint tokens with actions/create-github-app-token \
-                    (other names: app.variable and app.secret in the config). The App itself makes the calls \
-                    (Secrets and Variables: write). Each verified repository is journaled in the ledger with the \
-                    key's fingerprint; after an interruption --resume sets only the repositories that do not hold \
-                    this key yet. To replace a key the fleet holds, use patrol rotate --app-key-file NEW.pem. \
+                    APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, and in every \
+                    target the config's targets name (environments: both; Dependabot, Codespaces: the secret; the \
+                    organization: its secret and variable, visibility and selection kept), then reads both back, so \
+                    the fleet's workflows can mint tokens with actions/create-github-app-token (other names: \
+                    app.variable and app.secret in the config). The App itself makes the calls (write on those \
+                    secrets and variables). Each verified target is journaled in the ledger with the key's \
+                    fingerprint; after an interruption --resume sets only the targets that do not hold this key \
+                    yet; --dry-run shows the plan. To replace a key the fleet holds, use patrol rotate \
+                    --app-key-file NEW.pem. \
                     See docs/github-app.md.
                     """,
                 arguments: AppArguments.self)

@@ -17,7 +17,7 @@ struct DoctorStreamBinaryTests {
         let prefix = "/repos/\(Self.held)"
         fleet.simulator.holdAnswers(matching: prefix)
         var released = false
-        defer { if !released { fleet.simulator.releaseAnswers(matching: prefix) } }
+        defer { if !released { fleet.simulator.releaseAnswers() } }
         let running = try PatrolBinary.start(["doctor", "--config", fleet.configPath], environment: ["PAT_TOKEN": token], readsOutput: true)
         defer { running.stop(SIGKILL) }
         let output = OutputReader(running.stdout.fileHandleForReading)
@@ -33,7 +33,7 @@ struct DoctorStreamBinaryTests {
         #expect(!early.contains(Self.held), "\(early)")
         #expect(!early.contains("doctor: "), "\(early)")
 
-        fleet.simulator.releaseAnswers(matching: prefix)
+        fleet.simulator.releaseAnswers()
         released = true
         running.process.waitUntilExit()
         let text = try #require(output.wait(seconds: 30) { _ in output.ended })
@@ -61,13 +61,13 @@ struct DoctorStreamBinaryTests {
         let prefix = "/repos/\(Self.held)"
         fleet.simulator.holdAnswers(matching: prefix)
         var released = false
-        defer { if !released { fleet.simulator.releaseAnswers(matching: prefix) } }
+        defer { if !released { fleet.simulator.releaseAnswers() } }
         let running = try PatrolBinary.start(["doctor", "--config", fleet.configPath], environment: ["PAT_TOKEN": fleet.mint()],
                                              readsOutput: true)
         defer { running.stop(SIGKILL) }
         #expect(try UnixToolTests.firstLine(of: running) == "token")
         try running.stdout.fileHandleForReading.close()
-        fleet.simulator.releaseAnswers(matching: prefix)
+        fleet.simulator.releaseAnswers()
         released = true
         let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         running.process.waitUntilExit()
