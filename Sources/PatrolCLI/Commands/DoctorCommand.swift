@@ -34,7 +34,7 @@ package enum DoctorCommand {
             // the rest and the summary at the end. --json stays one document at the end.
             let appChecks = app?.checks ?? []
             let layout = invocation.global.json ? nil
-                : DoctorLines(console: console, ids: (appChecks.map(\.id) + doctor.plan.map(\.id)),
+                : DoctorLines(console: console, ids: appChecks.map(\.id) + doctor.plan.map(\.id),
                               repositories: repositories + appChecks.compactMap(\.repository))
             if let layout {
                 doctor.finished = { checks in for line in layout.lines(checks) { console.result(line) } }
