@@ -119,8 +119,10 @@ public final class GitHubSimulator: Sendable {
             let parts = latency.components
             Thread.sleep(forTimeInterval: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         }
-        // Held by holdAnswers() until the test releases them; the millisecond only paces this thread's look.
-        while state.withLock({ $0.answersHeld }) { Thread.sleep(forTimeInterval: 0.001) }
+        // Held by holdAnswers(matching:) until the test releases them; the millisecond only paces this thread's look.
+        while state.withLock({ state in state.heldPathPrefixes.contains { request.path.hasPrefix($0) } }) {
+            Thread.sleep(forTimeInterval: 0.001)
+        }
         state.withLock { $0.inFlight -= 1 }
         return reply
     }

@@ -61,7 +61,8 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 abstract: "run the credential, scope and dispatch checks of the troubleshooting guide",
                 discussion: """
                     Each check passes, warns, fails or is skipped, with a fix for anything that did not pass. \
-                    Exits 1 if any check failed.
+                    The checks print as they finish: the token's first, each repository's as it completes, the \
+                    summary last. Exits 1 if any check failed.
                     """,
                 arguments: DoctorArguments.self)
         case .status:
