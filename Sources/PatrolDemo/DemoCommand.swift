@@ -11,7 +11,7 @@ import PatrolCLI
 /// with a live test event). It ends by asking the simulator what every
 /// repository's secret decrypts to, and exits 0 only if each step succeeded and each secret is the current token.
 package enum DemoCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: DemoArguments, context: Context) async throws -> ExitCode {
         let console = context.console
         let (loaded, _) = try SimulatedFleet.config(invocation, context: context)
         let latency = invocation.demo.latencyMilliseconds

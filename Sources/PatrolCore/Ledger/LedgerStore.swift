@@ -239,7 +239,7 @@ extension Ledger {
     package mutating func apply(_ entry: LedgerJournal.Entry) {
         if let target = entry.target, let record = entry.record { targets[target] = record }
         for (repository, id) in entry.repositoryIDs ?? [:] { repositoryIDs[repository] = id }
-        if let repository = entry.repository, let holding = entry.appKey { applyAppKey(holding, to: repository) }
+        applyAppKey(entry)
     }
 }
 
