@@ -91,6 +91,11 @@ public final class GitHubSimulator: Sendable {
         }
     }
 
+    /// Connections the simulator has accepted and is still serving (reading requests from, or answering).
+    public var openConnections: Int {
+        server.withLock { $0 }?.openConnections ?? 0
+    }
+
     /// The API base URL, `http://127.0.0.1:PORT`; empty before `start`.
     public var apiURL: String {
         state.withLock { $0.apiURL }
