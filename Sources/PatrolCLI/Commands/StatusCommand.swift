@@ -15,7 +15,7 @@ package enum StatusCommand {
         // status needs no token of its own (spec §3.7): the credential only calls the API (it needs `repo`), so
         // with --auth-env that is all it reads; otherwise the token (PAT_TOKEN by default), which need not be current.
         let caller: Token
-        let app = try context.appSession(invocation, config: config, scope: .secretsRead(repositories))
+        let app = try context.appSession(invocation, config: config, scope: .secretsRead(repositories, targets: config.secretTargets(of: repositories, kinds: invocation.status.targets)))
         if let app {
             caller = app.standIn
         } else if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
