@@ -7,12 +7,12 @@ import PatrolSupport
 /// the old key to delete in the App's settings (spec §10). With a token source, `rotate` rotates the token as before.
 enum AppKeyRotationCommand {
     /// True when this `rotate` is about the App's key: `--app-key-file` given, and none of the token's sources.
-    static func applies(_ invocation: Invocation) -> Bool {
+    static func applies(_ invocation: RotateArguments) -> Bool {
         let token = invocation.token
         return token.appKeyFile != nil && !token.fromStandardInput && token.environmentVariable == nil && token.filePath == nil
     }
 
-    static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    static func run(_ invocation: RotateArguments, context: Context) async throws -> ExitCode {
         let options = invocation.rotate
         for (given, option, reason) in [
             (options.revokeOld, "--revoke-old", "GitHub has no API that deletes an App's key; patrol names the key to delete in the App's settings"),

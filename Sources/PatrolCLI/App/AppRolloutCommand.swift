@@ -6,8 +6,8 @@ import PatrolSupport
 /// `patrol app rollout`: runs ``AppRollout`` with the App itself as the caller, the ledger locked and journaled (read
 /// only for `--dry-run`), and prints one line per target as it finishes.
 package enum AppRolloutCommand {
-    static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
-        guard invocation.token.appAction == "rollout" else {
+    static func run(_ invocation: AppArguments, context: Context) async throws -> ExitCode {
+        guard invocation.action == "rollout" else {
             throw UsageError.missingRequirement(option: "app", needs: "an action: patrol app rollout", command: .app)
         }
         let config = try context.fleetConfig(invocation)

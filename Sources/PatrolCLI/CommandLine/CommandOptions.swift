@@ -61,8 +61,6 @@ public struct TokenOptions: Sendable, Equatable {
     public var appID: String?
     /// `--app-key-file PATH`: the App's private key (PEM, mode 600).
     public var appKeyFile: String?
-    /// `patrol app ACTION`: the action (`rollout`).
-    public var appAction: String?
 
     public init() {}
 }
