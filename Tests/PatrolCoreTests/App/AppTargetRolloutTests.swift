@@ -169,6 +169,22 @@ struct AppTargetRolloutTests {
         #expect(fleet.simulator.variable("APP_ID", in: .repository(web)) == nil)
     }
 
+    @Test("status shows which App key each target holds: an organization-only fleet is current, not nine missing repositories")
+    func statusPerTarget() async throws {
+        let fleet = try AppTargetFleet(targets: #"{"organization": {"name": "c3-org"}, "dependabot": ["c3-web"]}"#)
+        let rollout = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
+        #expect(rollout.code == 0, "\(rollout.output)")
+        let status = await fleet.harness.run(["status", "--json"] + fleet.appArguments)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status.output)")
+        let appKey = try #require(document["appKey"] as? [String: Any])
+        let rows = try #require(appKey["repositories"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["target"] as? String }.sorted() == ["dependabot:c3-org/c3-web", "org:c3-org"], "\(rows)")
+        #expect(rows.allSatisfy { $0["state"] as? String == "current" }, "\(rows)")
+        #expect(rows.first { $0["kind"] as? String == "organization" }?["repository"] is NSNull)
+        let text = await fleet.harness.run(["status"] + fleet.appArguments)
+        #expect(text.stdout.contains("org:c3-org") && !text.stdout.contains("give every target the current key"), "\(text.stdout)")
+    }
+
     @Test("an organization's `all` variable and secret stay `all` on an update")
     func organizationVisibilityKept() async throws {
         let fleet = try AppTargetFleet(targets: #"{"organization": {"name": "c3-org"}}"#)
