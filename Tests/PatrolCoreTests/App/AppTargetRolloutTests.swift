@@ -169,7 +169,7 @@ struct AppTargetRolloutTests {
         #expect(fleet.simulator.variable("APP_ID", in: .repository(web)) == nil)
     }
 
-    @Test("status shows which App key each target holds: an organization-only fleet is current, not nine missing repositories")
+    @Test("status and expiry count the App key per target: an organization-only fleet is current, not nine missing repositories")
     func statusPerTarget() async throws {
         let fleet = try AppTargetFleet(targets: #"{"organization": {"name": "c3-org"}, "dependabot": ["c3-web"]}"#)
         let rollout = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
@@ -183,6 +183,9 @@ struct AppTargetRolloutTests {
         #expect(rows.first { $0["kind"] as? String == "organization" }?["repository"] is NSNull)
         let text = await fleet.harness.run(["status"] + fleet.appArguments)
         #expect(text.stdout.contains("org:c3-org") && !text.stdout.contains("give every target the current key"), "\(text.stdout)")
+        // expiry counts the same targets as holding the key.
+        let expiry = await fleet.harness.run(["expiry"])
+        #expect(expiry.output.contains("held by 2/2 targets"), "\(expiry.output)")
     }
 
     @Test("an organization's `all` variable and secret stay `all` on an update")
