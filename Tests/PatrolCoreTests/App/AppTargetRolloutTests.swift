@@ -188,6 +188,21 @@ struct AppTargetRolloutTests {
         #expect(expiry.output.contains("held by 2/2 targets"), "\(expiry.output)")
     }
 
+    @Test("rotate --app-key-file puts the new key in every target, then names the old key to delete")
+    func rotationReachesEveryTarget() async throws {
+        let fleet = try AppTargetFleet()
+        let first = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
+        #expect(first.code == 0, "\(first.output)")
+        let next = try TestAppKeys.make(in: fleet.harness.folder)
+        fleet.simulator.addAppKey(next.publicKeyPEM, to: AppTargetFleet.appID)
+        let rotate = await fleet.harness.run(["rotate", "--app-id", String(AppTargetFleet.appID), "--app-key-file", next.privateKeyPath])
+        #expect(rotate.code == 0, "\(rotate.output)")
+        for target in AppTargetFleet.everyTarget { #expect(fleet.holdsKey(target, next), "\(target)") }
+        #expect(rotate.stderr.contains("now delete the old key \(try TestAppKeys.fingerprint(of: fleet.pair))"), "\(rotate.output)")
+        let ledger = try LedgerStore.load(path: fleet.harness.ledgerPath, secret: "PAT_TOKEN")
+        #expect(ledger.app.currentKey?.fingerprint.value == (try TestAppKeys.fingerprint(of: next)))
+    }
+
     @Test("an organization's `all` variable and secret stay `all` on an update")
     func organizationVisibilityKept() async throws {
         let fleet = try AppTargetFleet(targets: #"{"organization": {"name": "c3-org"}}"#)
