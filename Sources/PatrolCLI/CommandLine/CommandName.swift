@@ -74,7 +74,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     that row only). Needs no token of its own: with --auth-env it uses only that credential. \
                     Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise. \
                     When the fleet holds a GitHub App's key, a section shows which key (fingerprint) each \
-                    repository holds per the ledger.
+                    target holds per the ledger.
                     """,
                 arguments: StatusArguments.self)
         case .app:
