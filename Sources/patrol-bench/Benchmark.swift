@@ -77,6 +77,23 @@ enum Benchmark {
         case doctor = "doctor"
         case expiry = "expiry --live"
 
+        /// Its name for `--commands`.
+        var key: String {
+            switch self {
+            case .rollout: "rollout"
+            case .rolloutCached: "cached"
+            case .rotate: "rotate"
+            case .status: "status"
+            case .doctor: "doctor"
+            case .expiry: "expiry"
+            }
+        }
+
+        init?(key: String) {
+            guard let command = Command.allCases.first(where: { $0.key == key }) else { return nil }
+            self = command
+        }
+
         /// What the `gh` loop beside it does, if any.
         var baselineName: String? {
             switch self {
@@ -102,8 +119,18 @@ enum Benchmark {
     static func main(arguments: [String]) async -> Int32 {
         let json = arguments.contains("--json")
         var sizes: Set<Int>?
+        var selection = Set(Command.allCases)
         if let index = arguments.firstIndex(of: "--only"), index + 1 < arguments.count {
             sizes = Set(arguments[index + 1].split(separator: ",").compactMap { Int($0) })
+        }
+        if let index = arguments.firstIndex(of: "--commands"), index + 1 < arguments.count {
+            let names = arguments[index + 1].split(separator: ",").map(String.init)
+            let unknown = names.filter { Command(key: $0) == nil }
+            guard unknown.isEmpty else {
+                note("unknown command \(unknown.joined(separator: ", ")) for --commands; use some of: \(Command.allCases.map(\.key).joined(separator: ","))")
+                return 2
+            }
+            selection = Set(names.compactMap(Command.init(key:)))
         }
         do {
             let patrol = try locatePatrol()
@@ -113,7 +140,7 @@ enum Benchmark {
             var results: [Result] = []
             for scenario in scenarios where sizes?.contains(scenario.repositories) ?? true {
                 note("\(scenario.name) …")
-                results.append(try measure(scenario, patrol: patrol, gh: gh))
+                results.append(try measure(scenario, patrol: patrol, gh: gh, commands: selection))
             }
             let machine = Machine.current
             print(json ? Report.json(results, machine: machine, startup: startup).text
@@ -139,35 +166,55 @@ enum Benchmark {
         return candidate
     }
 
-    /// Every command on one fleet, in the order a user would run them: rollouts (fresh and with the keys cached,
-    /// alternating with the `gh secret set` loop), a rotation to a second token, then `status` (alternating with
-    /// the `gh secret list` loop), `doctor` and `expiry --live`.
-    static func measure(_ scenario: Scenario, patrol: String, gh: String?) throws -> Result {
+    /// Every command on one fleet (or those of `commands`), in the order a user would run them: rollouts (fresh and
+    /// with the keys cached, alternating with the `gh secret set` loop), a rotation to a second token, then `status`
+    /// (alternating with the `gh secret list` loop), `doctor` and `expiry --live`. A command left out that a later one
+    /// needs (a rollout before `status`) still runs once, unmeasured.
+    static func measure(_ scenario: Scenario, patrol: String, gh: String?, commands: Set<Command>) throws -> Result {
         let world = try World(scenario, patrol: patrol)
         defer { world.close() }
+        var measured: [Measured] = []
         var fresh = Measured(command: .rollout), cached = Measured(command: .rolloutCached)
-        for _ in 0..<scenario.runs {
-            world.forgetLedger()
-            fresh.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
-            if scenario.ghSet, let gh {
-                fresh.baseline.append(try world.ghSetLoop(gh))
+        if commands.contains(.rollout) || commands.contains(.rolloutCached) {
+            for _ in 0..<scenario.runs {
+                world.forgetLedger()
+                fresh.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+                if scenario.ghSet, let gh, commands.contains(.rollout) {
+                    fresh.baseline.append(try world.ghSetLoop(gh))
+                }
+                cached.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
             }
-            cached.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+            if commands.contains(.rollout) { measured.append(fresh) }
+            if commands.contains(.rolloutCached) { measured.append(cached) }
+        } else if !commands.isDisjoint(with: [.rotate, .status, .doctor, .expiry]) {
+            _ = try world.patrol(["rollout"], token: world.first, delivering: world.first)
         }
         var rotate = Measured(command: .rotate)
-        rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
-        var status = Measured(command: .status)
-        for _ in 0..<scenario.runs {
-            status.runs.append(try world.patrol(["status"], token: world.second))
-            if scenario.ghList, let gh {
-                status.baseline.append(try world.ghListLoop(gh))
-            }
+        if !commands.isDisjoint(with: [.rotate, .status, .doctor, .expiry]) {
+            rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
+            if commands.contains(.rotate) { measured.append(rotate) }
         }
-        var doctor = Measured(command: .doctor)
-        doctor.runs.append(try world.patrol(["doctor"], token: world.second))
-        var expiry = Measured(command: .expiry)
-        expiry.runs.append(try world.patrol(["expiry", "--live"], token: world.second))
-        return Result(scenario: scenario, measured: [fresh, cached, rotate, status, doctor, expiry])
+        if commands.contains(.status) {
+            var status = Measured(command: .status)
+            for _ in 0..<scenario.runs {
+                status.runs.append(try world.patrol(["status"], token: world.second))
+                if scenario.ghList, let gh {
+                    status.baseline.append(try world.ghListLoop(gh))
+                }
+            }
+            measured.append(status)
+        }
+        if commands.contains(.doctor) {
+            var doctor = Measured(command: .doctor)
+            doctor.runs.append(try world.patrol(["doctor"], token: world.second))
+            measured.append(doctor)
+        }
+        if commands.contains(.expiry) {
+            var expiry = Measured(command: .expiry)
+            expiry.runs.append(try world.patrol(["expiry", "--live"], token: world.second))
+            measured.append(expiry)
+        }
+        return Result(scenario: scenario, measured: measured)
     }
 }
 
