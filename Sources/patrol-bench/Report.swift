@@ -27,6 +27,7 @@ enum Report {
         let s = result.scenario
         var targets: [Target] = []
         func add(_ name: String, _ measured: String, _ met: Bool?) { targets.append(Target(scenario: s.name, name: name, measured: measured, met: met)) }
+        if s.organization { return organizationTargets(result) }
         let rollout = result.figures(.rollout)?.median, cached = result.figures(.rolloutCached)?.median
         if s.repositories <= Benchmark.writeBurst {
             let bound = 3 * s.latency + 0.04
@@ -77,9 +78,30 @@ enum Report {
                 writers.map { "\($0.delivered ?? 0)/\(s.repositories)" }.joined(separator: ", "),
                 writers.allSatisfy { $0.delivered == s.repositories && $0.exitStatus == 0 })
         }
-        if s.repositories >= 1_000 {
-            add("organization secret (§9) shared with 1,000 repositories: O(1) writes, < 2 s at 50 ms",
-                "TODO: not measured yet — the secret targets of §9 (issue 12) landed on main after this benchmark was written", nil)
+        return targets
+    }
+
+    /// Spec §8's organization secret shared with the fleet: O(1) writes whatever the selection's size, under 2 s at 50 ms.
+    static func organizationTargets(_ result: Benchmark.Result) -> [Target] {
+        let s = result.scenario
+        var targets: [Target] = []
+        func add(_ name: String, _ measured: String, _ met: Bool?) { targets.append(Target(scenario: s.name, name: name, measured: measured, met: met)) }
+        func requests(_ f: Benchmark.Figures) -> String { "\(f.writes) write(s) in \(f.requests) requests" }
+        if let rollout = result.figures(.rollout)?.median {
+            add("first rollout: one write (the secret created with the fleet's \(s.repositories) ids)", requests(rollout), rollout.writes == 1)
+            add("first rollout: reaches every fleet repository, exit 0", "\(rollout.delivered ?? 0)/\(s.repositories), exit \(rollout.exitStatus), "
+                + "\(seconds(rollout.seconds)) (one id lookup per repository not yet in the ledger)",
+                rollout.delivered == s.repositories && rollout.exitStatus == 0)
+        }
+        if let rotate = result.figures(.rotate)?.median {
+            add("rotation: O(1) writes — one PUT (key, PUT, read-back; the selection's pages read)", requests(rotate), rotate.writes == 1)
+            add("rotation: under 2 s at \(s.latencyMilliseconds) ms", seconds(rotate.seconds), rotate.seconds < 2)
+            add("rotation: reaches every fleet repository with the new token, exit 0", "\(rotate.delivered ?? 0)/\(s.repositories), exit \(rotate.exitStatus)",
+                rotate.delivered == s.repositories && rotate.exitStatus == 0)
+        }
+        for measured in result.measured {
+            guard let median = measured.median else { continue }
+            add("\(measured.command.rawValue): zero limit answers", "\(median.limitAnswers)", median.limitAnswers == 0)
         }
         return targets
     }
@@ -87,7 +109,7 @@ enum Report {
     /// Targets across scenarios: peak memory flat in the fleet's size.
     static func flatness(_ results: [Benchmark.Result]) -> [Target] {
         let peaks = results.map { result in (result.scenario, result.measured.compactMap { $0.median?.peakBytes }.max() ?? 0) }
-        guard let small = peaks.first(where: { $0.0.repositories == 9 }), let large = peaks.first(where: { $0.0.repositories >= 1_000 }) else { return [] }
+        guard let small = peaks.first(where: { $0.0.repositories == 9 }), let large = peaks.first(where: { $0.0.repositories >= 1_000 && !$0.0.organization }) else { return [] }
         let ratio = Double(large.1) / Double(max(1, small.1))
         return [Target(scenario: "9 → 1000 repos", name: "peak memory flat: 1,000 repositories ≤ 1.15 × 9",
                        measured: String(format: "%.1f MiB against %.1f MiB = %.2f ×", mib(large.1), mib(small.1), ratio), met: ratio <= 1.15)]
@@ -100,7 +122,7 @@ enum Report {
         lines.append("machine: \(machine.processors) CPUs, \(machine.cpu), \(Int((Double(machine.memoryBytes) / mebibyte / 1024).rounded())) GiB, "
                      + "load \(machine.load); patrol process start (--version): \(ms(startup))")
         lines.append("")
-        let header = ["scenario", "command", "runs", "wall (median)", "requests", "req/repo", "keys (304)", "peak in-flight", "limit answers",
+        let header = ["scenario", "command", "runs", "wall (median)", "requests", "writes", "req/repo", "keys (304)", "peak in-flight", "limit answers",
                       "peak RSS (anonymous)", "result"]
         var rows: [[String]] = []
         for result in results {
@@ -108,12 +130,12 @@ enum Report {
             for measured in result.measured {
                 guard let f = measured.median else { continue }
                 let outcome = f.delivered.map { "\($0)/\(s.repositories) hold the token, exit \(f.exitStatus)" } ?? "exit \(f.exitStatus)"
-                rows.append([s.name, "patrol " + measured.command.rawValue, "\(measured.runs.count)", seconds(f.seconds), "\(f.requests)",
+                rows.append([s.name, "patrol " + measured.command.rawValue, "\(measured.runs.count)", seconds(f.seconds), "\(f.requests)", "\(f.writes)",
                              String(format: "%.2f", perRepository(f, measured.command, s)), "\(f.keyRequests) (\(f.notModified))", "\(f.peakInFlight)",
                              "\(f.limitAnswers)", String(format: "%.1f MiB (%.1f anon)", mib(f.peakBytes), mib(f.peakAnonymousBytes)), outcome])
                 if let name = measured.command.baselineName, let g = measured.baselineMedian {
                     rows.append([s.name, name + String(format: " (patrol ×%.1f faster)", g.seconds / f.seconds), "\(measured.baseline.count)",
-                                 seconds(g.seconds), "\(g.requests)", String(format: "%.2f", perRepository(g, nil, s)),
+                                 seconds(g.seconds), "\(g.requests)", "\(g.writes)", String(format: "%.2f", perRepository(g, nil, s)),
                                  "\(g.keyRequests) (\(g.notModified))", "\(g.peakInFlight)", "\(g.limitAnswers)", "—",
                                  g.delivered.map { "\($0)/\(s.repositories) hold the token, exit \(g.exitStatus)" } ?? "exit \(g.exitStatus)"])
                 }
@@ -135,7 +157,7 @@ enum Report {
     static func json(_ results: [Benchmark.Result], machine: Machine, startup: Double) -> JSONValue {
         func figures(_ f: Benchmark.Figures, _ command: Command?, _ s: Benchmark.Scenario) -> JSONValue {
             .object([
-                ("seconds", .number(f.seconds)), ("requests", .number(Double(f.requests))),
+                ("seconds", .number(f.seconds)), ("requests", .number(Double(f.requests))), ("writes", .number(Double(f.writes))),
                 ("requestsPerRepository", .number(perRepository(f, command, s))),
                 ("keyRequests", .number(Double(f.keyRequests))), ("notModified", .number(Double(f.notModified))),
                 ("peakInFlight", .number(Double(f.peakInFlight))), ("limitAnswers", .number(Double(f.limitAnswers))),
@@ -157,6 +179,7 @@ enum Report {
                 let s = result.scenario
                 return .object([
                     ("repositories", .number(Double(s.repositories))), ("latencyMilliseconds", .number(Double(s.latencyMilliseconds))),
+                    ("organizationSecret", .bool(s.organization)),
                     ("writeRate", .number(Benchmark.writeRate)), ("writeBurst", .number(Double(Benchmark.writeBurst))),
                     ("floorSeconds", .number(s.floorSeconds)),
                     ("commands", .array(result.measured.map { measured in
