@@ -22,6 +22,9 @@ package struct LedgerFileWriter {
         decoder.dateDecodingStrategy = .iso8601
     }
 
+    /// The members of ``LedgerFileV2`` this writer writes, in file order (a test checks that it knows them all).
+    package static let members = ["app", "history", "repositoryIDs", "secret", "targets", "tokens", "version"]
+
     /// Writes `ledger` as version 2 through `sink` and returns it as it reads back.
     package func write(_ ledger: Ledger, to sink: inout LedgerFileSink) throws -> Ledger {
         let file = LedgerFileV2(ledger)

@@ -64,6 +64,12 @@ struct LedgerFileWriterTests {
         #expect(reloaded.targets.count == ledger.targets.count)
     }
 
+    @Test("the writer writes every member of the file's shape, in the encoder's order (a member added later fails here)")
+    func everyMember() {
+        let labels = Mirror(reflecting: LedgerFileV2(Ledger(secret: "PAT_TOKEN"))).children.compactMap(\.label)
+        #expect(labels.sorted(by: LedgerFileWriter.encoderOrder) == LedgerFileWriter.members)
+    }
+
     @Test("keys go in JSONEncoder's order: by UTF-8 bytes, capitals before small letters, digits compared one by one")
     func keyOrder() {
         let keys = ["b", "a", "B", "a10", "a2", "\u{1F600}", "é", "a-b", "a/b"]
