@@ -40,6 +40,7 @@ public enum ManPages {
         ("GITHUB_API_URL", "the GitHub API base, when --api-url is not given"),
         ("PATROL_CA_FILE", "CA certificates (PEM) to trust besides the system store, when --ca-file is not given"),
         ("SSL_CERT_FILE", "the same, when neither --ca-file nor PATROL_CA_FILE is given"),
+        ("PATROL_LIMIT_WINDOW", "seconds in GitHub's secondary-limit minute (0 turns read pacing off), for a stand-in or an Enterprise Server"),
         ("https_proxy, HTTPS_PROXY, all_proxy, ALL_PROXY", "the proxy for https:// requests, the first set of these"),
         ("no_proxy, NO_PROXY", "hosts reached without the proxy"),
         ("PATROL_APP_ID", "the GitHub App's id, when --app-id is not given"),
