@@ -163,14 +163,7 @@ enum VariableRoutes {
         case .failure(let error):
             return error.response
         case .success(let (login, _, reach)):
-            let selected = state.repositories.values.filter { reach.selectedRepositoryIDs.contains($0.id) && $0.owner.lowercased() == login }
-                .sorted { $0.id < $1.id }
-            let pages = Pagination(context)
-            let response = GitHubResponse.json(200, [
-                "total_count": selected.count,
-                "repositories": pages.slice(selected).map { RepositoryRoutes.summary($0, state: state) },
-            ])
-            return pages.linking(response, total: selected.count, context: context)
+            return OrganizationSecretRoutes.selectionPage(reach.selectedRepositoryIDs, organization: login, state, context)
         }
     }
 

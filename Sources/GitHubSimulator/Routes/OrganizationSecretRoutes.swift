@@ -42,15 +42,19 @@ enum OrganizationSecretRoutes {
         case .failure(let error):
             return error.response
         case .success(let (login, _, access)):
-            let selected = state.repositories.values.filter { access.selectedRepositoryIDs.contains($0.id) && $0.owner.lowercased() == login }
-                .sorted { $0.id < $1.id }
-            let pages = Pagination(context)
-            let response = GitHubResponse.json(200, [
-                "total_count": selected.count,
-                "repositories": pages.slice(selected).map { RepositoryRoutes.summary($0, state: state) },
-            ])
-            return pages.linking(response, total: selected.count, context: context)
+            return selectionPage(access.selectedRepositoryIDs, organization: login, state, context)
         }
+    }
+
+    /// One page of an organization secret's or variable's selection: `{"total_count", "repositories"}`, with its links.
+    static func selectionPage(_ ids: [Int], organization login: String, _ state: SimulatorState, _ context: RouteContext) -> GitHubResponse {
+        let selected = state.repositories.values.filter { ids.contains($0.id) && $0.owner.lowercased() == login }.sorted { $0.id < $1.id }
+        let pages = Pagination(context)
+        let response = GitHubResponse.json(200, [
+            "total_count": selected.count,
+            "repositories": pages.slice(selected).map { RepositoryRoutes.summary($0, state: state) },
+        ])
+        return pages.linking(response, total: selected.count, context: context)
     }
 
     /// `PUT /orgs/{org}/actions/secrets/{name}/repositories` `{"selected_repository_ids": […]}`: replaces the selection.
