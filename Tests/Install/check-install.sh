@@ -72,9 +72,10 @@ echo "install-check: Depends: $depends"
 # Each library the binary links (NEEDED) belongs to a package that Depends names.
 dpkg-deb -x "$deb" "$work/deb"
 for library in $(objdump -p "$work/deb/usr/bin/patrol" | awk '/NEEDED/ {print $2}'); do
-    path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64|AArch64|64bit/ {print $NF; exit}')
-    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -1 | cut -d: -f1) || owner=
-    [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | head -1 | cut -d: -f1)
+    # awk reads to the end (no exit): an early exit would kill ldconfig with SIGPIPE, and pipefail would end the script.
+    path=$(ldconfig -p | awk -v lib="$library" '!found && $1 == lib && /x86-64|AArch64|64bit/ {print $NF; found = 1}')
+    owner=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 {print $1}') || owner=
+    [ -n "$owner" ] || owner=$(dpkg -S "$path" 2>/dev/null | awk -F: 'NR == 1 {print $1}')
     check "Depends names $owner, which ships $library (NEEDED)" grep -qxF "$owner" <(tr ',' '\n' <<<"$depends" | awk '{print $1}')
 done
 
