@@ -96,8 +96,10 @@ public final class GitHubSimulator: Sendable {
         state.withLock { $0.apiURL }
     }
 
-    /// Closes the listener and every connection and waits for the server's threads. Safe to call twice.
+    /// Closes the listener and every connection and waits for the server's threads (answers ``holdAnswers()`` held
+    /// are let go first). Safe to call twice.
     public func stop() {
+        releaseAnswers()
         let running = server.withLock { current in
             defer { current = nil }
             return current
@@ -117,6 +119,8 @@ public final class GitHubSimulator: Sendable {
             let parts = latency.components
             Thread.sleep(forTimeInterval: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         }
+        // Held by holdAnswers() until the test releases them; the millisecond only paces this thread's look.
+        while state.withLock({ $0.answersHeld }) { Thread.sleep(forTimeInterval: 0.001) }
         state.withLock { $0.inFlight -= 1 }
         return reply
     }

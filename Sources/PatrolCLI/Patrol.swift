@@ -57,34 +57,38 @@ public enum Patrol {
             let invocation = try Invocation.parse(arguments)
             let context = invocation.reachesTheNetwork ? try context.trusting(invocation) : context
             let code: ExitCode
-            switch invocation.command {
-            case .help:
-                console.result(HelpText.help(topic: invocation.helpTopic))
+            // Each command's run takes its own arguments: only the options it accepts.
+            switch invocation.arguments {
+            case let .help(arguments):
+                console.result(HelpText.help(topic: arguments.topic))
                 code = .success
-            case .version:
-                console.result(invocation.global.json ? build.json.text : build.line)
+            case let .version(arguments):
+                console.result(arguments.global.json ? build.json.text : build.line)
                 code = .success
-            case .completion:
-                console.result(CompletionScript.text(for: invocation.completionShell ?? .bash))
+            case let .completion(arguments):
+                console.result(CompletionScript.text(for: arguments.shell ?? .bash))
                 code = .success
-            case .manPages:
-                try ManPages.write(to: invocation.manPagesDirectory ?? ".", date: context.clock.now(), console: console)
+            case let .manPages(arguments):
+                try ManPages.write(to: arguments.directory ?? ".", date: context.clock.now(), console: console)
                 code = .success
-            case .rollout:
-                code = try await RolloutCommand.run(invocation, context: context)
-            case .demo, .simulator:
+            case let .rollout(arguments):
+                code = try await RolloutCommand.run(arguments, context: context)
+            case let .demo(arguments):
                 guard let simulated else { throw SimulatedCommands.Missing(command: invocation.command.rawValue) }
-                code = try await (invocation.command == .demo ? simulated.demo : simulated.simulator)(invocation, context)
-            case .status:
-                code = try await StatusCommand.run(invocation, context: context)
-            case .rotate:
-                code = try await RotateCommand.run(invocation, context: context)
-            case .expiry:
-                code = try await ExpiryCommand.run(invocation, context: context)
-            case .doctor:
-                code = try await DoctorCommand.run(invocation, context: context)
-            case .app:
-                code = try await AppRolloutCommand.run(invocation, context: context)
+                code = try await simulated.demo(arguments, context)
+            case let .simulator(arguments):
+                guard let simulated else { throw SimulatedCommands.Missing(command: invocation.command.rawValue) }
+                code = try await simulated.simulator(arguments, context)
+            case let .status(arguments):
+                code = try await StatusCommand.run(arguments, context: context)
+            case let .rotate(arguments):
+                code = try await RotateCommand.run(arguments, context: context)
+            case let .expiry(arguments):
+                code = try await ExpiryCommand.run(arguments, context: context)
+            case let .doctor(arguments):
+                code = try await DoctorCommand.run(arguments, context: context)
+            case let .app(arguments):
+                code = try await AppRolloutCommand.run(arguments, context: context)
             }
             return code.rawValue
         } catch {
@@ -102,9 +106,9 @@ public enum Patrol {
 extension Invocation {
     /// True for the commands that talk to GitHub (or a webhook), whose CA file must be checked first.
     package var reachesTheNetwork: Bool {
-        switch command {
+        switch arguments {
         case .rollout, .rotate, .status, .doctor, .app: true
-        case .expiry: expiry.live || expiry.openIssue || expiry.webhookEnvironmentVariable != nil
+        case let .expiry(arguments): arguments.expiry.live || arguments.expiry.openIssue || arguments.expiry.webhookEnvironmentVariable != nil
         case .help, .version, .demo, .simulator, .completion, .manPages: false
         }
     }

@@ -11,7 +11,7 @@ import PatrolCLI
 /// with a live test event). It ends by asking the simulator what every
 /// repository's secret decrypts to, and exits 0 only if each step succeeded and each secret is the current token.
 package enum DemoCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: DemoArguments, context: Context) async throws -> ExitCode {
         let console = context.console
         let (loaded, _) = try SimulatedFleet.config(invocation, context: context)
         let latency = invocation.demo.latencyMilliseconds
@@ -26,12 +26,11 @@ package enum DemoCommand {
         let first = Token(bytes: Array(firstMinted.utf8)), second = Token(bytes: Array(secondMinted.utf8))
         console.redact([first, second])
 
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-demo-\(getpid())").path
-        // Removed on every path, Ctrl-C included: the abrupt stop runs the cleanup before it ends the process.
-        return try await context.interrupt.withCleanup({ try? FileManager.default.removeItem(atPath: folder) }) {
-            try await LedgerStore.withStore({
-                try LedgerStore(path: folder + "/ledger.json", secret: config.secret, command: "patrol demo")
-            }) { ledger in
+        let folder = DemoFolder.forThisProcess()
+        // Removed on every path, Ctrl-C included: the abrupt stop runs the cleanup before it ends the process, and the
+        // cleanup closes the ledger first so that no write still under way makes the folder again (DemoFolder.swift).
+        return try await context.interrupt.withCleanup({ folder.remove() }) {
+            try await folder.withLedger(secret: config.secret) { ledger in
                 let base = try APIBase(apiURL)
                 return try await context.withConnection(base, as: first) { client in
                     // With --json the narration goes to stderr and stdout holds one JSON document at the end.

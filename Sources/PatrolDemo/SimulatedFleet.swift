@@ -47,7 +47,7 @@ package enum SimulatedFleet {
 
     /// The config named by `--config` or `$PATROL_CONFIG`; when neither names one and there is no
     /// `./config/fleet.json`, the built-in fleet, so that the simulator and the demo run from any folder.
-    package static func config(_ invocation: Invocation, context: Context) throws -> (config: FleetConfig, builtIn: Bool) {
+    package static func config(_ invocation: some CommandArguments, context: Context) throws -> (config: FleetConfig, builtIn: Bool) {
         let path = FleetConfig.locate(flag: invocation.global.configPath, environment: context.environment)
         if path == FleetConfig.defaultPath, !FileManager.default.fileExists(atPath: path) {
             return (try builtIn(), true)

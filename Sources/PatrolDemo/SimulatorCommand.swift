@@ -11,7 +11,7 @@ package enum SimulatorCommand {
     /// The variable name of the second token, printed for trying `patrol rotate`.
     package static let nextTokenVariable = "PAT_TOKEN_NEXT"
 
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: SimulatorArguments, context: Context) async throws -> ExitCode {
         let options = invocation.simulator
         let (config, builtIn) = try SimulatedFleet.config(invocation, context: context)
         let simulator = GitHubSimulator(latency: .milliseconds(options.latencyMilliseconds), seed: options.seed ?? UInt64.random(in: 0...UInt64.max))

@@ -34,24 +34,37 @@ public struct OrganizationSecretAccess: Sendable, Equatable {
     }
 }
 
+/// What an organization shares with a visibility and a selection of repositories: an Actions secret, or an Actions
+/// variable (the App's id, spec §10). Both have the same `…/{name}/repositories` endpoints.
+public enum OrganizationShared: String, Sendable {
+    case secret = "secrets"
+    case variable = "variables"
+
+    /// `/orgs/{org}/actions/secrets/{name}` or `/orgs/{org}/actions/variables/{name}`.
+    public func path(_ name: String, in organization: String) -> String { "/orgs/\(organization)/actions/\(rawValue)/\(name)" }
+}
+
 extension GitHubClient {
-    /// `GET /orgs/{org}/actions/secrets/{name}/repositories?per_page=100`, following `link: rel="next"`: the ids
-    /// of the repositories a `selected` secret is shared with.
-    public func selectedRepositories(of name: String, in organization: String) async throws -> [SelectedRepository] {
-        try await everyPage(from: "\(SecretTarget(.organization(organization)).secretPath(name))/repositories?per_page=100",
+    /// `GET /orgs/{org}/actions/{secrets|variables}/{name}/repositories?per_page=100`, following `link: rel="next"`: the
+    /// ids of the repositories a `selected` secret (or variable) is shared with.
+    public func selectedRepositories(of name: String, in organization: String,
+                                     _ shared: OrganizationShared = .secret) async throws -> [SelectedRepository] {
+        try await everyPage(from: "\(shared.path(name, in: organization))/repositories?per_page=100",
                             maxPages: 1000) { (body: SelectionBody, _, _) in
             body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
         }
     }
 
-    /// `PUT /orgs/{org}/actions/secrets/{name}/repositories/{id}`: adds one repository to a `selected` secret (204).
-    public func selectRepository(_ id: Int, for name: String, in organization: String) async throws {
-        _ = try await send(.put, "\(SecretTarget(.organization(organization)).secretPath(name))/repositories/\(id)", expecting: [204])
+    /// `PUT /orgs/{org}/actions/{secrets|variables}/{name}/repositories/{id}`: adds one repository to a `selected`
+    /// secret or variable (204).
+    public func selectRepository(_ id: Int, for name: String, in organization: String, _ shared: OrganizationShared = .secret) async throws {
+        _ = try await send(.put, "\(shared.path(name, in: organization))/repositories/\(id)", expecting: [204])
     }
 
-    /// `DELETE /orgs/{org}/actions/secrets/{name}/repositories/{id}`: removes one repository from a `selected` secret (204).
-    public func deselectRepository(_ id: Int, for name: String, in organization: String) async throws {
-        _ = try await send(.delete, "\(SecretTarget(.organization(organization)).secretPath(name))/repositories/\(id)", expecting: [204])
+    /// `DELETE /orgs/{org}/actions/{secrets|variables}/{name}/repositories/{id}`: removes one repository from a
+    /// `selected` secret or variable (204).
+    public func deselectRepository(_ id: Int, for name: String, in organization: String, _ shared: OrganizationShared = .secret) async throws {
+        _ = try await send(.delete, "\(shared.path(name, in: organization))/repositories/\(id)", expecting: [204])
     }
 
     /// `GET /repos/{owner}/{repo}`: the repository's numeric id, which an organization secret's selection uses.

@@ -12,10 +12,7 @@ enum AppRoutes {
         Route("POST", "/app/installations/{id}/access_tokens", counted: "POST access_tokens", requiresAuthentication: false,
               handle: InstallationTokens.create),
         Route("GET", "/installation/repositories", counted: "GET installation repositories", handle: installationRepositories),
-        Route("POST", "/repos/{owner}/{repo}/actions/variables", counted: "POST variable", handle: VariableRoutes.create),
-        Route("GET", "/repos/{owner}/{repo}/actions/variables/{name}", counted: "GET variable", handle: VariableRoutes.get),
-        Route("PATCH", "/repos/{owner}/{repo}/actions/variables/{name}", counted: "PATCH variable", handle: VariableRoutes.update),
-    ]
+    ] + VariableKind.allCases.flatMap(\.routes)
 
     /// What GitHub answers an App endpoint called without a JWT (an installation token or a PAT included).
     static let needsJWT = GitHubResponse.error(401, JWTVerifier.Message.undecodable)

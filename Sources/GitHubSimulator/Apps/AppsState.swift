@@ -36,6 +36,8 @@ struct VariableRecord: Sendable {
     var value: String
     let createdAt: Date
     var updatedAt: Date
+    /// An organization variable's visibility and selection; nil for a repository's or an environment's.
+    var reach: OrganizationSecretReach? = nil
 }
 
 /// Everything the simulator remembers about Apps, installations and variables.
@@ -44,7 +46,8 @@ struct AppsState: Sendable {
     var installations: [Int: InstallationRecord] = [:]
     /// How long an installation token lives (GitHub: one hour); tests shorten it.
     var tokenLifetime: TimeInterval = 3600
-    /// Variables by lower-cased repository full name, then upper-cased name (names are case-insensitive).
+    /// Variables by place (``VariableKind/place(_:)``: a lower-cased repository full name, `…/environments/{env}`
+    /// or `orgs/{org}`), then upper-cased name (names are case-insensitive).
     var variables: [String: [String: VariableRecord]] = [:]
     /// Installation tokens minted so far.
     var tokensMinted = 0

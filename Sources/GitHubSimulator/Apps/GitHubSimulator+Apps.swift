@@ -59,9 +59,56 @@ extension GitHubSimulator {
         state.withLock { $0.apps.refusals }
     }
 
-    /// An Actions variable's value, or nil. Names are case-insensitive.
+    /// A repository's Actions variable's value, or nil. Names are case-insensitive.
     public func variable(_ name: String, in repository: String) -> String? {
-        state.withLock { $0.apps.variables[repository.lowercased()]?[name.uppercased()]?.value }
+        variable(name, in: .repository(repository))
+    }
+
+    /// The Actions variable's value in a repository, an environment or an organization, or nil (also for Dependabot and
+    /// Codespaces, which have no variables). Names are case-insensitive.
+    public func variable(_ name: String, in target: SimulatedTarget) -> String? {
+        guard let place = Self.variablePlace(target) else { return nil }
+        return state.withLock { $0.apps.variables[place]?[name.uppercased()]?.value }
+    }
+
+    /// An organization variable's visibility and selected repositories, or nil when there is no such variable.
+    public func organizationVariableAccess(_ name: String, in organization: String) -> SimulatedSecretAccess? {
+        state.withLock { state in
+            guard let variable = state.apps.variables[VariableKind.organizationPlace(organization)]?[name.uppercased()] else { return nil }
+            let reach = variable.reach ?? OrganizationSecretReach(visibility: .private)
+            return SimulatedSecretAccess(visibility: reach.visibility, selectedRepositoryIDs: reach.selectedRepositoryIDs)
+        }
+    }
+
+    /// Sets a variable the way the settings page or another tool would (not through patrol): created or changed, its
+    /// `updated_at` now; an organization's with `visibility` and, for `selected`, the repositories (full names) it is
+    /// shared with. False when the place has no variables.
+    @discardableResult
+    public func setVariableOutsidePatrol(_ name: String, in target: SimulatedTarget, value: String,
+                                         visibility: SimulatedVisibility = .private, repositories: [String] = []) -> Bool {
+        guard let place = Self.variablePlace(target) else { return false }
+        return state.withLock { state in
+            let now = state.now
+            var reach: OrganizationSecretReach?
+            if case .organization = target {
+                let ids = repositories.compactMap { state.repositories[$0.lowercased()]?.id }.sorted()
+                reach = OrganizationSecretReach(visibility: visibility, selectedRepositoryIDs: visibility == .selected ? ids : [])
+            }
+            let created = state.apps.variables[place]?[name.uppercased()]?.createdAt ?? now
+            state.apps.variables[place, default: [:]][name.uppercased()] = VariableRecord(
+                name: name.uppercased(), value: value, createdAt: created, updatedAt: now, reach: reach)
+            return true
+        }
+    }
+
+    /// The key of `target`'s variables in `AppsState.variables`; nil for Dependabot and Codespaces.
+    static func variablePlace(_ target: SimulatedTarget) -> String? {
+        switch target {
+        case .repository(let name): name.lowercased()
+        case .environment(let repository, let environment): VariableKind.environmentPlace(repository, environment)
+        case .organization(let login): VariableKind.organizationPlace(login)
+        case .dependabot, .codespaces: nil
+        }
     }
 
     /// What a GitHub App made for patrol asks for (docs/github-app.md).

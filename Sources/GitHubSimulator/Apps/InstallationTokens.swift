@@ -67,6 +67,8 @@ enum InstallationTokens {
         }
         if installation.targetType == "Organization" {
             record.organizationSecretsPermissions[installation.account.lowercased()] = AppsState.level(permissions["organization_secrets"])
+            record.organizationVariablesPermissions[installation.account.lowercased()] =
+                AppsState.level(permissions["organization_actions_variables"])
         }
         state.tokens[token] = record
         state.apps.tokensMinted += 1

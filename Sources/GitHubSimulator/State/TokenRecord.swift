@@ -19,6 +19,9 @@ struct TokenRecord: Sendable {
     /// Fine-grained and installation tokens: the organization permission `organization_secrets`, by lower-cased
     /// organization login. A fine-grained token without an entry has write where its account is an owner.
     var organizationSecretsPermissions: [String: Permission] = [:]
+    /// Fine-grained and installation tokens: the organization permission `organization_actions_variables`, by
+    /// lower-cased organization login. A fine-grained token without an entry has write where its account is an owner.
+    var organizationVariablesPermissions: [String: Permission] = [:]
     /// Set for an installation token (`ghs_`): the installation it was minted for.
     var installationID: Int? = nil
     /// An installation token's `repository_selection`: `all` or `selected`.

@@ -28,7 +28,7 @@ package enum AppDoctor {
     }
 
     /// The App's checks, or nil when the invocation names no App.
-    static func run(_ invocation: Invocation, context: Context, config: FleetConfig, base: APIBase,
+    static func run(_ invocation: DoctorArguments, context: Context, config: FleetConfig, base: APIBase,
                     repositories: [RepositoryName]) async -> Outcome? {
         let credentials: AppCredentials?
         do {

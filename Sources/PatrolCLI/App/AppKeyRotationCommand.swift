@@ -7,12 +7,12 @@ import PatrolSupport
 /// the old key to delete in the App's settings (spec §10). With a token source, `rotate` rotates the token as before.
 enum AppKeyRotationCommand {
     /// True when this `rotate` is about the App's key: `--app-key-file` given, and none of the token's sources.
-    static func applies(_ invocation: Invocation) -> Bool {
+    static func applies(_ invocation: RotateArguments) -> Bool {
         let token = invocation.token
         return token.appKeyFile != nil && !token.fromStandardInput && token.environmentVariable == nil && token.filePath == nil
     }
 
-    static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    static func run(_ invocation: RotateArguments, context: Context) async throws -> ExitCode {
         let options = invocation.rotate
         for (given, option, reason) in [
             (options.revokeOld, "--revoke-old", "GitHub has no API that deletes an App's key; patrol names the key to delete in the App's settings"),
@@ -26,6 +26,7 @@ enum AppKeyRotationCommand {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)
+        let kinds = try config.selectingKinds(invocation.rollout.targets)
         guard let credentials = try context.appCredentials(invocation, config: config) else {
             throw AppCallerError.incomplete(missing: "App id")
         }
@@ -40,7 +41,7 @@ enum AppKeyRotationCommand {
         let json = invocation.global.json
         let outcomes = try await AppRolloutCommand.deliver(
             credentials, to: repositories, config: config, base: base,
-            settings: .init(resume: invocation.rollout.resume, concurrency: invocation.rollout.concurrency, json: json),
+            settings: .init(resume: invocation.rollout.resume, concurrency: invocation.rollout.concurrency, json: json, kinds: kinds),
             command: "rotate", context: context,
             afterFirstToken: { session in
                 // The App's settings page, for the advice at the end; a failure here only loses the link.

@@ -8,7 +8,7 @@ extension Context {
 
     /// The App's credentials when this invocation names an App (`--app-id`/`--app-key-file`, `PATROL_APP_ID`/
     /// `PATROL_APP_PRIVATE_KEY`, the config's `app`), else nil. An id without a key, or a key without an id, is an error.
-    func appCredentials(_ invocation: Invocation, config: FleetConfig) throws -> AppCredentials? {
+    func appCredentials(_ invocation: some AcceptsTokenOptions, config: FleetConfig) throws -> AppCredentials? {
         let idText: (value: String, origin: String)? = invocation.token.appID.map { ($0, "--app-id") }
             ?? environment[Self.appIDVariable].flatMap { $0.isEmpty ? nil : ($0, Self.appIDVariable) }
         let appID: Int?
@@ -30,7 +30,7 @@ extension Context {
     }
 
     /// The App session that calls the API for this command, narrowed to `scope`, or nil when no App is named.
-    func appSession(_ invocation: Invocation, config: FleetConfig, scope: AppScope) throws -> AppSession? {
+    func appSession(_ invocation: some AcceptsTokenOptions, config: FleetConfig, scope: AppScope) throws -> AppSession? {
         try appCredentials(invocation, config: config).map {
             AppSession(credentials: $0, owner: config.owner, scope: scope, console: console)
         }

@@ -29,7 +29,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     see docs/targets.md. --dry-run shows the plan per target. \
                     Exits 0 only if every selected repository succeeded.
                     """,
-                groups: [.rollout, .token, .global])
+                arguments: RolloutArguments.self)
         case .rotate:
             CommandConfiguration(
                 abstract: "replace the token everywhere with a new one",
@@ -43,7 +43,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     journaled; once the whole fleet holds it, patrol names the old key's fingerprint to delete \
                     in the App's settings (GitHub has no API for that).
                     """,
-                groups: [.rollout, .rotate, .token, .global])
+                arguments: RotateArguments.self)
         case .expiry:
             CommandConfiguration(
                 abstract: "report how long the token has left; exit 3 (warning) or 4 (critical/expired)",
@@ -55,7 +55,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     App's key (patrol app rollout), its age is reported against rotationDays too, and a key that \
                     old makes a clean run exit 3. See docs/expiry-alerts.md.
                     """,
-                groups: [.expiry, .token, .global])
+                arguments: ExpiryArguments.self)
         case .doctor:
             CommandConfiguration(
                 abstract: "run the credential, scope and dispatch checks of the troubleshooting guide",
@@ -63,7 +63,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     Each check passes, warns, fails or is skipped, with a fix for anything that did not pass. \
                     Exits 1 if any check failed.
                     """,
-                groups: [.doctor, .token, .global])
+                arguments: DoctorArguments.self)
         case .status:
             CommandConfiguration(
                 abstract: "show, per repository, whether the secret is there, since when, which token it holds",
@@ -75,21 +75,24 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     When the fleet holds a GitHub App's key, a section shows which key (fingerprint) each \
                     repository holds per the ledger.
                     """,
-                groups: [.status, .token, .global])
+                arguments: StatusArguments.self)
         case .app:
             CommandConfiguration(
-                abstract: "app rollout: put the GitHub App's id and private key in every repository of the fleet",
+                abstract: "app rollout: put the GitHub App's id and private key in every target of the fleet",
                 discussion: """
                     patrol app rollout sets the Actions variable APP_ID to the App's id and the secret \
-                    APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, then reads \
-                    both back, so the fleet's workflows can mint tokens with actions/create-github-app-token \
-                    (other names: app.variable and app.secret in the config). The App itself makes the calls \
-                    (Secrets and Variables: write). Each verified repository is journaled in the ledger with the \
-                    key's fingerprint; after an interruption --resume sets only the repositories that do not hold \
-                    this key yet. To replace a key the fleet holds, use patrol rotate --app-key-file NEW.pem. \
+                    APP_PRIVATE_KEY to its private key (sealed like the token) in every repository, and in every \
+                    target the config's targets name (environments: both; Dependabot, Codespaces: the secret; the \
+                    organization: its secret and variable, visibility and selection kept), then reads both back, so \
+                    the fleet's workflows can mint tokens with actions/create-github-app-token (other names: \
+                    app.variable and app.secret in the config). The App itself makes the calls (write on those \
+                    secrets and variables). Each verified target is journaled in the ledger with the key's \
+                    fingerprint; after an interruption --resume sets only the targets that do not hold this key \
+                    yet; --dry-run shows the plan. To replace a key the fleet holds, use patrol rotate \
+                    --app-key-file NEW.pem. \
                     See docs/github-app.md.
                     """,
-                groups: [.app, .token, .global])
+                arguments: AppArguments.self)
         case .demo:
             CommandConfiguration(
                 abstract: "run the whole flow against the built-in GitHub simulator",
@@ -98,7 +101,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     port, with throw-away tokens, then the move to a GitHub App (app rollout, the workflows \
                     switched, doctor on the App's wiring). No network, no credentials.
                     """,
-                groups: [.demo, .global])
+                arguments: DemoArguments.self)
         case .simulator:
             CommandConfiguration(
                 abstract: "serve the GitHub simulator on a local port",
@@ -108,7 +111,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     second token, for trying rotate) to stdout, or with --json one JSON document holding apiURL and tokens, then \
                     serves until interrupted.
                     """,
-                groups: [.simulator, .global])
+                arguments: SimulatorArguments.self)
         case .completion:
             CommandConfiguration(
                 abstract: "print the shell completion script for bash, zsh or fish",
@@ -118,16 +121,16 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     "${fpath[1]}/_patrol". fish: patrol completion fish > ~/.config/fish/completions/patrol.fish. \
                     make install and the Debian package put all three where the shells look. See docs/install.md.
                     """,
-                groups: [.global])
+                arguments: CompletionArguments.self)
         case .manPages:
-            CommandConfiguration(abstract: "write patrol's man pages into DIRECTORY", discussion: "", groups: [.global])
+            CommandConfiguration(abstract: "write patrol's man pages into DIRECTORY", discussion: "", arguments: ManPagesArguments.self)
         case .help:
             CommandConfiguration(
                 abstract: "show help for patrol or for one command",
                 discussion: "patrol help [command] is the same as patrol [command] --help.",
-                groups: [.global])
+                arguments: HelpArguments.self)
         case .version:
-            CommandConfiguration(abstract: "print patrol's version", discussion: "", groups: [.global])
+            CommandConfiguration(abstract: "print patrol's version", discussion: "", arguments: VersionArguments.self)
         }
     }
 }
@@ -138,7 +141,7 @@ public struct CommandConfiguration: Sendable {
     public let abstract: String
     /// A short paragraph for the command's own help.
     public let discussion: String
-    /// The option groups it accepts, in the order its help lists them.
+    /// The option groups it accepts, in the order its help lists them: its ``CommandArguments``' groups.
     public let groups: [OptionGroup]
 
     /// Every option the command accepts.
@@ -146,17 +149,12 @@ public struct CommandConfiguration: Sendable {
 
     /// The spec of `name` if this command accepts it.
     public func option(named name: String) -> OptionSpec? {
-        declaration(named: name)?.spec
+        options.first { $0.name == name || $0.alias == name }
     }
 
-    /// The declaration of `name` if this command accepts it.
-    package func declaration(named name: String) -> OptionDecl<Invocation>? {
-        groups.lazy.flatMap(\.declarations).first { $0.spec.name == name || $0.spec.alias == name }
-    }
-
-    package init(abstract: String, discussion: String, groups: [OptionGroup]) {
+    package init(abstract: String, discussion: String, arguments: any CommandArguments.Type) {
         self.abstract = abstract
         self.discussion = discussion
-        self.groups = groups
+        self.groups = arguments.groups
     }
 }

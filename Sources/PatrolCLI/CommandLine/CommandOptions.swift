@@ -61,8 +61,6 @@ public struct TokenOptions: Sendable, Equatable {
     public var appID: String?
     /// `--app-key-file PATH`: the App's private key (PEM, mode 600).
     public var appKeyFile: String?
-    /// `patrol app ACTION`: the action (`rollout`).
-    public var appAction: String?
 
     public init() {}
 }
@@ -118,14 +116,21 @@ extension RolloutOptions: DeclaredOptions {
         .flag("--prune-selection", "remove repositories outside the fleet from the organization secret's selection", \.pruneSelection),
         .flag("--resume", "upload only where the ledger says this token is not there yet", \.resume),
         .flag("--allow-expiring", "roll out a token inside policy.criticalDays, or expired, instead of refusing it", \.allowExpiring),
-        .option("--concurrency", value: "N", "repositories uploading at once (as many fetch their keys ahead), 1 to 64", default: "\(Rollout.defaultConcurrency)",
-                \.concurrency, .integer(1...64)),
+        .concurrency(),
         .option("--write-rate", value: "R", "uploads per second after the burst, more than 0", default: "1",
                 \.writeRate, .decimal("a number above 0, at most 1000") { $0 > 0 && $0 <= 1000 }),
         .option("--write-burst", value: "B", "uploads sent at once before the rate applies, 1 to 1000", default: "\(RateGovernor.Settings.defaultWriteBurst)",
                 \.writeBurst, .integer(1...1000)),
     ]
 }
+
+/// Option groups with `--concurrency`: one declaration, one default.
+protocol ConcurrencyOption {
+    var concurrency: Int { get set }
+}
+
+extension RolloutOptions: ConcurrencyOption {}
+extension AppOptions: ConcurrencyOption {}
 
 /// `rotate`'s own options.
 public struct RotateOptions: Sendable, Equatable {
@@ -241,19 +246,25 @@ extension StatusOptions: DeclaredOptions {
 public struct AppOptions: Sendable, Equatable {
     /// `--repos a,b`; nil means the whole fleet.
     public var repositories: [String]?
+    /// `--targets KIND[,KIND]`; nil means every kind the config has.
+    public var targets: Set<SecretTargetKind>?
+    /// `--dry-run`: read and seal, write nothing.
+    public var dryRun = false
     /// `--resume`: only where the ledger says this key is not there yet.
     public var resume = false
-    /// `--concurrency N`, 1…64.
-    public var concurrency = 8
+    /// `--concurrency N`, 1…64; the same default as rollout's (``Rollout/defaultConcurrency``).
+    public var concurrency = Rollout.defaultConcurrency
 
     public init() {}
 }
 
 extension AppOptions: DeclaredOptions {
     public static let declarations: [OptionDecl<Self>] = [
-        .repos("repositories to give the App's credentials, by name or owner/name", \.repositories),
+        .repos("repositories to give the App's credentials, by name or owner/name (the repository-bound targets)", \.repositories),
+        .targets("kinds of target to give the App's credentials", \.targets),
+        .flag("--dry-run", "read and seal, write nothing: show per target what would happen to APP_ID and APP_PRIVATE_KEY", \.dryRun),
         .flag("--resume", "set only where the ledger says this key (and App id) is not there yet", \.resume),
-        .option("--concurrency", value: "N", "repositories in progress at once, 1 to 64", default: "8", \.concurrency, .integer(1...64)),
+        .concurrency(),
     ]
 }
 
@@ -308,6 +319,12 @@ extension OptionDecl {
     fileprivate static func targets(_ help: String, _ field: any WritableKeyPath<Options, Set<SecretTargetKind>?> & Sendable) -> Self {
         .option("--targets", value: "KIND[,KIND]", help + ": repository, environment, dependabot, codespaces, organization",
                 default: "every kind the config's targets name", field, .targetKinds)
+    }
+
+    /// `--concurrency N`, which rollout (and rotate) and app rollout declare alike: its default is ``Rollout/defaultConcurrency``.
+    fileprivate static func concurrency() -> Self where Options: ConcurrencyOption {
+        .option("--concurrency", value: "N", "targets uploading at once (as many fetch their keys ahead), 1 to 64",
+                default: "\(Rollout.defaultConcurrency)", \.concurrency, .integer(1...64))
     }
 
     /// `--latency-ms N`, which demo and simulator each declare with their own default.

@@ -1,37 +1,64 @@
 import PatrolSupport
 import PatrolSecrets
-/// One run of patrol as the command line asks for it: the command and every option, defaults filled in.
+/// One run of patrol as the command line asks for it: the command with the arguments it accepts, defaults filled in.
 ///
 /// Parsing is pure (no environment, no files): the token sources, the config path and the API URL are
 /// recorded here and resolved by the command that needs them.
 public struct Invocation: Sendable, Equatable {
-    /// The command to run.
-    public var command: CommandName
-    /// For ``CommandName/help``: the command to explain; nil for the tool's own help.
-    public var helpTopic: CommandName?
-    public var global = GlobalOptions()
-    /// Token sources for rollout, rotate, expiry, doctor and status.
-    public var token = TokenOptions()
-    /// For rollout and rotate.
-    public var rollout = RolloutOptions()
-    public var rotate = RotateOptions()
-    public var expiry = ExpiryOptions()
-    public var doctor = DoctorOptions()
-    public var status = StatusOptions()
-    public var app = AppOptions()
-    public var demo = DemoOptions()
-    public var simulator = SimulatorOptions()
-    /// For ``CommandName/completion``: the shell whose script to print.
-    public var completionShell: CompletionShell?
-    /// For ``CommandName/manPages``: the folder the man pages are written to.
-    public var manPagesDirectory: String?
+    /// The command with its own arguments, which its `run` takes.
+    public var arguments: Arguments
     /// The environment variables named by options declared as naming a credential (``OptionSpec/namesCredential``).
     public var credentialVariables: Set<String> = []
 
-    public init(command: CommandName, helpTopic: CommandName? = nil) {
-        self.command = command
-        self.helpTopic = helpTopic
+    /// A command with the arguments it accepts: each case holds the command's own ``CommandArguments``.
+    public enum Arguments: Sendable, Equatable {
+        case rollout(RolloutArguments), rotate(RotateArguments), expiry(ExpiryArguments), doctor(DoctorArguments)
+        case status(StatusArguments), app(AppArguments), demo(DemoArguments), simulator(SimulatorArguments)
+        case completion(CompletionArguments), manPages(ManPagesArguments), help(HelpArguments), version(VersionArguments)
     }
+
+    public init(_ arguments: Arguments) {
+        self.arguments = arguments
+    }
+
+    /// The command to run.
+    public var command: CommandName {
+        switch arguments {
+        case .rollout: .rollout
+        case .rotate: .rotate
+        case .expiry: .expiry
+        case .doctor: .doctor
+        case .status: .status
+        case .app: .app
+        case .demo: .demo
+        case .simulator: .simulator
+        case .completion: .completion
+        case .manPages: .manPages
+        case .help: .help
+        case .version: .version
+        }
+    }
+
+    /// The command's arguments, whichever command it is.
+    public var options: any CommandArguments {
+        switch arguments {
+        case let .rollout(options): options
+        case let .rotate(options): options
+        case let .expiry(options): options
+        case let .doctor(options): options
+        case let .status(options): options
+        case let .app(options): options
+        case let .demo(options): options
+        case let .simulator(options): options
+        case let .completion(options): options
+        case let .manPages(options): options
+        case let .help(options): options
+        case let .version(options): options
+        }
+    }
+
+    /// Options every command accepts.
+    public var global: GlobalOptions { options.global }
 
     /// Reads the arguments after the program name.
     ///
@@ -60,74 +87,94 @@ package struct InvocationParser {
         let flags = Set(occurrences.map(\.name))
 
         // `--version --json` prints the version as JSON, like `patrol version --json`.
-        var version = Invocation(command: .version)
+        var version = VersionArguments()
         version.global.json = flags.contains("--json")
         guard let first = positionals.first else {
-            if flags.contains("--help") || flags.contains("-h") { return Invocation(command: .help) }
-            if flags.contains("--version") { return version }
+            if flags.contains("--help") || flags.contains("-h") { return Invocation(.help(HelpArguments())) }
+            if flags.contains("--version") { return Invocation(.version(version)) }
             throw .missingCommand
         }
-        let command = try Self.command(named: first)
+        let command = try CommandName(word: first)
         if flags.contains("--help") || flags.contains("-h") {
-            return Invocation(command: .help, helpTopic: command == .help ? nil : command)
+            var help = HelpArguments()
+            help.topic = command == .help ? nil : command
+            return Invocation(.help(help))
         }
-        if flags.contains("--version") { return version }
+        if flags.contains("--version") { return Invocation(.version(version)) }
 
-        var invocation = Invocation(command: command)
-        let configuration = command.configuration
-        var seen = Set<String>()
-        for occurrence in occurrences {
-            guard let declaration = configuration.declaration(named: occurrence.name) else {
-                let names = configuration.options.map(\.name)
-                throw .unknownOption(occurrence.name, command: command,
-                                     suggestion: Suggestion.closest(to: occurrence.name, among: names))
-            }
-            let spec = declaration.spec
-            guard seen.insert(spec.name).inserted else { throw .repeatedOption(spec.name, command: command) }
-            switch declaration.action {
-            case let .value(store):
-                guard let value = occurrence.value else { throw .missingValue(option: spec.name, command: command) }
-                guard store(&invocation, value) else {
-                    throw .invalidValue(option: spec.name, value: value, expected: spec.expected ?? "", command: command)
-                }
-                if spec.namesCredential { invocation.credentialVariables.insert(value) }
-            case let .flag(set):
-                if occurrence.inline { throw .unexpectedValue(option: spec.name, command: command) }
-                set(&invocation)
-            case .command:
-                // --help and --version were answered above, before any option of the command was read.
-                break
-            }
+        var reader = Reader(command: command, occurrences: occurrences, operands: positionals.dropFirst())
+        let arguments: Invocation.Arguments = switch command {
+        case .rollout: .rollout(try reader.read())
+        case .rotate: .rotate(try reader.read())
+        case .expiry: .expiry(try reader.read())
+        case .doctor: .doctor(try reader.read())
+        case .status: .status(try reader.read())
+        case .app: .app(try reader.read())
+        case .demo: .demo(try reader.read())
+        case .simulator: .simulator(try reader.read())
+        case .completion: .completion(try reader.read())
+        case .manPages: .manPages(try reader.read())
+        case .help: .help(try reader.read())
+        case .version: .version(try reader.read())
         }
-        // why after the options: an unknown option's value lands among the arguments; the option is the real mistake.
-        for extra in positionals.dropFirst() {
-            if command == .help, invocation.helpTopic == nil {
-                invocation.helpTopic = try Self.command(named: extra)
-            } else if command == .app, invocation.token.appAction == nil, extra == "rollout" {
-                invocation.token.appAction = extra
-            } else if command == .completion, invocation.completionShell == nil {
-                guard let shell = CompletionShell(rawValue: extra) else {
-                    throw .invalidValue(option: "completion", value: extra, expected: CompletionShell.expected, command: command)
-                }
-                invocation.completionShell = shell
-            } else if command == .manPages, invocation.manPagesDirectory == nil {
-                invocation.manPagesDirectory = extra
-            } else {
-                throw .unexpectedArgument(extra, command: command)
-            }
-        }
-        if command == .completion, invocation.completionShell == nil {
-            throw .missingRequirement(option: "completion", needs: "a shell: \(CompletionShell.expected)", command: command)
-        }
-        if command == .manPages, invocation.manPagesDirectory == nil {
-            throw .missingRequirement(option: "man-pages", needs: "the folder to write the pages to", command: command)
-        }
-        try Self.checkCombinations(invocation)
-        if seen.contains("--wait"), !invocation.doctor.sendTestEvent {
-            throw .missingRequirement(option: "--wait", needs: "--send-test-event (it is how long to wait for the test event's run)",
-                                      command: command)
-        }
+        var invocation = Invocation(arguments)
+        invocation.credentialVariables = reader.credentialVariables
         return invocation
+    }
+
+    /// The second pass: the options and operands of one command, checked against what it accepts.
+    private struct Reader {
+        let command: CommandName
+        let occurrences: [Occurrence]
+        let operands: ArraySlice<String>
+        /// The variables the options naming a credential named, filled by ``read()``.
+        var credentialVariables = Set<String>()
+
+        init(command: CommandName, occurrences: [Occurrence], operands: ArraySlice<String>) {
+            self.command = command
+            self.occurrences = occurrences
+            self.operands = operands
+        }
+
+        mutating func read<Arguments: CommandArguments>() throws(UsageError) -> Arguments {
+            var arguments = Arguments()
+            let declarations = Arguments.accepted.flatMap(\.declarations)
+            var seen = Set<String>()
+            for occurrence in occurrences {
+                guard let declaration = declarations.first(where: { $0.spec.name == occurrence.name || $0.spec.alias == occurrence.name }) else {
+                    let names = declarations.map(\.spec.name)
+                    throw .unknownOption(occurrence.name, command: command,
+                                         suggestion: Suggestion.closest(to: occurrence.name, among: names))
+                }
+                let spec = declaration.spec
+                guard seen.insert(spec.name).inserted else { throw .repeatedOption(spec.name, command: command) }
+                switch declaration.action {
+                case let .value(store):
+                    guard let value = occurrence.value else { throw .missingValue(option: spec.name, command: command) }
+                    guard store(&arguments, value) else {
+                        throw .invalidValue(option: spec.name, value: value, expected: spec.expected ?? "", command: command)
+                    }
+                    if spec.namesCredential { credentialVariables.insert(value) }
+                case let .flag(set):
+                    if occurrence.inline { throw .unexpectedValue(option: spec.name, command: command) }
+                    set(&arguments)
+                case .command:
+                    // --help and --version were answered above, before any option of the command was read.
+                    break
+                }
+            }
+            // why after the options: an unknown option's value lands among the arguments; the option is the real mistake.
+            for operand in operands {
+                guard try arguments.take(operand: operand) else { throw .unexpectedArgument(operand, command: command) }
+            }
+            try arguments.validate()
+            for group in OptionGroup.allCases {
+                for accepted in Arguments.accepted where accepted.group == group {
+                    try accepted.check(arguments, seen, command)
+                }
+            }
+            return arguments
+        }
     }
 
     /// Refuses `--token`, `-t` and token-shaped arguments before anything else can echo them.
@@ -188,43 +235,17 @@ package struct InvocationParser {
         return (occurrences, positionals)
     }
 
-    private static func command(named word: String) throws(UsageError) -> CommandName {
+    package init(arguments: [String]) {
+        self.arguments = arguments
+    }
+}
+
+extension CommandName {
+    /// The command named `word`; an unknown word is a usage error suggesting the closest visible command.
+    init(word: String) throws(UsageError) {
         guard let command = CommandName(rawValue: word) else {
             throw .unknownCommand(word, suggestion: Suggestion.closest(to: word, among: CommandName.visible.map(\.rawValue)))
         }
-        return command
-    }
-
-    private static func checkCombinations(_ invocation: Invocation) throws(UsageError) {
-        let command = invocation.command
-        if invocation.global.quiet, invocation.global.verbose {
-            throw .conflictingOptions("--quiet", "--verbose", command: command)
-        }
-        // Exactly one token source (spec §3.1): two explicit ones would silently leave one unread.
-        let token = invocation.token
-        let sources = [token.fromStandardInput ? "--token-stdin" : nil, token.environmentVariable.map { _ in "--token-env" },
-                       token.filePath.map { _ in "--token-file" }].compactMap { $0 }
-        if sources.count > 1 { throw .conflictingOptions(sources[0], sources[1], command: command) }
-        let rotate = invocation.rotate
-        if let _ = rotate.oldTokenEnvironmentVariable, let _ = rotate.oldTokenFilePath {
-            throw .conflictingOptions("--old-token-env", "--old-token-file", command: command)
-        }
-        if rotate.revokeOld, rotate.oldTokenEnvironmentVariable == nil, rotate.oldTokenFilePath == nil {
-            throw .missingRequirement(option: "--revoke-old",
-                                      needs: "the old token: --old-token-env NAME or --old-token-file PATH",
-                                      command: command)
-        }
-        if !rotate.revokeOld, let given = rotate.oldTokenEnvironmentVariable.map({ _ in "--old-token-env" }) ?? rotate.oldTokenFilePath.map({ _ in "--old-token-file" }) {
-            // The old token is read only to revoke it; silently ignoring it would leave the user thinking it was.
-            throw .missingRequirement(option: given, needs: "--revoke-old (the old token is only read to revoke it)", command: command)
-        }
-        if let warn = invocation.expiry.warnDays, let critical = invocation.expiry.criticalDays, critical > warn {
-            throw .invalidValue(option: "--critical-days", value: String(critical),
-                                expected: "at most --warn-days (\(warn))", command: command)
-        }
-    }
-
-    package init(arguments: [String]) {
-        self.arguments = arguments
+        self = command
     }
 }

@@ -55,34 +55,42 @@ public protocol DeclaredOptions: Sendable, Equatable {
     init()
     /// The options of the group, in help order.
     static var declarations: [OptionDecl<Self>] { get }
+    /// The group as help shows it.
+    static var group: OptionGroup { get }
+    /// Refuses what the group's options say together (`given`: the names of the options on the command line).
+    func check(given: Set<String>, command: CommandName) throws(UsageError)
 }
 
-/// Options that belong together and appear together in help, each stored in its own field of ``Invocation``.
+extension DeclaredOptions {
+    public func check(given: Set<String>, command: CommandName) throws(UsageError) {}
+}
+
+/// Options that belong together and appear together in help: a ``DeclaredOptions`` struct as help, usage, completion
+/// and man pages describe it.
 public struct OptionGroup: Sendable, Equatable, CustomStringConvertible {
     /// The group's name, e.g. `rollout`.
     public let name: String
     /// What the command's usage line shows for the whole group, e.g. `[<global options>]`; nil lists each option.
     public let usagePlaceholder: String?
-    /// The declarations, lifted to store into the group's field of ``Invocation``.
-    package let declarations: [OptionDecl<Invocation>]
+    /// The options of the group, in help order.
+    public let options: [OptionSpec]
 
-    private init<Options: DeclaredOptions>(_ name: String, _ field: any WritableKeyPath<Invocation, Options> & Sendable,
-                                           usagePlaceholder: String? = nil) {
+    private init<Options: DeclaredOptions>(_ name: String, _ options: Options.Type, usagePlaceholder: String? = nil) {
         self.name = name
         self.usagePlaceholder = usagePlaceholder
-        self.declarations = Options.declarations.map { $0.lifted(to: field) }
+        self.options = Options.declarations.map(\.spec)
     }
 
-    public static let global = OptionGroup("global", \.global, usagePlaceholder: "[<global options>]")
-    public static let token = OptionGroup("token", \.token, usagePlaceholder: "[<token options>]")
-    public static let rollout = OptionGroup("rollout", \.rollout)
-    public static let rotate = OptionGroup("rotate", \.rotate)
-    public static let expiry = OptionGroup("expiry", \.expiry)
-    public static let doctor = OptionGroup("doctor", \.doctor)
-    public static let status = OptionGroup("status", \.status)
-    public static let app = OptionGroup("app", \.app)
-    public static let demo = OptionGroup("demo", \.demo)
-    public static let simulator = OptionGroup("simulator", \.simulator)
+    public static let global = OptionGroup("global", GlobalOptions.self, usagePlaceholder: "[<global options>]")
+    public static let token = OptionGroup("token", TokenOptions.self, usagePlaceholder: "[<token options>]")
+    public static let rollout = OptionGroup("rollout", RolloutOptions.self)
+    public static let rotate = OptionGroup("rotate", RotateOptions.self)
+    public static let expiry = OptionGroup("expiry", ExpiryOptions.self)
+    public static let doctor = OptionGroup("doctor", DoctorOptions.self)
+    public static let status = OptionGroup("status", StatusOptions.self)
+    public static let app = OptionGroup("app", AppOptions.self)
+    public static let demo = OptionGroup("demo", DemoOptions.self)
+    public static let simulator = OptionGroup("simulator", SimulatorOptions.self)
 
     /// Every group, in help order.
     public static let allCases: [OptionGroup] = [.global, .token, .rollout, .rotate, .expiry, .doctor, .status, .app, .demo, .simulator]
@@ -92,9 +100,6 @@ public struct OptionGroup: Sendable, Equatable, CustomStringConvertible {
     /// The heading of the group in help.
     public var title: String { "\(name.uppercased()) OPTIONS" }
 
-    /// The options of the group, in help order.
-    public var options: [OptionSpec] { declarations.map(\.spec) }
-
     public static func == (left: OptionGroup, right: OptionGroup) -> Bool { left.name == right.name }
 
     /// Every option name any command accepts, with whether it takes a value.
@@ -103,3 +108,14 @@ public struct OptionGroup: Sendable, Equatable, CustomStringConvertible {
         return allCases.flatMap(\.options).filter { seen.insert($0.name).inserted }
     }()
 }
+
+extension GlobalOptions { public static var group: OptionGroup { .global } }
+extension TokenOptions { public static var group: OptionGroup { .token } }
+extension RolloutOptions { public static var group: OptionGroup { .rollout } }
+extension RotateOptions { public static var group: OptionGroup { .rotate } }
+extension ExpiryOptions { public static var group: OptionGroup { .expiry } }
+extension DoctorOptions { public static var group: OptionGroup { .doctor } }
+extension StatusOptions { public static var group: OptionGroup { .status } }
+extension AppOptions { public static var group: OptionGroup { .app } }
+extension DemoOptions { public static var group: OptionGroup { .demo } }
+extension SimulatorOptions { public static var group: OptionGroup { .simulator } }

@@ -105,7 +105,7 @@ extension TokenOptions {
 extension Context {
     /// The fleet config named by `--config`, else `$PATROL_CONFIG`, else `./config/fleet.json`, with its
     /// ledger path replaced by `--ledger` or `$PATROL_LEDGER` when one is given.
-    package func fleetConfig(_ invocation: Invocation) throws -> FleetConfig {
+    package func fleetConfig(_ invocation: some CommandArguments) throws -> FleetConfig {
         let config = try FleetConfig.load(path: FleetConfig.locate(flag: invocation.global.configPath, environment: environment))
         return config.withLedger(at: Self.ledgerOverride(flag: invocation.global.ledgerPath, environment: environment))
     }
@@ -119,13 +119,13 @@ extension Context {
     }
 
     /// The API base: `--api-url`, else `$GITHUB_API_URL`, else the config's `apiURL`, else github.com.
-    package func apiBase(_ invocation: Invocation, config: FleetConfig) throws -> APIBase {
+    package func apiBase(_ invocation: some CommandArguments, config: FleetConfig) throws -> APIBase {
         try APIBase.resolve(flag: invocation.global.apiURL, environment: environment, config: config.apiURL)
     }
 
     /// The token from its one source and, with `--auth-env`, the credential that calls the API instead;
     /// both masked in all output from here on, and the token's format checked before any request.
-    package func tokens(_ invocation: Invocation) throws -> (token: Token, auth: Token?) {
+    package func tokens(_ invocation: some AcceptsTokenOptions) throws -> (token: Token, auth: Token?) {
         let token = try TokenSource.resolve(invocation.token.sourceOptions, inputs: tokenInputs).token
         let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: tokenInputs)?.token
         console.redact([token] + (auth.map { [$0] } ?? []))

@@ -4,7 +4,7 @@ import PatrolCore
 
 /// `patrol doctor`: the troubleshooting guide's checks, run for real with the token under test.
 package enum DoctorCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: DoctorArguments, context: Context) async throws -> ExitCode {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.doctor.repositories)

@@ -7,7 +7,7 @@ import PatrolCore
 /// `patrol expiry`: how long the token has left, from the ledger or (`--live`) from GitHub, with its
 /// alert channels: the exit code, workflow annotations, one issue in the platform repository, a webhook.
 package enum ExpiryCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: ExpiryArguments, context: Context) async throws -> ExitCode {
         let options = invocation.expiry
         let format = try format(of: invocation)
         let config = try context.fleetConfig(invocation)
@@ -94,7 +94,7 @@ package enum ExpiryCommand {
     }
 
     /// `--format`, with `--json` meaning `--format json`.
-    package static func format(of invocation: Invocation) throws(UsageError) -> ExpiryFormat {
+    package static func format(of invocation: ExpiryArguments) throws(UsageError) -> ExpiryFormat {
         guard invocation.global.json else { return invocation.expiry.format }
         guard invocation.expiry.format != .github else {
             throw .conflictingOptions("--json", "--format github", command: .expiry)

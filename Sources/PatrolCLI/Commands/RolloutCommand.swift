@@ -3,7 +3,7 @@ import PatrolCore
 
 /// `patrol rollout`: preflight, then seal, upload and verify for every repository of the fleet.
 package enum RolloutCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: RolloutArguments, context: Context) async throws -> ExitCode {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.rollout.repositories)

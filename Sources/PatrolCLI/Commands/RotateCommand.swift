@@ -7,7 +7,7 @@ import PatrolCore
 /// `patrol rotate` (spec §3.4): roll a new token out to the fleet; once every repository holds it, mark
 /// it current and the old one retired, and (with `--revoke-old`) revoke the old one.
 package enum RotateCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: RotateArguments, context: Context) async throws -> ExitCode {
         // `rotate --app-key-file NEW.pem` with no token source rotates the App's private key (App/AppKeyRotationCommand).
         if AppKeyRotationCommand.applies(invocation) { return try await AppKeyRotationCommand.run(invocation, context: context) }
         let console = context.console

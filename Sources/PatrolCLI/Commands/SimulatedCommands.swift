@@ -5,15 +5,15 @@ import PatrolCore
 /// PatrolDemo, the one target that links the simulator, and reach ``Patrol/run(arguments:context:simulated:)``
 /// through this value, so that no library holding patrol's logic depends on the simulator.
 package struct SimulatedCommands: Sendable {
-    /// Runs one command with its parsed invocation.
-    package typealias Runner = @Sendable (Invocation, Context) async throws -> ExitCode
+    /// Runs one command with its parsed arguments.
+    package typealias Runner<Arguments> = @Sendable (Arguments, Context) async throws -> ExitCode
 
     /// `patrol demo`.
-    package let demo: Runner
+    package let demo: Runner<DemoArguments>
     /// `patrol simulator`.
-    package let simulator: Runner
+    package let simulator: Runner<SimulatorArguments>
 
-    package init(demo: @escaping Runner, simulator: @escaping Runner) {
+    package init(demo: @escaping Runner<DemoArguments>, simulator: @escaping Runner<SimulatorArguments>) {
         self.demo = demo
         self.simulator = simulator
     }

@@ -7,7 +7,7 @@ import PatrolCore
 /// whether the ledger can still vouch for it. Reads the ledger without locking it and changes nothing.
 /// Exit 0 when every repository is `current`, 1 otherwise.
 package enum StatusCommand {
-    package static func run(_ invocation: Invocation, context: Context) async throws -> ExitCode {
+    package static func run(_ invocation: StatusArguments, context: Context) async throws -> ExitCode {
         let config = try context.fleetConfig(invocation)
         let base = try context.apiBase(invocation, config: config)
         let repositories = try config.selecting(invocation.status.repositories)

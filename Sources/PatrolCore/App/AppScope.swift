@@ -17,6 +17,23 @@ public struct AppScope: Sendable, Equatable {
         AppScope(repositories: repositories, permissions: ["secrets": "write"])
     }
 
+    /// `app rollout` and `rotate --app-key-file`: write the App's key as a secret and its id as a variable in every kind
+    /// of target `kinds` names (spec §9): Dependabot and Codespaces hold the secret only; an organization its secret and
+    /// variable.
+    package static func appCredentialsWrite(_ repositories: [RepositoryName], kinds: Set<SecretTargetKind>) -> AppScope {
+        var permissions: [String: String] = [:]
+        for kind in kinds {
+            permissions[kind.permission] = "write"
+            switch kind {
+            case .repository: permissions["actions_variables"] = "write"
+            case .organization: permissions["organization_actions_variables"] = "write"
+            // An environment's variables need the same Environments permission as its secrets.
+            case .environment, .dependabot, .codespaces: break
+            }
+        }
+        return AppScope(repositories: repositories, permissions: permissions)
+    }
+
     /// `status`: read the fleet's secrets.
     package static func secretsRead(_ repositories: [RepositoryName]) -> AppScope {
         AppScope(repositories: repositories, permissions: ["secrets": "read"])

@@ -7,13 +7,33 @@ import PatrolGitHub
 public struct AppKeyLedger: Sendable, Equatable, Codable {
     /// The keys rolled out, oldest first.
     public var keys: [AppKeyRecord] = []
-    /// Keyed by `owner/name`: what the last verified `app rollout` put there.
+    /// Keyed by `owner/name`: what the last verified `app rollout` put in the repository's Actions secrets and variables.
     public var repositories: [String: AppKeyHolding] = [:]
+    /// The other targets of spec §9 (environment, Dependabot, Codespaces, organization), keyed by target id
+    /// (``SecretTarget/id``): what the last verified `app rollout` put there.
+    public var targets: [String: AppKeyHolding] = [:]
 
     public init() {}
 
+    private enum CodingKeys: String, CodingKey { case keys, repositories, targets }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        keys = try container.decodeIfPresent([AppKeyRecord].self, forKey: .keys) ?? []
+        repositories = try container.decodeIfPresent([String: AppKeyHolding].self, forKey: .repositories) ?? [:]
+        // Absent from ledgers written before the App's credentials went to every kind of target.
+        targets = try container.decodeIfPresent([String: AppKeyHolding].self, forKey: .targets) ?? [:]
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(keys, forKey: .keys)
+        try container.encode(repositories, forKey: .repositories)
+        if !targets.isEmpty { try container.encode(targets, forKey: .targets) }
+    }
+
     /// True when no App key was ever rolled out (the ledger file then leaves the section out).
-    public var isEmpty: Bool { keys.isEmpty && repositories.isEmpty }
+    public var isEmpty: Bool { keys.isEmpty && repositories.isEmpty && targets.isEmpty }
 
     /// The key the whole fleet holds, if any.
     public var currentKey: AppKeyRecord? { keys.last { $0.state == .current } }
@@ -46,7 +66,19 @@ public struct AppKeyLedger: Sendable, Equatable, Codable {
 
     /// True when, per the ledger, `repository` holds the key `fingerprint` for App `appID` under these names.
     public func holds(_ repository: RepositoryName, _ fingerprint: AppKeyFingerprint, appID: Int, names: AppCredentialNames) -> Bool {
-        guard let held = repositories[repository.fullName] else { return false }
+        holds(.repository(repository), fingerprint, appID: appID, names: names)
+    }
+
+    /// What the last verified `app rollout` put in `target`, if anything.
+    public func holding(_ target: SecretTarget) -> AppKeyHolding? {
+        if target.kind == .repository, let repository = target.repository { return repositories[repository.fullName] }
+        return targets[target.id]
+    }
+
+    /// True when, per the ledger, `target` holds the key `fingerprint` for App `appID` under these names (a target
+    /// without variables holds the secret only).
+    public func holds(_ target: SecretTarget, _ fingerprint: AppKeyFingerprint, appID: Int, names: AppCredentialNames) -> Bool {
+        guard let held = holding(target) else { return false }
         return held.fingerprint == fingerprint && held.appID == appID && held.variable == names.variable && held.secret == names.secret
     }
 }
@@ -82,7 +114,7 @@ public struct AppKeyRecord: Sendable, Equatable, Codable {
 public struct AppKeyHolding: Sendable, Equatable, Codable {
     public var fingerprint: AppKeyFingerprint
     public var appID: Int
-    /// The Actions variable holding the App id, and the secret holding the key.
+    /// The Actions variable holding the App id (named also where the target has no variables), and the secret holding the key.
     public var variable: String
     public var secret: String
     public var uploadedAt: Date
@@ -102,13 +134,29 @@ public struct AppKeyHolding: Sendable, Equatable, Codable {
 extension LedgerStore {
     /// Records that `repository` verifiably holds the App key `holding` describes: one journal line, on disk before this returns.
     public func recordAppKey(_ repository: RepositoryName, _ holding: AppKeyHolding) throws {
-        try append(LedgerJournal.Entry(repository: repository.fullName, appKey: holding))
+        try recordAppKey(.repository(repository), holding)
+    }
+
+    /// Records that `target` verifiably holds the App key `holding` describes, and the repository ids learnt for an
+    /// organization's selection: one journal line, on disk before this returns. A repository's line names the repository
+    /// (as before targets), any other target's its id.
+    public func recordAppKey(_ target: SecretTarget, _ holding: AppKeyHolding, repositoryIDs: [String: Int]? = nil) throws {
+        var entry = target.kind == .repository && target.repository != nil
+            ? LedgerJournal.Entry(repository: target.repository!.fullName, appKey: holding)
+            : LedgerJournal.Entry(target: target.id, appKey: holding)
+        entry.repositoryIDs = repositoryIDs
+        try append(entry)
     }
 }
 
 extension Ledger {
-    /// Replays one journal entry of `app rollout`.
-    package mutating func applyAppKey(_ holding: AppKeyHolding, to repository: String) {
-        app.repositories[repository] = holding
+    /// Replays one journal entry of `app rollout`: a repository's (`repository`) or another target's (`target`).
+    package mutating func applyAppKey(_ entry: LedgerJournal.Entry) {
+        guard let holding = entry.appKey else { return }
+        if let repository = entry.repository {
+            app.repositories[repository] = holding
+        } else if let target = entry.target {
+            app.targets[target] = holding
+        }
     }
 }

@@ -17,7 +17,7 @@ package enum LedgerJournal {
         package var record: TargetRecord?
         /// Repository ids learnt on the way (an organization secret's selection), `owner/name` in lower case → id.
         package var repositoryIDs: [String: Int]?
-        /// `owner/name`, for an upload of the App's key.
+        /// `owner/name`, for an upload of the App's key to a repository (another target's upload names its `target`).
         package var repository: String?
         package var appKey: AppKeyHolding?
 
@@ -29,6 +29,12 @@ package enum LedgerJournal {
 
         package init(repository: String, appKey: AppKeyHolding) {
             self.repository = repository
+            self.appKey = appKey
+        }
+
+        /// An upload of the App's key to a target that is not a repository's Actions secrets (its id).
+        package init(target: String, appKey: AppKeyHolding) {
+            self.target = target
             self.appKey = appKey
         }
 

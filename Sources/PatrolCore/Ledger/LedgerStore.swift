@@ -26,6 +26,8 @@ public actor LedgerStore {
     private let lock: LedgerLock?
     /// Why this store writes nothing, when it was opened with ``init(readingOnly:secret:reason:)``.
     public nonisolated let readOnlyReason: String?
+    /// Why every write is refused from now on, once ``close(because:)`` ran.
+    private var closedReason: String?
     private var journalPath: String { LedgerJournal.path(for: path) }
 
     /// Locks, opens and (when a crashed run left a journal) compacts the ledger at `path`, or starts an
@@ -159,8 +161,15 @@ public actor LedgerStore {
         journalled = 0
     }
 
+    /// Refuses every write from now on. A write under way finishes first (the store is an actor), so once this
+    /// returns nothing is written any more: for a run that is about to remove the ledger's folder while some of its
+    /// tasks still run (the demo, on Ctrl-C).
+    package func close(because reason: String) {
+        closedReason = reason
+    }
+
     private func refuseIfReadOnly() throws(LedgerError) {
-        if let readOnlyReason { throw .readOnly(path: path, reason: readOnlyReason) }
+        if let reason = readOnlyReason ?? closedReason { throw .readOnly(path: path, reason: reason) }
     }
 
     // MARK: - Reading
@@ -230,7 +239,7 @@ extension Ledger {
     package mutating func apply(_ entry: LedgerJournal.Entry) {
         if let target = entry.target, let record = entry.record { targets[target] = record }
         for (repository, id) in entry.repositoryIDs ?? [:] { repositoryIDs[repository] = id }
-        if let repository = entry.repository, let holding = entry.appKey { applyAppKey(holding, to: repository) }
+        applyAppKey(entry)
     }
 }
 

@@ -24,9 +24,11 @@ public struct OrganizationSelection: Sendable, Equatable {
 /// empties a `selected` secret's selection when `selected_repository_ids` is left out, so a value update reads the
 /// secret's visibility and, when `selected`, its current repositories, and sends both back unchanged. The selection
 /// is then reconciled one repository at a time (`PUT`/`DELETE …/repositories/{id}`): the fleet's missing
-/// repositories added, those outside the fleet left alone unless `prune`.
+/// repositories added, those outside the fleet left alone unless `prune`. `app rollout` keeps the App id's organization
+/// variable the same way (`shared`: `.variable`).
 struct OrganizationSecretSync: Sendable {
     let client: GitHubClient
+    /// The secret's name (or the variable's).
     let secret: String
     let target: SecretTarget
     let settings: OrganizationSelection
@@ -34,6 +36,8 @@ struct OrganizationSecretSync: Sendable {
     let ledger: Ledger
     /// Repository-id lookups at once.
     var concurrency = 8
+    /// A secret (the default) or a variable of the organization.
+    var shared = OrganizationShared.secret
 
     private var organization: String { target.organization! }
 
@@ -43,6 +47,8 @@ struct OrganizationSecretSync: Sendable {
         let metadata: SecretMetadata?
         /// Its selection, read when it is `selected`.
         let selected: [SelectedRepository]?
+        /// A variable's value (GitHub returns it); nil for a secret, or a variable not set.
+        var value: String? = nil
     }
 
     /// What the PUT sends and what was learnt on the way.
@@ -59,9 +65,19 @@ struct OrganizationSecretSync: Sendable {
 
     /// Reads the secret's visibility and, when `selected`, its repositories.
     func current() async throws -> Before {
-        let metadata = try await client.secret(secret, in: target)
-        guard let metadata, metadata.visibility == .selected else { return Before(metadata: metadata, selected: nil) }
-        return Before(metadata: metadata, selected: try await client.selectedRepositories(of: secret, in: organization))
+        let metadata: SecretMetadata?
+        var value: String?
+        switch shared {
+        case .secret:
+            metadata = try await client.secret(secret, in: target)
+        case .variable:
+            let found = try await client.variable(secret, in: target)
+            value = found?.value
+            metadata = found.map { SecretMetadata(name: secret, createdAt: $0.updatedAt ?? .distantPast, updatedAt: $0.updatedAt ?? .distantPast,
+                                                  visibility: $0.visibility ?? .private) }
+        }
+        guard let metadata, metadata.visibility == .selected else { return Before(metadata: metadata, selected: nil, value: value) }
+        return Before(metadata: metadata, selected: try await client.selectedRepositories(of: secret, in: organization, shared), value: value)
     }
 
     /// The access of the PUT: an existing secret's visibility and selection unchanged; a new secret the config's
@@ -92,12 +108,12 @@ struct OrganizationSecretSync: Sendable {
         let byName = Dictionary(settings.fleet.map { ($0.fullName, $0.key) }, uniquingKeysWith: { first, _ in first })
         for name in change.added {
             guard let id = byName[name].flatMap({ write.fleetIDs[$0] }) else { continue }
-            try await client.selectRepository(id, for: secret, in: organization)
+            try await client.selectRepository(id, for: secret, in: organization, shared)
             ids.append(id)
         }
         let fleet = Set(write.fleetIDs.values)
         for repository in write.selectedBefore where settings.prune && !fleet.contains(repository.id) {
-            try await client.deselectRepository(repository.id, for: secret, in: organization)
+            try await client.deselectRepository(repository.id, for: secret, in: organization, shared)
             ids.removeAll { $0 == repository.id }
         }
         return (ids.sorted(), change)

@@ -56,6 +56,9 @@ public struct Rollout: Sendable {
     public var maxUploadAttempts = 5
     /// The config file, named in the warning about a renamed repository.
     public var configPath = FleetConfig.defaultPath
+    /// What the ledger says each target holds, and where a verified upload is recorded: the token's records by default,
+    /// the App key's for `app rollout`.
+    package var bookkeeping: any RolloutBookkeeping
 
     public init(client: GitHubClient, token: Token, secret: String, targets: [SecretTarget], ledger: LedgerStore) {
         self.client = client
@@ -63,6 +66,7 @@ public struct Rollout: Sendable {
         self.secret = secret
         self.targets = targets
         self.ledger = ledger
+        bookkeeping = TokenBookkeeping(fingerprint: token.fingerprint)
         now = client.clock.now
         // A cancelled wait ends early: the read-back that follows then fails or finds the write, as it would.
         sleep = { [clock = client.clock] duration in try? await clock.sleep(duration) }
@@ -77,10 +81,10 @@ public struct Rollout: Sendable {
         runner.shouldStop = shouldStop
         runner.progress = progress
         let lockout = runner.lockout
-        let resume = self.resume, fingerprint = token.fingerprint
+        let resume = self.resume, bookkeeping = self.bookkeeping
         let clearance = self.clearance
         return await runner.run(targets, settled: { target in
-            guard resume && held.holds(target, fingerprint) else { return nil }
+            guard resume && bookkeeping.recorded(target, in: held)?.holdsThis == true else { return nil }
             // Reported after the preflight's verdict, as every other target.
             _ = await clearance()
             return .alreadyHeld(target)
@@ -109,8 +113,9 @@ public struct Rollout: Sendable {
         do {
             // Keys are public: fetched while the preflight runs. Its verdict comes before anything else, a
             // failed fetch's report included, so the output reads as it would had the preflight come first.
+            let recorded = bookkeeping.recorded(target, in: held)
             let fetched: Result<PublicKey, any Error>
-            do { fetched = .success(try await client.publicKey(of: target, cached: held.record(target)?.cachedKey)) } catch { fetched = .failure(error) }
+            do { fetched = .success(try await client.publicKey(of: target, cached: recorded?.cachedKey)) } catch { fetched = .failure(error) }
             guard await clearance() else { throw Stopped() }
             var key = try await environmentReady(target, fetched: fetched)
             var sealed = try SealedBox.seal(token, publicKey: key.key)
@@ -119,7 +124,7 @@ public struct Rollout: Sendable {
             let before = try await sync?.current()
             if dryRun {
                 let found = try await sync == nil ? client.secret(secret, in: target) : before?.metadata
-                var plan = TargetPlan(action: TargetPlan.action(found: found, record: held.record(target), fingerprint: token.fingerprint))
+                var plan = TargetPlan(action: TargetPlan.action(found: found, recorded: recorded))
                 if let sync, let before {
                     let change = try await sync.plannedChange(from: before)
                     plan.select = change.added
@@ -150,10 +155,9 @@ public struct Rollout: Sendable {
             // header, compare with our own clock and allow for skew.
             let earliest = key.serverDate.map { $0.addingTimeInterval(-2) } ?? uploadedAt.addingTimeInterval(-300)
             let metadata = try await readBack(target, notBefore: earliest, httpStatus: write.httpStatus)
-            try await ledger.recordUpload(target, fingerprint: token.fingerprint, keyID: key.keyID, etag: key.etag,
-                                          uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt, publicKey: key.key,
-                                          visibility: access?.access.visibility, selectedRepositoryIDs: selection?.selectedIDs,
-                                          repositoryIDs: access?.learntIDs)
+            try await bookkeeping.record(VerifiedUpload(target: target, key: key, uploadedAt: uploadedAt, secretUpdatedAt: metadata.updatedAt,
+                                                        visibility: access?.access.visibility, selectedRepositoryIDs: selection?.selectedIDs,
+                                                        repositoryIDs: access?.learntIDs), in: ledger)
             var delivery = RepositoryOutcome.Delivery(target: target, created: write.created, httpStatus: write.httpStatus,
                                                       secretUpdatedAt: metadata.updatedAt, attempts: attempts, selection: selection?.change)
             // Reached through a redirect: delivered, and the config should learn the new name (the ledger keeps the old).

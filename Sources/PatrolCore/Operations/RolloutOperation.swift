@@ -109,7 +109,7 @@ package struct RolloutOperation: Sendable {
     /// The preflight at `date` (`GET /user`: format, scopes, expiry), its warnings and the note of whose token it is.
     private func preflight(at date: Date) async throws -> Preflight.Facts {
         let facts = try await Preflight(policy: config.policy, allowExpiring: settings.allowExpiring).check(token, client: client, now: date)
-        try await checkOrganization()
+        try await Self.checkOrganization(of: targets, client: client, configPath: config.path)
         for warning in facts.warnings { console.error("warning: \(warning)") }
         console.note("token \(token.fingerprint.short) belongs to \(facts.user.login) (\(facts.kind.displayName))"
                      + (facts.expiresAt.map { ", expires \(ISO8601.format($0))" } ?? ""))
@@ -118,11 +118,11 @@ package struct RolloutOperation: Sendable {
     }
 
     /// An organization target's owner must be an organization (`GET /orgs/{org}`); a user account is a configuration
-    /// error, found before anything is uploaded.
-    private func checkOrganization() async throws {
+    /// error, found before anything is uploaded. `app rollout` asks it too.
+    package static func checkOrganization(of targets: [SecretTarget], client: GitHubClient, configPath: String) async throws {
         guard let organization = targets.first(where: { $0.kind == .organization })?.organization else { return }
         guard try await client.isOrganization(organization) else {
-            throw ConfigError(file: config.path, field: "targets.organization.name", problem:
+            throw ConfigError(file: configPath, field: "targets.organization.name", problem:
                 "\"\(organization)\" is not an organization on GitHub (a user account, or no account): only an organization "
                     + "has organization secrets; remove \"organization\" and keep repository secrets, or name the organization")
         }

@@ -39,11 +39,17 @@ public struct TargetPlan: Sendable, Equatable {
 
     /// The value's plan from what GitHub says of the secret (`found`, nil when absent) and what the ledger recorded.
     package static func action(found: SecretMetadata?, record: TargetRecord?, fingerprint: Fingerprint) -> Action {
+        action(found: found, recorded: TokenBookkeeping(fingerprint: fingerprint).recorded(record))
+    }
+
+    /// The value's plan from what GitHub says of the secret (`found`, nil when absent) and what the ledger recorded of
+    /// the value being rolled out (the token, or the App's key).
+    package static func action(found: SecretMetadata?, recorded: RecordedValue?) -> Action {
         guard let found else { return .create }
-        guard let record, let written = record.secretUpdatedAt, abs(found.updatedAt.timeIntervalSince(written)) < 1 else {
+        guard let recorded, let written = recorded.secretUpdatedAt, abs(found.updatedAt.timeIntervalSince(written)) < 1 else {
             return .drifted
         }
-        return record.fingerprint == fingerprint ? .current : .update
+        return recorded.holdsThis ? .current : .update
     }
 }
 

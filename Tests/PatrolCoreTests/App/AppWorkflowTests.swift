@@ -31,7 +31,7 @@ import Testing
         #expect(!run.contains("--auth-env") && !run.contains("secrets.") && !run.contains("$PATROL_APP"))
         // The command line as the workflow runs it parses, with the App named only through the environment.
         let arguments = run.split(separator: " ").drop { !$0.hasSuffix("/patrol") }.dropFirst().map(String.init)
-        let invocation = try Invocation.parse(arguments)
-        #expect(invocation.command == .expiry && invocation.expiry.openIssue && invocation.expiry.live)
+        let invocation = try Invocation.parse(arguments, as: ExpiryArguments.self)
+        #expect(invocation.expiry.openIssue && invocation.expiry.live)
     }
 }

@@ -13,8 +13,11 @@ import Testing
 @Suite struct SimulatorAppTests {
     static let appID = 424_242
 
-    /// A simulator with the fleet, one App with a fresh key, installed on the owner; and a transport to it.
+    /// A simulator with the fleet, one App with a fresh key, installed on the owner; and a transport to it. The
+    /// simulator reads a virtual clock, which moves only when a test says so: no lifetime here depends on how long a
+    /// request takes on a loaded machine.
     final class Setup: Sendable {
+        let clock = VirtualClock()
         let harness: FleetHarness
         let pair: TestAppKeys.KeyPair
         let key: AppPrivateKey
@@ -22,7 +25,7 @@ import Testing
         let transport: CurlTransport
 
         init(installedOn repositories: [String]? = nil) throws {
-            harness = try FleetHarness()
+            harness = try FleetHarness(clock: clock)
             pair = try TestAppKeys.make(in: harness.folder)
             key = try AppKeySource.read(file: pair.privateKeyPath, origin: .file(path: pair.privateKeyPath))
             harness.simulator.addApp(id: SimulatorAppTests.appID, slug: "c3-patrol", publicKeyPEM: pair.publicKeyPEM)
@@ -39,8 +42,9 @@ import Testing
             return (response.status, json)
         }
 
-        func jwt(at now: Date = Date(), appID: Int = SimulatorAppTests.appID) throws -> Token {
-            try AppJWT.make(appID: appID, key: key, now: now)
+        /// A JWT for the App made at `now`, the simulator's time by default.
+        func jwt(at now: Date? = nil, appID: Int = SimulatorAppTests.appID) throws -> Token {
+            try AppJWT.make(appID: appID, key: key, now: now ?? clock.now)
         }
 
         /// Mints an installation token with `body` and returns it.
@@ -65,7 +69,7 @@ import Testing
 
     @Test func refusesJWTsAsGitHubDoes() async throws {
         let setup = try Setup()
-        let now = Date()
+        let now = setup.clock.now
         let other = try TestAppKeys.make(in: setup.harness.folder)
         let otherKey = try AppKeySource.read(file: other.privateKeyPath, origin: .file(path: other.privateKeyPath))
         let cases: [(String, Token)] = [
@@ -121,12 +125,15 @@ import Testing
 
     @Test func installationTokenExpiresAfterItsLifetime() async throws {
         let setup = try Setup()
-        // A lifetime no loaded machine's delay reaches on its own (the simulator's clock is the wall clock plus what
-        // the test advances): only the advance below may expire the token.
-        setup.harness.simulator.setInstallationTokenLifetime(1_800)
+        // The simulator's clock is the test's virtual clock (plus what the test advances), so only the advances below
+        // move it: the token lives exactly its lifetime, however slow the machine.
+        setup.harness.simulator.setInstallationTokenLifetime(60)
         let token = try #require(try await setup.installationToken().token)
         #expect(try await setup.send(.get, "/repos/garrick0/c3-web/actions/secrets/public-key", bearer: token).status == 200)
-        setup.harness.simulator.advanceClock(by: 1_801)
+        setup.harness.simulator.advanceClock(by: 59)
+        #expect(try await setup.send(.get, "/repos/garrick0/c3-web/actions/secrets/public-key", bearer: token).status == 200,
+                "one second before its lifetime ends the token still works")
+        setup.harness.simulator.advanceClock(by: 1)
         let late = try await setup.send(.get, "/repos/garrick0/c3-web/actions/secrets/public-key", bearer: token)
         #expect(late.status == 401)
         #expect(late.json["message"] as? String == "Bad credentials")

@@ -16,6 +16,16 @@ private func parse(_ arguments: String...) throws(UsageError) -> Invocation {
     try Invocation.parse(arguments)
 }
 
+/// The arguments of the command, which must be `type`'s.
+private func parse<Arguments: CommandArguments>(_ type: Arguments.Type, _ arguments: String...) throws -> Arguments {
+    try Invocation.parse(arguments, as: type)
+}
+
+/// True when `arguments` hold every option at its default and no operand.
+private func isDefault<Arguments: CommandArguments>(_ arguments: Arguments) -> Bool {
+    arguments == Arguments()
+}
+
 private func parseError(_ arguments: [String]) throws -> UsageError {
     try #require(throws: UsageError.self) { try Invocation.parse(arguments) }
 }
@@ -26,16 +36,17 @@ struct InvocationCommandTests {
     func bare(command: CommandName) throws {
         let invocation = try Invocation.parse([command.rawValue])
         #expect(invocation.command == command)
-        #expect(invocation.helpTopic == nil)
         #expect(invocation.global == GlobalOptions())
-        #expect(invocation.token == TokenOptions())
+        // Every group the command accepts at its default, the token options and the help topic included.
+        let defaults = isDefault(invocation.options)
+        #expect(defaults)
     }
 
     @Test("completion takes one shell and man-pages one folder; without it, or with another shell, a usage error")
     func operands() throws {
-        #expect(try Invocation.parse(["completion", "fish"]).completionShell == .fish)
-        #expect(try Invocation.parse(["completion", "--no-color", "zsh"]).completionShell == .zsh)
-        #expect(try Invocation.parse(["man-pages", "out/man"]).manPagesDirectory == "out/man")
+        #expect(try parse(CompletionArguments.self, "completion", "fish").shell == .fish)
+        #expect(try parse(CompletionArguments.self, "completion", "--no-color", "zsh").shell == .zsh)
+        #expect(try parse(ManPagesArguments.self, "man-pages", "out/man").directory == "out/man")
         #expect(throws: UsageError.missingRequirement(option: "completion", needs: "a shell: bash, zsh or fish", command: .completion)) {
             try Invocation.parse(["completion"])
         }
@@ -50,7 +61,7 @@ struct InvocationCommandTests {
 
     @Test("defaults follow §3")
     func defaults() throws {
-        let invocation = try parse("rollout")
+        let invocation = try parse(RolloutArguments.self, "rollout")
         #expect(invocation.rollout.writeRate == 1)
         #expect(invocation.rollout.writeBurst == 10)
         // Spec §8: at least the write burst, so a fleet inside the burst uploads all at once.
@@ -58,13 +69,15 @@ struct InvocationCommandTests {
         #expect(invocation.rollout.concurrency >= invocation.rollout.writeBurst)
         #expect(invocation.rollout.repositories == nil)
         #expect(invocation.rollout.dryRun == false && invocation.rollout.resume == false)
-        #expect(invocation.doctor.waitSeconds == 60)
-        #expect(invocation.demo.latencyMilliseconds == 50)
-        #expect(invocation.simulator.port == 0)
-        #expect(invocation.simulator.faultRate == 0)
-        #expect(invocation.simulator.seed == nil)
-        #expect(invocation.expiry.format == .text)
-        #expect(invocation.expiry.warnDays == nil && invocation.expiry.criticalDays == nil)
+        #expect(try parse(DoctorArguments.self, "doctor").doctor.waitSeconds == 60)
+        #expect(try parse(DemoArguments.self, "demo").demo.latencyMilliseconds == 50)
+        let simulator = try parse(SimulatorArguments.self, "simulator").simulator
+        #expect(simulator.port == 0)
+        #expect(simulator.faultRate == 0)
+        #expect(simulator.seed == nil)
+        let expiry = try parse(ExpiryArguments.self, "expiry").expiry
+        #expect(expiry.format == .text)
+        #expect(expiry.warnDays == nil && expiry.criticalDays == nil)
     }
 
     @Test("help, --help, -h and --version", arguments: [
@@ -82,7 +95,7 @@ struct InvocationCommandTests {
     func helpAndVersion(arguments: [String], command: CommandName, topic: CommandName?) throws {
         let invocation = try Invocation.parse(arguments)
         #expect(invocation.command == command)
-        #expect(invocation.helpTopic == topic)
+        #expect((invocation.options as? HelpArguments)?.topic == topic)
     }
 
     @Test("no command is a usage error")
@@ -135,11 +148,11 @@ struct InvocationOptionTests {
 
     @Test("token options are recorded; the source is resolved later (§3.1)")
     func token() throws {
-        let invocation = try parse("doctor", "--token-env", "NEW_PAT", "--auth-env", "GH_TOKEN")
+        let invocation = try parse(DoctorArguments.self, "doctor", "--token-env", "NEW_PAT", "--auth-env", "GH_TOKEN")
         #expect(invocation.token.environmentVariable == "NEW_PAT")
         #expect(invocation.token.authEnvironmentVariable == "GH_TOKEN")
-        #expect(try parse("doctor", "--token-stdin").token.fromStandardInput)
-        #expect(try parse("doctor", "--token-file=/run/pat").token.filePath == "/run/pat")
+        #expect(try parse(DoctorArguments.self, "doctor", "--token-stdin").token.fromStandardInput)
+        #expect(try parse(DoctorArguments.self, "doctor", "--token-file=/run/pat").token.filePath == "/run/pat")
     }
 
     @Test("two explicit token sources are a usage error naming both", arguments: [
@@ -155,7 +168,7 @@ struct InvocationOptionTests {
 
     @Test("rollout options")
     func rollout() throws {
-        let invocation = try parse("rollout", "--repos", "c3-web, garrick0/c3-cli", "--dry-run", "--resume",
+        let invocation = try parse(RolloutArguments.self, "rollout", "--repos", "c3-web, garrick0/c3-cli", "--dry-run", "--resume",
                                    "--concurrency=64", "--write-rate", "0.5", "--write-burst", "1")
         #expect(invocation.rollout.repositories == ["c3-web", "garrick0/c3-cli"])
         #expect(invocation.rollout.dryRun && invocation.rollout.resume)
@@ -166,14 +179,14 @@ struct InvocationOptionTests {
 
     @Test("rotate takes rollout's options and its own")
     func rotate() throws {
-        let invocation = try parse("rotate", "--repos=c3-web", "--concurrency", "2", "--force", "--revoke-old",
+        let invocation = try parse(RotateArguments.self, "rotate", "--repos=c3-web", "--concurrency", "2", "--force", "--revoke-old",
                                    "--old-token-env", "OLD_PAT", "--allow-expiring")
         #expect(invocation.rollout.repositories == ["c3-web"])
         #expect(invocation.rollout.concurrency == 2)
         #expect(invocation.rollout.allowExpiring)
         #expect(invocation.rotate.force && invocation.rotate.revokeOld)
         #expect(invocation.rotate.oldTokenEnvironmentVariable == "OLD_PAT")
-        #expect(try parse("rotate", "--revoke-old", "--old-token-file", "/run/old").rotate.oldTokenFilePath == "/run/old")
+        #expect(try parse(RotateArguments.self, "rotate", "--revoke-old", "--old-token-file", "/run/old").rotate.oldTokenFilePath == "/run/old")
         // The old token too comes from exactly one source.
         #expect(throws: UsageError.conflictingOptions("--old-token-env", "--old-token-file", command: .rotate)) {
             try Invocation.parse(["rotate", "--revoke-old", "--old-token-env", "OLD_PAT", "--old-token-file", "/run/old"])
@@ -188,39 +201,36 @@ struct InvocationOptionTests {
 
     @Test("expiry options")
     func expiry() throws {
-        let invocation = try parse("expiry", "--live", "--warn-days", "30", "--critical-days=0", "--format", "github",
+        let invocation = try parse(ExpiryArguments.self, "expiry", "--live", "--warn-days", "30", "--critical-days=0", "--format", "github",
                                    "--open-issue", "--webhook-env", "SLACK_URL")
         #expect(invocation.expiry.live && invocation.expiry.openIssue)
         #expect(invocation.expiry.warnDays == 30)
         #expect(invocation.expiry.criticalDays == 0)
         #expect(invocation.expiry.format == .github)
         #expect(invocation.expiry.webhookEnvironmentVariable == "SLACK_URL")
-        #expect(try parse("expiry", "--format=json").expiry.format == .json)
+        #expect(try parse(ExpiryArguments.self, "expiry", "--format=json").expiry.format == .json)
     }
 
     @Test("doctor options")
     func doctor() throws {
-        let invocation = try parse("doctor", "--send-test-event", "--event-type", "build_failed", "--wait", "0",
+        let invocation = try parse(DoctorArguments.self, "doctor", "--send-test-event", "--event-type", "build_failed", "--wait", "0",
                                    "--repos", "c3-cli")
         #expect(invocation.doctor.sendTestEvent)
         #expect(invocation.doctor.eventType == "build_failed")
         #expect(invocation.doctor.waitSeconds == 0)
         #expect(invocation.doctor.repositories == ["c3-cli"])
-        #expect(invocation.status.repositories == nil)
-        #expect(invocation.rollout.repositories == nil)
     }
 
     @Test("status, demo and simulator options")
     func others() throws {
-        #expect(try parse("status", "--repos", "a,b").status.repositories == ["a", "b"])
-        #expect(try parse("demo", "--latency-ms", "0").demo.latencyMilliseconds == 0)
-        let simulator = try parse("simulator", "--port", "8080", "--latency-ms=25", "--fault-rate", "0.1",
+        #expect(try parse(StatusArguments.self, "status", "--repos", "a,b").status.repositories == ["a", "b"])
+        #expect(try parse(DemoArguments.self, "demo", "--latency-ms", "0").demo.latencyMilliseconds == 0)
+        let simulator = try parse(SimulatorArguments.self, "simulator", "--port", "8080", "--latency-ms=25", "--fault-rate", "0.1",
                                   "--seed", "18446744073709551615")
         #expect(simulator.simulator.port == 8080)
         #expect(simulator.simulator.latencyMilliseconds == 25)
         #expect(simulator.simulator.faultRate == 0.1)
         #expect(simulator.simulator.seed == UInt64.max)
-        #expect(simulator.demo.latencyMilliseconds == 50)
     }
 
     @Test("-- ends options")
@@ -325,7 +335,7 @@ struct InvocationOptionTests {
         #expect(revoke.description.contains("--old-token-env NAME or --old-token-file PATH"))
         #expect(try parseError(["expiry", "--warn-days", "3", "--critical-days", "5"])
             == .invalidValue(option: "--critical-days", value: "5", expected: "at most --warn-days (3)", command: .expiry))
-        #expect(try parse("rotate", "--revoke-old", "--old-token-file", "f").rotate.revokeOld)
+        #expect(try parse(RotateArguments.self, "rotate", "--revoke-old", "--old-token-file", "f").rotate.revokeOld)
         // An old token without --revoke-old would be read for nothing: refused, not ignored.
         #expect(try parseError(["rotate", "--old-token-env", "OLD"]).description.contains("--old-token-env needs --revoke-old"))
         #expect(try parseError(["rotate", "--old-token-file", "f"]).description.contains("--old-token-file needs --revoke-old"))
@@ -384,7 +394,7 @@ struct InvocationTokenTests {
             #expect(Redactor.containsTokenShape(arguments.last!))
         }
         // One token character fewer is a word, as for the redactor.
-        #expect(try parse("rollout", "--repos", String(short.dropLast())).rollout.repositories == [String(short.dropLast())])
+        #expect(try parse(RolloutArguments.self, "rollout", "--repos", String(short.dropLast())).rollout.repositories == [String(short.dropLast())])
     }
 
     @Test("the refusal wins over --help")
@@ -397,6 +407,6 @@ struct InvocationTokenTests {
 
     @Test("options that merely start with --token are not refused")
     func tokenPrefixedOptions() throws {
-        #expect(try parse("status", "--token-env=PAT").token.environmentVariable == "PAT")
+        #expect(try parse(StatusArguments.self, "status", "--token-env=PAT").token.environmentVariable == "PAT")
     }
 }

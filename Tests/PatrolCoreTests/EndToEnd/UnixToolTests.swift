@@ -143,13 +143,18 @@ struct UnixToolTests {
 
     @Test("SIGINT during the preflight: patrol ends at once with 130, nothing uploaded")
     func signalDuringPreflight() throws {
-        let fleet = try FleetHarness(latency: .seconds(5))
+        let fleet = try FleetHarness()
+        // No answer comes until the test says so: a rollout that waited for its preflight could not end before its
+        // requests' 30-second timeout, however fast the machine. The 20 s below are room for a machine slowed by a
+        // sanitizer to end the process, well under that timeout.
+        fleet.simulator.holdAnswers()
+        defer { fleet.simulator.releaseAnswers() }
         let running = try PatrolBinary.start(["rollout", "--config", fleet.configPath],
                                              environment: ["PAT_TOKEN": fleet.mint()], readsOutput: true)
         defer { running.stop(SIGKILL) }
-        let deadline = Date().addingTimeInterval(10)
-        while fleet.simulator.requests.isEmpty, Date() < deadline { usleep(10_000) }
-        #expect(running.stop(SIGINT, within: 2), "rollout waited for its preflight before stopping")
+        // Until the preflight's first request is out (it is held), so the signal meets the preflight under way.
+        while fleet.simulator.requests.isEmpty, running.process.isRunning { usleep(10_000) }
+        #expect(running.stop(SIGINT, within: 20), "rollout waited for its preflight before stopping")
         let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 130, "\(stderr)")
         #expect(stderr.contains("interrupted: patrol rollout stopped before it finished"), "\(stderr)")
@@ -158,15 +163,16 @@ struct UnixToolTests {
 
     @Test("SIGINT during status: it says so and exits 130 at once")
     func signalDuringStatus() throws {
-        let fleet = try FleetHarness(latency: .milliseconds(600))
+        let fleet = try FleetHarness()
+        // As above: held answers, so only a status that stops at once, without its answers, ends by itself.
+        fleet.simulator.holdAnswers()
+        defer { fleet.simulator.releaseAnswers() }
         let running = try PatrolBinary.start(["status", "--config", fleet.configPath],
                                              environment: ["PAT_TOKEN": fleet.mint()], readsOutput: true)
         defer { running.stop(SIGKILL) }
-        // Wait until status has made its first request, so the signal meets a run in progress.
-        let deadline = Date().addingTimeInterval(10)
-        while fleet.simulator.requests.isEmpty, Date() < deadline { usleep(10_000) }
-        usleep(100_000)
-        #expect(running.stop(SIGINT, within: 2), "status did not stop within 2 s of SIGINT")
+        // Wait until status has made its first request (held), so the signal meets a run in progress.
+        while fleet.simulator.requests.isEmpty, running.process.isRunning { usleep(10_000) }
+        #expect(running.stop(SIGINT, within: 20), "status did not stop at SIGINT while its requests were out")
         let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 130, "\(stderr)")
         #expect(stderr.contains("interrupted: patrol status stopped before it finished"), "\(stderr)")

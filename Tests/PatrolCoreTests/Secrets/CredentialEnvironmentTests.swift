@@ -28,12 +28,13 @@ struct CredentialEnvironmentTests {
         defer { unsetenv(name); unsetenv(other) }
         let invocation = try Invocation.parse(["rollout", "--token-env", name])
         let environment = Context.processEnvironment(excluding: Context.credentialVariables(invocation))
+        let rollout = try Invocation.parse(["rollout", "--token-env", name], as: RolloutArguments.self)
         #expect(environment[name] == nil)
         #expect(!environment.values.contains { $0.contains(token) })
         #expect(environment[other] == "kept")
         #expect(environment["PATH"] == ProcessInfo.processInfo.environment["PATH"])
         // The token is still there for the one reader that needs it, straight into a Token.
-        let resolved = try TokenSource.resolve(invocation.token.sourceOptions, inputs: .process)
+        let resolved = try TokenSource.resolve(rollout.token.sourceOptions, inputs: .process)
         #expect(resolved.token.isSame(as: Token(bytes: Array(token.utf8))))
     }
 }
