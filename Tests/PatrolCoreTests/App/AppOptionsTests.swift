@@ -14,8 +14,8 @@ import Testing
     }
 
     @Test func concurrencyHasOneDefault() throws {
-        #expect(try Invocation.parse(["app", "rollout"]).app.concurrency == Rollout.defaultConcurrency)
-        #expect(try Invocation.parse(["rollout"]).rollout.concurrency == Rollout.defaultConcurrency)
+        #expect(try Invocation.parse(["app", "rollout"], as: AppArguments.self).app.concurrency == Rollout.defaultConcurrency)
+        #expect(try Invocation.parse(["rollout"], as: RolloutArguments.self).rollout.concurrency == Rollout.defaultConcurrency)
         let app = Self.concurrencyLines(HelpText.command(.app)), rollout = Self.concurrencyLines(HelpText.command(.rollout))
         #expect(!app.isEmpty && app == rollout, "\(app) \(rollout)")
         #expect(app.joined(separator: " ").contains("(default: \(Rollout.defaultConcurrency))"), "\(app)")
@@ -30,7 +30,7 @@ import Testing
     }
 
     @Test func targetsAndDryRun() throws {
-        let invocation = try Invocation.parse(["app", "rollout", "--targets", "environment,organization", "--dry-run"])
+        let invocation = try Invocation.parse(["app", "rollout", "--targets", "environment,organization", "--dry-run"], as: AppArguments.self)
         #expect(invocation.app.targets == [.environment, .organization])
         #expect(invocation.app.dryRun)
     }
