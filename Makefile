@@ -125,8 +125,8 @@ bench-deps:
 	fi
 
 ## bench: the benchmark of spec §8 (the release build): every command against the simulator behind a TLS front at 9, 100
-## and 1,000 repositories, beside loops of Debian's gh in the same run (about 6 minutes); BENCH_ARGS=--json for JSON,
-## BENCH_ARGS="--only 9,100" for a subset
+## and 1,000 repositories and an organization secret shared with 1,000, beside loops of Debian's gh in the same run (about
+## 7 minutes); BENCH_ARGS=--json for JSON, BENCH_ARGS="--only 9,100,1000,org" and/or "--commands rollout,cached,rotate,status,doctor,expiry" for a subset
 bench: setup bench-deps
 	$(SWIFT) build $(RELEASE_FLAGS)
 	"$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/patrol-bench" $(BENCH_ARGS)

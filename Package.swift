@@ -90,6 +90,8 @@ let package = Package(
             name: "patrol",
             dependencies: ["PatrolCLI", "PatrolDemo"],
             swiftSettings: strict,
+            // GnuTLS's library constructor looks up `_gnutls_global_init_skip` dynamically: export patrol's (GnuTLSImplicitInit.swift).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip"])],
             plugins: ["BuildCommit"]
         ),
         /** Writes the git commit into the executable before each build, for `patrol --version` (no git: `unknown`). */

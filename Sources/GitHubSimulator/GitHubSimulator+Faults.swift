@@ -23,16 +23,17 @@ extension GitHubSimulator {
         state.withLock { $0.randomFaults.queuedLosses.append(Fault(kind: .drop, remaining: count, pathPrefix: pathPrefix)) }
     }
 
-    /// Holds every answer from now on until ``releaseAnswers()`` (or ``stop()``): each request takes effect and is
-    /// counted in flight, and its answer waits. For tests of what patrol does while a request is out, on no clock:
-    /// an answer that never comes, rather than one that comes later than a machine's speed allows for.
-    public func holdAnswers() {
-        state.withLock { $0.answersHeld = true }
+    /// Holds every answer from now on (only those to requests whose path starts with `pathPrefix`, when given) until
+    /// ``releaseAnswers()`` (or ``stop()``): each request takes effect and is counted in flight, and its answer waits.
+    /// For tests of what patrol does while a request is out, on no clock: an answer that never comes, rather than one
+    /// that comes later than a machine's speed allows for.
+    public func holdAnswers(matching pathPrefix: String = "") {
+        state.withLock { $0.heldPathPrefixes.append(pathPrefix) }
     }
 
-    /// Sends the answers ``holdAnswers()`` held, and every later one as usual.
+    /// Sends every held answer, and every later one as usual.
     public func releaseAnswers() {
-        state.withLock { $0.answersHeld = false }
+        state.withLock { $0.heldPathPrefixes = [] }
     }
 
     /// The random faults injected since start, by kind.

@@ -91,6 +91,11 @@ public final class GitHubSimulator: Sendable {
         }
     }
 
+    /// Connections the simulator has accepted and is still serving (reading requests from, or answering).
+    public var openConnections: Int {
+        server.withLock { $0 }?.openConnections ?? 0
+    }
+
     /// The API base URL, `http://127.0.0.1:PORT`; empty before `start`.
     public var apiURL: String {
         state.withLock { $0.apiURL }
@@ -119,8 +124,10 @@ public final class GitHubSimulator: Sendable {
             let parts = latency.components
             Thread.sleep(forTimeInterval: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
         }
-        // Held by holdAnswers() until the test releases them; the millisecond only paces this thread's look.
-        while state.withLock({ $0.answersHeld }) { Thread.sleep(forTimeInterval: 0.001) }
+        // Held by holdAnswers(matching:) until the test releases them; the millisecond only paces this thread's look.
+        while state.withLock({ state in state.heldPathPrefixes.contains { request.path.hasPrefix($0) } }) {
+            Thread.sleep(forTimeInterval: 0.001)
+        }
         state.withLock { $0.inFlight -= 1 }
         return reply
     }

@@ -9,11 +9,15 @@ import Glibc
 /// and raises its mmap threshold after the first large block is freed, so the ledger's and the report's transient
 /// buffers at the end of a run land in arenas and stay resident. One arena, and large blocks always mapped (and so
 /// returned the moment they are freed), measured about 1 MiB less at 1,000 repositories.
-enum MallocTuning {
+///
+/// glibc fixes how many arenas it allows the first time a thread needs one of its own, so this must run before
+/// any thread but the main one exists: the executable calls it first thing, before the async entry point starts
+/// the cooperative threads (run later, the limit was already 8 per CPU and every worker kept its own arena).
+package enum MallocTuning {
     /// `mallopt`'s parameters, from glibc's `<malloc.h>` (which Swift's Glibc module does not import).
     private static let trimThreshold: Int32 = -1, mmapThreshold: Int32 = -3, arenaMax: Int32 = -8
 
-    static func apply() {
+    package static func apply() {
         #if canImport(Glibc)
         // why dlsym and unsafeBitCast: mallopt is declared in <malloc.h>, outside the Glibc module; the symbol is
         // glibc's `int mallopt(int, int)`, called through a C function pointer of exactly that type. Absent (not glibc),

@@ -15,7 +15,6 @@ public enum Patrol {
     /// `build` is what `--version` says of this binary (the executable passes the commit it was built from).
     package static func main(arguments: [String], simulated: SimulatedCommands? = nil, build: BuildInfo = .unknown) async -> Int32 {
         ProcessHardening.disableCoreDumps()
-        MallocTuning.apply()
         // The console is needed before parsing can fail, so read its flags from a first parse (it is pure and cheap).
         let parsed = try? Invocation.parse(arguments)
         let global = parsed?.global ?? GlobalOptions()
@@ -121,7 +120,7 @@ extension ExitCode {
     package static func `for`(_ error: any Error) -> ExitCode {
         switch error {
         case is UsageError, is ConfigError, is TokenSourceError, is TokenFormatError, is APIBaseError, is LedgerError, is RotateError, is RolloutError, is AppKeyRotationError,
-             is CAFileError, is WrongAPIURLError:
+             is CAFileError, is WrongAPIURLError, is LimitWindowError:
             return .usage
         case let github as GitHubError where github.isBadCredentials:
             return .critical

@@ -11,6 +11,8 @@ enum Benchmark {
     /// them, so a 1,000-repository run takes tens of seconds instead of a quarter of an hour.
     static let timeScale = 25.0
     static let owner = "bench-org"
+    /// The account that owns `owner` when it is an organization.
+    static let admin = "bench-admin"
     /// `--write-rate` and `--write-burst` for every rollout and rotation: GitHub's pace (1 a second after 10) × ``timeScale``.
     static let writeRate = timeScale
     static let writeBurst = 10
@@ -24,17 +26,21 @@ enum Benchmark {
         let ghSet: Bool
         /// Time a `gh secret list -R` loop beside `status`.
         let ghList: Bool
+        /// One organization secret shared with the fleet (spec §9) instead of a copy per repository: a first rollout
+        /// (the repositories' ids learnt, the secret created with them) and a rotation (ids from the ledger).
+        var organization = false
 
         /// The floor the write bucket sets on a rollout: everything beyond the burst at the write rate.
         var floorSeconds: Double { Double(max(0, repositories - Benchmark.writeBurst)) / Benchmark.writeRate }
         var latency: Double { Double(latencyMilliseconds) / 1000 }
-        var name: String { "\(repositories) repos @ \(latencyMilliseconds) ms" }
+        var name: String { (organization ? "org secret, " : "") + "\(repositories) repos @ \(latencyMilliseconds) ms" }
     }
 
     static let scenarios = [
         Scenario(repositories: 9, latencyMilliseconds: 50, runs: 5, ghSet: true, ghList: true),
         Scenario(repositories: 100, latencyMilliseconds: 50, runs: 3, ghSet: false, ghList: true),
         Scenario(repositories: 1_000, latencyMilliseconds: 20, runs: 1, ghSet: false, ghList: false),
+        Scenario(repositories: 1_000, latencyMilliseconds: 50, runs: 1, ghSet: false, ghList: false, organization: true),
     ]
 
     /// GitHub's published secondary limits with time scaled by ``timeScale``: 900 points and 80 writes per
@@ -47,6 +53,8 @@ enum Benchmark {
         var seconds: Double
         var requests: Int
         var keyRequests: Int
+        /// Requests that change something (PUT, POST, PATCH, DELETE).
+        var writes: Int
         var notModified: Int
         var peakInFlight: Int
         var limitAnswers: Int
@@ -77,6 +85,23 @@ enum Benchmark {
         case doctor = "doctor"
         case expiry = "expiry --live"
 
+        /// Its name for `--commands`.
+        var key: String {
+            switch self {
+            case .rollout: "rollout"
+            case .rolloutCached: "cached"
+            case .rotate: "rotate"
+            case .status: "status"
+            case .doctor: "doctor"
+            case .expiry: "expiry"
+            }
+        }
+
+        init?(key: String) {
+            guard let command = Command.allCases.first(where: { $0.key == key }) else { return nil }
+            self = command
+        }
+
         /// What the `gh` loop beside it does, if any.
         var baselineName: String? {
             switch self {
@@ -101,9 +126,19 @@ enum Benchmark {
 
     static func main(arguments: [String]) async -> Int32 {
         let json = arguments.contains("--json")
-        var sizes: Set<Int>?
+        var sizes: Set<String>?
+        var selection = Set(Command.allCases)
         if let index = arguments.firstIndex(of: "--only"), index + 1 < arguments.count {
-            sizes = Set(arguments[index + 1].split(separator: ",").compactMap { Int($0) })
+            sizes = Set(arguments[index + 1].split(separator: ",").map(String.init))
+        }
+        if let index = arguments.firstIndex(of: "--commands"), index + 1 < arguments.count {
+            let names = arguments[index + 1].split(separator: ",").map(String.init)
+            let unknown = names.filter { Command(key: $0) == nil }
+            guard unknown.isEmpty else {
+                note("unknown command \(unknown.joined(separator: ", ")) for --commands; use some of: \(Command.allCases.map(\.key).joined(separator: ","))")
+                return 2
+            }
+            selection = Set(names.compactMap(Command.init(key:)))
         }
         do {
             let patrol = try locatePatrol()
@@ -111,9 +146,9 @@ enum Benchmark {
             if gh == nil { note("gh not found (`make bench` installs Debian's gh): the baselines are left out") }
             let startup = try (0..<5).map { _ in try ChildRun.run(patrol, ["--version"], environment: [:]).seconds }.sorted()[2]
             var results: [Result] = []
-            for scenario in scenarios where sizes?.contains(scenario.repositories) ?? true {
+            for scenario in scenarios where sizes?.contains(scenario.organization ? "org" : String(scenario.repositories)) ?? true {
                 note("\(scenario.name) …")
-                results.append(try measure(scenario, patrol: patrol, gh: gh))
+                results.append(try measure(scenario, patrol: patrol, gh: gh, commands: selection))
             }
             let machine = Machine.current
             print(json ? Report.json(results, machine: machine, startup: startup).text
@@ -139,35 +174,68 @@ enum Benchmark {
         return candidate
     }
 
-    /// Every command on one fleet, in the order a user would run them: rollouts (fresh and with the keys cached,
-    /// alternating with the `gh secret set` loop), a rotation to a second token, then `status` (alternating with
-    /// the `gh secret list` loop), `doctor` and `expiry --live`.
-    static func measure(_ scenario: Scenario, patrol: String, gh: String?) throws -> Result {
+    /// Every command on one fleet (or those of `commands`), in the order a user would run them: rollouts (fresh and
+    /// with the keys cached, alternating with the `gh secret set` loop), a rotation to a second token, then `status`
+    /// (alternating with the `gh secret list` loop), `doctor` and `expiry --live`. A command left out that a later one
+    /// needs (a rollout before `status`) still runs once, unmeasured.
+    static func measure(_ scenario: Scenario, patrol: String, gh: String?, commands: Set<Command>) throws -> Result {
         let world = try World(scenario, patrol: patrol)
         defer { world.close() }
-        var fresh = Measured(command: .rollout), cached = Measured(command: .rolloutCached)
-        for _ in 0..<scenario.runs {
-            world.forgetLedger()
-            fresh.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
-            if scenario.ghSet, let gh {
-                fresh.baseline.append(try world.ghSetLoop(gh))
+        if scenario.organization {
+            // The secret's first rollout learns every repository's id; the rotation finds them in the ledger.
+            var rollout = Measured(command: .rollout), rotate = Measured(command: .rotate)
+            rollout.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+            rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
+            if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] != nil, let start = world.simulator.requests.first?.time {
+                for request in world.simulator.requests { note(String(format: "%7.3f %@ %@ %d", request.time.timeIntervalSince(start), request.method, request.path, request.status)) }
             }
-            cached.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+            return Result(scenario: scenario, measured: [rollout, rotate].filter { commands.contains($0.command) })
+        }
+        var measured: [Measured] = []
+        var fresh = Measured(command: .rollout), cached = Measured(command: .rolloutCached)
+        if commands.contains(.rollout) || commands.contains(.rolloutCached) {
+            for _ in 0..<scenario.runs {
+                world.forgetLedger()
+                fresh.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+                if scenario.ghSet, let gh, commands.contains(.rollout) {
+                    fresh.baseline.append(try world.ghSetLoop(gh))
+                }
+                cached.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
+            }
+            if commands.contains(.rollout) { measured.append(fresh) }
+            if commands.contains(.rolloutCached) { measured.append(cached) }
+        } else if !commands.isDisjoint(with: [.rotate, .status, .doctor, .expiry]) {
+            _ = try world.patrol(["rollout"], token: world.first, delivering: world.first)
         }
         var rotate = Measured(command: .rotate)
-        rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
-        var status = Measured(command: .status)
-        for _ in 0..<scenario.runs {
-            status.runs.append(try world.patrol(["status"], token: world.second))
-            if scenario.ghList, let gh {
-                status.baseline.append(try world.ghListLoop(gh))
+        if !commands.isDisjoint(with: [.rotate, .status, .doctor, .expiry]) {
+            rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
+            if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] != nil, let start = world.simulator.requests.first?.time {
+                for request in world.simulator.requests { note(String(format: "%7.3f %@ %@ %d", request.time.timeIntervalSince(start), request.method, request.path, request.status)) }
             }
+            if commands.contains(.rotate) { measured.append(rotate) }
         }
-        var doctor = Measured(command: .doctor)
-        doctor.runs.append(try world.patrol(["doctor"], token: world.second))
-        var expiry = Measured(command: .expiry)
-        expiry.runs.append(try world.patrol(["expiry", "--live"], token: world.second))
-        return Result(scenario: scenario, measured: [fresh, cached, rotate, status, doctor, expiry])
+        if commands.contains(.status) {
+            var status = Measured(command: .status)
+            for _ in 0..<scenario.runs {
+                status.runs.append(try world.patrol(["status"], token: world.second))
+                if scenario.ghList, let gh {
+                    status.baseline.append(try world.ghListLoop(gh))
+                }
+            }
+            measured.append(status)
+        }
+        if commands.contains(.doctor) {
+            var doctor = Measured(command: .doctor)
+            doctor.runs.append(try world.patrol(["doctor"], token: world.second))
+            measured.append(doctor)
+        }
+        if commands.contains(.expiry) {
+            var expiry = Measured(command: .expiry)
+            expiry.runs.append(try world.patrol(["expiry", "--live"], token: world.second))
+            measured.append(expiry)
+        }
+        return Result(scenario: scenario, measured: measured)
     }
 }
 

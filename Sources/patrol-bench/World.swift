@@ -40,16 +40,21 @@ final class World {
         let (libraries, applications) = (Array(names[..<split]), Array(names[split...]))
         let full = { (names: [String]) in names.map { "\(Benchmark.owner)/\($0)" } }
         for name in full(names) + ["\(Benchmark.owner)/platform"] { simulator.addRepository(name) }
+        // An organization secret is written by an owner of the organization (classic tokens: admin:org).
+        let login = scenario.organization ? Benchmark.admin : Benchmark.owner
+        let scopes = scenario.organization ? ["repo", "workflow", "admin:org"] : ["repo", "workflow"]
+        if scenario.organization { simulator.addOrganization(Benchmark.owner, owners: [login]) }
         simulator.wireFleetAsGuideDescribes(owner: Benchmark.owner, libraries: full(libraries), applications: full(applications),
                                             platform: "\(Benchmark.owner)/platform")
         let expiry = Date().addingTimeInterval(90 * 86_400)
-        first = simulator.mintToken(login: Benchmark.owner, scopes: ["repo", "workflow"], expiresAt: expiry)
-        second = simulator.mintToken(login: Benchmark.owner, scopes: ["repo", "workflow"], expiresAt: expiry)
+        first = simulator.mintToken(login: login, scopes: scopes, expiresAt: expiry)
+        second = simulator.mintToken(login: login, scopes: scopes, expiresAt: expiry)
+        let targets = scenario.organization ? #", "targets": {"organization": {"name": "\#(Benchmark.owner)"}}"# : ""
         let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
         try """
             {"owner": "\(Benchmark.owner)", "secret": "PAT_TOKEN",
              "repositories": {"libraries": [\(quoted(libraries))], "applications": [\(quoted(applications))]},
-             "platform": {"repository": "platform"}, "apiURL": "\(front.url)", "ledger": "ledger.json"}
+             "platform": {"repository": "platform"}, "apiURL": "\(front.url)", "ledger": "ledger.json"\(targets)}
             """.write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
@@ -71,15 +76,23 @@ final class World {
         for suffix in ["", ".journal", ".lock"] { try? FileManager.default.removeItem(atPath: ledgerPath + suffix) }
     }
 
-    /// How many repositories hold `token` (their sealed box opened to it inside the simulator).
+    /// How many repositories hold `token` (their sealed box opened to it inside the simulator); with an organization
+    /// secret, how many fleet repositories it reaches when its box opens to `token`.
     func holding(_ token: String) -> Int {
-        names.filter { simulator.secret("PAT_TOKEN", in: "\(Benchmark.owner)/\($0)")?.plaintext == token }.count
+        if scenario.organization {
+            guard simulator.secret("PAT_TOKEN", in: .organization(Benchmark.owner))?.plaintext == token else { return 0 }
+            let fleet = Set(names.map { "\(Benchmark.owner)/\($0)" })
+            return simulator.repositoriesReached(by: "PAT_TOKEN", in: Benchmark.owner).filter(fleet.contains).count
+        }
+        return names.filter { simulator.secret("PAT_TOKEN", in: "\(Benchmark.owner)/\($0)")?.plaintext == token }.count
     }
 
     private func figures(_ run: ChildRun, delivering token: String?, ownProcess: Bool) -> Benchmark.Figures {
         let counters = simulator.counters
         return Benchmark.Figures(
-            seconds: run.seconds, requests: counters.total, keyRequests: counters.byRoute["GET public-key"] ?? 0,
+            seconds: run.seconds, requests: counters.total,
+            keyRequests: counters.byRoute.filter { $0.key.hasPrefix("GET") && $0.key.hasSuffix("public-key") }.values.reduce(0, +),
+            writes: simulator.writeRequests.count,
             notModified: counters.notModified, peakInFlight: counters.peakConcurrency, limitAnswers: counters.secondaryLimitAnswers,
             peakBytes: ownProcess ? run.peakBytes : nil, peakAnonymousBytes: ownProcess ? run.peakAnonymousBytes : nil,
             delivered: token.map(holding), exitStatus: run.status)
@@ -93,6 +106,8 @@ final class World {
             ? ["--write-rate", String(Benchmark.writeRate), "--write-burst", String(Benchmark.writeBurst)] : []
         let run = try ChildRun.run(patrolPath, arguments + ["--config", configPath, "--quiet"] + writes, environment: [
             "PAT_TOKEN": token, "PATROL_CA_FILE": front.caPath, "HOME": folder, "PATH": "/usr/bin:/bin", "NO_COLOR": "1",
+            // The simulator's limits count GitHub's minute in 60/25 s: so does patrol's points window.
+            "PATROL_LIMIT_WINDOW": String(60 / Benchmark.timeScale),
         ])
         // status exits 1 while a repository is not current, doctor 1 when a check fails: reported, not fatal.
         if run.status != 0 {

@@ -100,6 +100,11 @@ final class HTTPServer: Sendable {
         thread.start()
     }
 
+    /// Connections accepted and still being served.
+    var openConnections: Int {
+        sockets.withLock { $0.connections.count }
+    }
+
     private func acceptLoop(_ listener: Int32) {
         defer { close(listener) }
         while true {

@@ -54,8 +54,9 @@ struct SimulatorState: Sendable {
     var enterpriseVersion: String?
     /// Read-after-write lag: this many reads of a secret after each write still see it as it was before.
     var readLagReads = 0
-    /// Set by `holdAnswers()`: every answer waits until `releaseAnswers()` or `stop()`.
-    var answersHeld = false
+    /// Set by `holdAnswers(matching:)`: an answer to a request whose path starts with one of these ("" for every
+    /// request) waits until `releaseAnswers()` or `stop()`.
+    var heldPathPrefixes: [String] = []
     /// GitHub Apps, their installations and Actions variables (`Apps/`).
     var apps = AppsState()
     /// Old names (lower-cased) of renamed repositories → their id (`RepositoryRenames.swift`).

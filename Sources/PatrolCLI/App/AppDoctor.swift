@@ -21,6 +21,19 @@ package enum AppDoctor {
         ("app rollout (the App id variable)", "actions_variables", "write"),
     ]
 
+    /// What each command needs of the installation for this config: ``needs``, and for each other kind of target the
+    /// config's `targets` name (spec §9) its secrets' permission — and the organization's variable for `app rollout`.
+    static func needs(for config: FleetConfig) -> [(command: String, permission: String, level: String)] {
+        var needs = Self.needs
+        for kind in config.targets.kinds where kind != .repository {
+            needs.append(("rollout, rotate, app rollout (\(kind.rawValue) secrets)", kind.permission, "write"))
+            if kind == .organization {
+                needs.append(("app rollout (the organization's App id variable)", "organization_actions_variables", "write"))
+            }
+        }
+        return needs
+    }
+
     /// The result of the App's checks; `credentialRefused` when GitHub refused the App's key or id (exit 4).
     package struct Outcome {
         package let checks: [DoctorCheck]
@@ -96,6 +109,7 @@ package enum AppDoctor {
                                           fix: "add \(names) under \"Repository access\" in the installation's settings (\(settings)), or choose \"All repositories\""))
             }
 
+            let needs = Self.needs(for: config)
             let lacking = needs.filter { AppScope.rank(installation.permissions[$0.permission]) < AppScope.rank($0.level) }
             if lacking.isEmpty {
                 do {
@@ -107,7 +121,9 @@ package enum AppDoctor {
                 }
             } else {
                 let list = lacking.map { "\($0.permission): \($0.level) (for \($0.command))" }.joined(separator: "; ")
-                let core = lacking.contains { $0.permission == "secrets" }
+                // Without a secrets permission of a kind the fleet uses, rollout and rotate fail there.
+                let secretKinds = Set(config.targets.kinds.map(\.permission))
+                let core = lacking.contains { secretKinds.contains($0.permission) || $0.permission == "secrets" }
                 let fix = "add \(lacking.map { "\($0.permission): \($0.level)" }.uniqued().joined(separator: ", ")) under the App's Permissions & events, then accept the new permissions in the installation's settings (\(settings))"
                 checks.append(DoctorCheck(id: permissionsID, status: core ? .fail : .warn, detail: "the installation lacks \(list)", fix: fix))
             }

@@ -63,7 +63,8 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                 abstract: "run the credential, scope and dispatch checks of the troubleshooting guide",
                 discussion: """
                     Each check passes, warns, fails or is skipped, with a fix for anything that did not pass. \
-                    Exits 1 if any check failed.
+                    The checks print as they finish: the token's first, each repository's as it completes, the \
+                    summary last. Exits 1 if any check failed.
                     """,
                 arguments: DoctorArguments.self)
         case .status:
@@ -75,7 +76,7 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     that row only). Needs no token of its own: with --auth-env it uses only that credential. \
                     Reads the ledger without changing it. Exits 0 when every repository is current, 1 otherwise. \
                     When the fleet holds a GitHub App's key, a section shows which key (fingerprint) each \
-                    repository holds per the ledger.
+                    target holds per the ledger.
                     """,
                 arguments: StatusArguments.self)
         case .app:

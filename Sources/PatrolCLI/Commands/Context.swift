@@ -144,13 +144,15 @@ extension Context {
         let console = self.console
         let verbose: @Sendable (String) -> Void = { line in console.trace(line) }
         console.trace(ProxyChoice(for: base.url, environment: environment).description)
+        var settings = RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst)
+        if let window = try LimitWindow.seconds(in: environment) { settings.pointsWindow = window }
         return try await withTransport({
             customTransport?(verbose) ?? Context.curl(TransportConfiguration(verbose: verbose, caFile: caFile, apiURLSource: base.source))
         }) { transport in
             // Redirects are followed here, below the retries: a renamed repository's 301/307 costs no attempt.
             let redirecting = RedirectingTransport(transport, onRedirect: { line in console.trace(line) })
             let governed = RetryingTransport.governed(
-                redirecting, settings: RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst),
+                redirecting, settings: settings,
                 clock: clock, tell: { console.error($0) }, policy: retryPolicy, watchGate: watchGate)
             guard let app else { return try await body(GitHubClient(transport: governed, base: base, credential: credential, clock: clock)) }
             app.attach(governed, base: base)

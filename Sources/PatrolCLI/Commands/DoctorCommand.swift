@@ -26,11 +26,28 @@ package enum DoctorCommand {
 
         // Every check is about what the token under test may do, so it makes every request itself.
         return try await context.withConnection(base, as: token) { client in
-            context.console.progress(Doctor.progressLine(repositories: repositories, config: config))
-            let tokenReport = await Doctor(config: config, repositories: repositories, token: token, client: client,
-                                      ledger: ledger, settings: invocation.doctor.settings).run()
-            let report = DoctorReport(checks: (app?.checks ?? []) + tokenReport.checks)
-            print(report, json: invocation.global.json, console: context.console)
+            let console = context.console
+            var doctor = Doctor(config: config, repositories: repositories, token: token, client: client,
+                                ledger: ledger, settings: invocation.doctor.settings)
+            doctor.shouldStop = { context.shouldStop }
+            // The text streams (spec §3): the App's checks, the token's once done, each repository's as it completes,
+            // the rest and the summary at the end. --json stays one document at the end.
+            let appChecks = app?.checks ?? []
+            let layout = invocation.global.json ? nil
+                : DoctorLines(console: console, ids: appChecks.map(\.id) + doctor.plan.map(\.id),
+                              repositories: repositories + appChecks.compactMap(\.repository))
+            if let layout {
+                doctor.finished = { checks in for line in layout.lines(checks) { console.result(line) } }
+                for line in layout.lines(appChecks) { console.result(line) }
+            }
+            console.progress(Doctor.progressLine(repositories: repositories, config: config))
+            let tokenReport = await doctor.run()
+            let report = DoctorReport(checks: appChecks + tokenReport.checks)
+            if let layout {
+                for line in layout.lines(report.checks) + [report.summary(console: console)] { console.result(line) }
+            } else {
+                print(report, json: true, console: console)
+            }
             if let owner = await OwnerMismatch.line(statuses: report.repositoryAccessStatuses, client: client, config: config) {
                 context.console.error(owner)
             }

@@ -58,7 +58,7 @@ package enum ExpiryCommand {
 
                 let report = try await ExpiryLookup.report(config: config, ledger: ledger, live: live, thresholds: thresholds, now: context.clock.now())
                 // The fleet's App key, when it has one: its age against rotationDays (App/AppKeyAge.swift).
-                let appKey = AppKeyAge(ledger: await ledger.snapshot.app, fleet: config.repositories, rotationDays: thresholds.rotationDays,
+                let appKey = AppKeyAge(ledger: await ledger.snapshot.app, targets: config.secretTargets(), rotationDays: thresholds.rotationDays,
                                        now: context.clock.now())
                 print(report, appKey: appKey, format: format, console: context.console)
 

@@ -9,7 +9,7 @@ package enum RolloutCommand {
         let repositories = try config.selecting(invocation.rollout.repositories)
         _ = try config.selectingKinds(invocation.rollout.targets)
         let (token, auth) = try context.tokens(invocation)
-        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
+        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories, targets: config.secretTargets(of: repositories, kinds: invocation.rollout.targets)))
         // A dry run writes nothing, so it takes no lock and creates no file (spec §6).
         return try await LedgerStore.withStore({
             try await invocation.rollout.dryRun

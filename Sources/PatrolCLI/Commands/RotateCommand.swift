@@ -39,7 +39,7 @@ package enum RotateCommand {
             : nil
         console.redact([token] + [auth, old].compactMap { $0 })
         _ = try TokenFormat.check(token)
-        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories))
+        let app = try context.appSession(invocation, config: config, scope: .secretsWrite(repositories, targets: config.secretTargets(of: repositories, kinds: invocation.rollout.targets)))
         return try await LedgerStore.withStore({
             try await invocation.rollout.dryRun
                 ? LedgerStore(readingOnly: config.ledgerPath, secret: config.secret, reason: "a dry run writes nothing")

@@ -15,7 +15,7 @@ package enum StatusCommand {
         // status needs no token of its own (spec §3.7): the credential only calls the API (it needs `repo`), so
         // with --auth-env that is all it reads; otherwise the token (PAT_TOKEN by default), which need not be current.
         let caller: Token
-        let app = try context.appSession(invocation, config: config, scope: .secretsRead(repositories))
+        let app = try context.appSession(invocation, config: config, scope: .secretsRead(repositories, targets: targets))
         if let app {
             caller = app.standIn
         } else if let auth = try TokenSource.resolveAuth(envName: invocation.token.authEnvironmentVariable, inputs: context.tokenInputs)?.token {
@@ -42,8 +42,8 @@ package enum StatusCommand {
             }
             let report = try await FleetStatus.survey(client: client, secret: config.secret, targets: targets, fleet: config.repositories,
                                                       ledger: ledger, running: running, finished: finished)
-            // The fleet's App key per repository, from the ledger, when the fleet uses an App (App/AppKeyHolders.swift).
-            let appKeys = AppKeyHolders(ledger: ledger.app, repositories: repositories)
+            // The fleet's App key per target, from the ledger, when the fleet uses an App (App/AppKeyHolders.swift).
+            let appKeys = AppKeyHolders(ledger: ledger.app, targets: targets)
             if invocation.global.json {
                 var document = report.json
                 if let appKeys, case .object(let pairs) = document { document = .object(pairs + [("appKey", appKeys.json)]) }

@@ -9,18 +9,26 @@ public struct AppKeyAge: Sendable, Equatable {
     public let key: AppKeyRecord
     public let ageDays: Int
     public let rotationDays: Int
-    /// The fleet's repositories that hold this key per the ledger, and how many there are.
+    /// The fleet's targets that hold this key per the ledger, and how many there are.
     public let holders: Int
     public let fleetSize: Int
+    /// True when the fleet's targets are all repositories' Actions secrets (the report then says "repositories").
+    let repositoriesOnly: Bool
 
     /// The fleet's key (the current one, else the last one rolled out) at `now`; nil when the fleet uses no App.
     public init?(ledger: AppKeyLedger, fleet: [RepositoryName], rotationDays: Int, now: Date) {
+        self.init(ledger: ledger, targets: fleet.map(SecretTarget.repository), rotationDays: rotationDays, now: now)
+    }
+
+    /// The same for a fleet whose targets (spec §9) are `targets`: every place `app rollout` puts the key.
+    public init?(ledger: AppKeyLedger, targets: [SecretTarget], rotationDays: Int, now: Date) {
         guard let key = ledger.currentKey ?? ledger.keys.last else { return nil }
         self.key = key
         ageDays = key.ageDays(at: now)
         self.rotationDays = rotationDays
-        holders = fleet.filter { ledger.repositories[$0.fullName]?.fingerprint == key.fingerprint }.count
-        fleetSize = fleet.count
+        holders = targets.filter { ledger.holding($0)?.fingerprint == key.fingerprint }.count
+        fleetSize = targets.count
+        repositoriesOnly = targets.allSatisfy { $0.kind == .repository }
     }
 
     /// True when the key is `rotationDays` old or older: time to rotate it.
@@ -35,7 +43,7 @@ public struct AppKeyAge: Sendable, Equatable {
     /// The report's lines.
     public var lines: [String] {
         let age = "App key \(key.fingerprint) (App \(key.appID)) is \(ExpiryCheck.count(ageDays, "day")) old"
-            + " (first rolled out \(ExpiryReport.day(key.firstRolledOut)); rotate every \(rotationDays)), held by \(holders)/\(fleetSize) repositories"
+            + " (first rolled out \(ExpiryReport.day(key.firstRolledOut)); rotate every \(rotationDays)), held by \(holders)/\(fleetSize) \(repositoriesOnly ? "repositories" : "targets")"
         guard isDue else { return [age] }
         return [age, "rotate it: generate a new key in the App's settings, then patrol rotate --app-key-file NEW.pem (docs/github-app.md)"]
     }

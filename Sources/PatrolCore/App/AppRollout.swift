@@ -50,11 +50,6 @@ package struct AppRollout: Sendable {
         now = client.clock.now
     }
 
-    /// The repositories' Actions secrets and variables only (a config without `targets`).
-    package init(client: GitHubClient, credentials: AppCredentials, repositories: [RepositoryName], ledger: LedgerStore) {
-        self.init(client: client, credentials: credentials, targets: repositories.map(SecretTarget.repository), ledger: ledger)
-    }
-
     /// What happened in one target.
     package enum Outcome: Sendable {
         /// Both written (or the variable already right) and read back. `variable` is `created`, `updated` or `unchanged`;

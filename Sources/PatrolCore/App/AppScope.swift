@@ -12,9 +12,15 @@ public struct AppScope: Sendable, Equatable {
         self.permissions = permissions
     }
 
-    /// `rollout` and `rotate`: write the fleet's secrets.
-    package static func secretsWrite(_ repositories: [RepositoryName]) -> AppScope {
-        AppScope(repositories: repositories, permissions: ["secrets": "write"])
+    /// `rollout` and `rotate`: write the fleet's secrets in every kind of place `targets` has (spec §9: a repository's
+    /// Actions secrets need `secrets`, an environment's `environments`, Dependabot's `dependabot_secrets`, …).
+    package static func secretsWrite(_ repositories: [RepositoryName], targets: [SecretTarget]? = nil) -> AppScope {
+        AppScope(repositories: repositories, permissions: secretPermissions("write", targets))
+    }
+
+    /// The permission of each kind in `targets` (nil: a repository's Actions secrets only) at `level`.
+    private static func secretPermissions(_ level: String, _ targets: [SecretTarget]?) -> [String: String] {
+        Dictionary(Set(targets?.map(\.kind) ?? [.repository]).map { ($0.permission, level) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// `app rollout` and `rotate --app-key-file`: write the App's key as a secret and its id as a variable in every kind
@@ -34,9 +40,9 @@ public struct AppScope: Sendable, Equatable {
         return AppScope(repositories: repositories, permissions: permissions)
     }
 
-    /// `status`: read the fleet's secrets.
-    package static func secretsRead(_ repositories: [RepositoryName]) -> AppScope {
-        AppScope(repositories: repositories, permissions: ["secrets": "read"])
+    /// `status`: read the fleet's secrets in every kind of place `targets` has.
+    package static func secretsRead(_ repositories: [RepositoryName], targets: [SecretTarget]? = nil) -> AppScope {
+        AppScope(repositories: repositories, permissions: secretPermissions("read", targets))
     }
 
     /// `doctor`: secrets (the write probe included), workflow files, workflow state and runs, and with

@@ -213,24 +213,26 @@ public actor LedgerStore {
     /// Writes `ledger` durably and returns it as it reads back (dates at the file's second precision),
     /// so a reload compares equal. The first write over a version-1 file keeps that file beside it
     /// (``LedgerMigration/version1CopyPath(for:)``), on disk before the new version replaces it.
+    /// The file is written record by record (``LedgerFileWriter``), in the bytes ``encode(_:)`` gives.
     package static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
-        let data: Data
-        do { data = try encode(ledger) } catch { throw LedgerError.writeFailed(path: path, problem: "\(error)") }
         let folder = DurableFile.folder(of: path)
         let temporary = "\(path).tmp-\(getpid())"
+        var written = ledger
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if let old = FileManager.default.contents(atPath: path), LedgerMigration.version(of: old) == 1 {
                 try DurableFile.write(old, to: LedgerMigration.version1CopyPath(for: path), mode: 0o600)
             }
-            try DurableFile.write(data, to: temporary, mode: 0o600)
+            try DurableFile.write(to: temporary, mode: 0o600) { sink in
+                written = try LedgerFileWriter().write(ledger, to: &sink)
+            }
             guard rename(temporary, path) == 0 else { throw DurableFile.Failure(operation: "rename", code: errno) }
             try DurableFile.syncFolder(folder)
         } catch {
             unlink(temporary)
             throw LedgerError.writeFailed(path: path, problem: "\(error)")
         }
-        return (try? LedgerMigration.decode(LedgerFileV2.self, from: data, path: path))?.ledger ?? ledger
+        return written
     }
 }
 
@@ -264,27 +266,37 @@ package enum DurableFile {
 
     /// Creates `path` (replacing a stale one) with `mode`, writes `data` and fsyncs it.
     package static func write(_ data: Data, to path: String, mode: mode_t) throws {
+        try write(to: path, mode: mode) { sink in try data.withUnsafeBytes { try sink.write(raw: $0) } }
+    }
+
+    /// Creates `path` (replacing a stale one) with `mode`, lets `body` write it through a buffered sink, and fsyncs it.
+    package static func write(to path: String, mode: mode_t, _ body: (inout LedgerFileSink) throws -> Void) throws {
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw Failure(operation: "open", code: errno) }
         defer { close(descriptor) }
-        try writeAll(data, to: descriptor)
+        var sink = LedgerFileSink(descriptor: descriptor)
+        try body(&sink)
+        try sink.flush()
         guard fsync(descriptor) == 0 else { throw Failure(operation: "fsync", code: errno) }
     }
 
     /// Writes every byte of `data` to `descriptor`, resuming after short writes and interruptions.
     package static func writeAll(_ data: Data, to descriptor: Int32) throws {
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                // Why unsafe: writing from the Data's own buffer, within its bounds.
-                let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw Failure(operation: "write", code: errno)
-                }
-                offset += written
+        try data.withUnsafeBytes { try writeAll($0, to: descriptor) }
+    }
+
+    /// Writes every byte of `buffer` to `descriptor`, resuming after short writes and interruptions.
+    package static func writeAll(_ buffer: UnsafeRawBufferPointer, to descriptor: Int32) throws {
+        var offset = 0
+        while offset < buffer.count {
+            // Why unsafe: writing from the caller's buffer, within its bounds.
+            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw Failure(operation: "write", code: errno)
             }
+            offset += written
         }
     }
 

@@ -57,48 +57,88 @@ public struct DoctorReport: Sendable {
     /// Grouped lines: token, repositories (per repository), platform, dispatch; each warning and failure
     /// followed by its fix; then a summary line. With `--quiet` passing checks are only counted in the summary.
     public func lines(console: Console) -> [String] {
-        let checks = console.quiet ? checks.filter { $0.status != .pass } : checks
-        let width = checks.map(\.id.count).max() ?? 0
-        let nameWidth = checks.compactMap { $0.repository?.fullName.count }.max() ?? 0
-        var lines: [String] = []
-        for group in CheckGroup.allCases {
-            let members = checks.filter { $0.group == group }
-            guard !members.isEmpty else { continue }
-            lines.append(console.paint(group.rawValue, .bold))
-            // A group skipped wholesale for one reason (a 401, a damaged token) is one line, not forty.
-            if members.count > 1, members.allSatisfy({ $0.status == .skip && $0.detail == members[0].detail }) {
-                lines.append("  \(mark(.skip, console)) \(members.count) checks \(members[0].detail)")
-                continue
-            }
-            var currentRepository: RepositoryName?
-            for check in members {
-                var indent = "  "
-                // A check of one of the repository's other targets names it: `[env:…/production] PAT_TOKEN is set`.
-                var detail = (group == .repositories ? check.target.map { "[\($0)] " } : nil).map { $0 + check.detail } ?? check.detail
-                if group == .repositories, let repository = check.repository {
-                    if repository != currentRepository {
-                        lines.append("  " + repository.fullName)
-                        currentRepository = repository
-                    }
-                    indent = "    "
-                } else if let repository = check.repository {
-                    detail = repository.fullName.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + detail
-                }
-                let id = check.id.padding(toLength: width, withPad: " ", startingAt: 0)
-                lines.append("\(indent)\(mark(check.status, console)) \(id)  \(detail)")
-                // A skip's fix is "fix the other check first", which its detail already says.
-                if let fix = check.fix, check.status == .warn || check.status == .fail {
-                    lines.append(indent + "  " + String(repeating: " ", count: width) + "  " + console.paint("fix: " + fix, .dim))
-                }
-            }
-        }
-        let summary = "doctor: \(count(.pass)) passed, \(count(.warn)) warning\(count(.warn) == 1 ? "" : "s"), "
-            + "\(count(.fail)) failed, \(count(.skip)) skipped"
-        lines.append(console.paint(summary, count(.fail) > 0 ? .red : count(.warn) > 0 ? .yellow : .green))
-        return lines
+        let shown = console.quiet ? checks.filter { $0.status != .pass } : checks
+        let layout = DoctorLines(console: console, ids: shown.map(\.id), repositories: shown.compactMap(\.repository))
+        return layout.lines(checks) + [summary(console: console)]
     }
 
-    private func mark(_ status: CheckStatus, _ console: Console) -> String {
+    /// `doctor: 3 passed, 1 warning, 0 failed, 0 skipped`, coloured by the worst.
+    public func summary(console: Console) -> String {
+        let summary = "doctor: \(count(.pass)) passed, \(count(.warn)) warning\(count(.warn) == 1 ? "" : "s"), "
+            + "\(count(.fail)) failed, \(count(.skip)) skipped"
+        return console.paint(summary, count(.fail) > 0 ? .red : count(.warn) > 0 ? .yellow : .green)
+    }
+}
+
+/// The text report a batch of checks at a time, for a run that prints its checks as they finish: each batch continues
+/// the grouped layout of the ones before (a group's heading, and a repository's name, printed again only when they
+/// change), and a check is shown once. One batch of every check is the whole report as ``DoctorReport/lines(console:)``.
+public final class DoctorLines: Sendable {
+    private let console: Console
+    /// The column the details start at: the longest id.
+    private let width: Int
+    /// The width of a repository's name before a detail outside the repositories group (`dispatch.target`).
+    private let nameWidth: Int
+    private struct Shown {
+        var keys = Set<String>()
+        var group: CheckGroup?
+        var repository: RepositoryName?
+    }
+    private let shown = Locked(Shown())
+
+    /// `ids` and `repositories`: every check id and repository the report may show, which set the columns.
+    public init(console: Console, ids: [String], repositories: [RepositoryName]) {
+        self.console = console
+        width = ids.map(\.count).max() ?? 0
+        nameWidth = repositories.map(\.fullName.count).max() ?? 0
+    }
+
+    /// The lines of the checks of `batch` not shown before, group by group; with `--quiet`, passing checks are left out.
+    public func lines(_ batch: [DoctorCheck]) -> [String] {
+        shown.withLock { shown in
+            let fresh = batch.filter { shown.keys.insert(CheckBook.key($0.id, $0.repository, $0.target)).inserted }
+            let checks = console.quiet ? fresh.filter { $0.status != .pass } : fresh
+            var lines: [String] = []
+            for group in CheckGroup.allCases {
+                let members = checks.filter { $0.group == group }
+                guard !members.isEmpty else { continue }
+                if shown.group != group {
+                    lines.append(console.paint(group.rawValue, .bold))
+                    shown.group = group
+                    shown.repository = nil
+                }
+                // A group skipped wholesale for one reason (a 401, a damaged token) is one line, not forty.
+                if members.count > 1, members.allSatisfy({ $0.status == .skip && $0.detail == members[0].detail }) {
+                    lines.append("  \(mark(.skip)) \(members.count) checks \(members[0].detail)")
+                    shown.repository = nil
+                    continue
+                }
+                for check in members {
+                    var indent = "  "
+                    // A check of one of the repository's other targets names it: `[env:…/production] PAT_TOKEN is set`.
+                    var detail = (group == .repositories ? check.target.map { "[\($0)] " } : nil).map { $0 + check.detail } ?? check.detail
+                    if group == .repositories, let repository = check.repository {
+                        if repository != shown.repository {
+                            lines.append("  " + repository.fullName)
+                            shown.repository = repository
+                        }
+                        indent = "    "
+                    } else if let repository = check.repository {
+                        detail = repository.fullName.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + detail
+                    }
+                    let id = check.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                    lines.append("\(indent)\(mark(check.status)) \(id)  \(detail)")
+                    // A skip's fix is "fix the other check first", which its detail already says.
+                    if let fix = check.fix, check.status == .warn || check.status == .fail {
+                        lines.append(indent + "  " + String(repeating: " ", count: width) + "  " + console.paint("fix: " + fix, .dim))
+                    }
+                }
+            }
+            return lines
+        }
+    }
+
+    private func mark(_ status: CheckStatus) -> String {
         switch status {
         case .pass: console.paint("✓", .green)
         case .warn: console.paint("!", .yellow)

@@ -17,6 +17,11 @@ import PatrolHTTP
 ///   linearly, by 10 % of `writeRate` per minute, to `writeRate`.
 /// - **Primary limit**: `x-ratelimit-remaining: 0` on any answer pauses every request until
 ///   `x-ratelimit-reset`; the write rate is left alone.
+/// - **Points**: GitHub allows 900 points a minute, a read costing 1 and a write 5. The governor counts the points
+///   of every request it lets out over the last `pointsWindow` and holds a request (read or write) that would take
+///   that count above `pointsShare` of `pointsPerWindow`, until enough of the window has passed: a fleet's reads go
+///   at once up to the budget, then as the window frees it, and never draw a limit answer. The share left over is a
+///   margin for requests that reach GitHub later than they left.
 /// - **In flight**: never more than `maxInFlight` (100) requests at once.
 public struct RateGovernor: Sendable {
     /// The governor's knobs; `writeRate` and `writeBurst` come from `--write-rate` and `--write-burst`.
@@ -35,16 +40,34 @@ public struct RateGovernor: Sendable {
         public var maxDefaultPause: TimeInterval
         /// The fraction of `writeRate` regained per minute after a halving.
         public var recoveryPerMinute: Double
+        /// GitHub's secondary limit on points: this many per `pointsWindow` (900 a minute).
+        public var pointsPerWindow: Int
+        /// The window the points are counted over (60 s); zero counts no points (a server without that limit).
+        public var pointsWindow: TimeInterval
+        /// The part of `pointsPerWindow` patrol spends.
+        public var pointsShare: Double
+
+        /// What a read costs against the points limit.
+        public static let readPoints = 1
+        /// What a write (PUT, POST, PATCH, DELETE) costs against the points limit.
+        public static let writePoints = 5
 
         public init(writeRate: Double = 1, writeBurst: Int = Settings.defaultWriteBurst, maxInFlight: Int = TransportConfiguration.inFlightCeiling,
-                    defaultPause: TimeInterval = 60, maxDefaultPause: TimeInterval = 900, recoveryPerMinute: Double = 0.1) {
+                    defaultPause: TimeInterval = 60, maxDefaultPause: TimeInterval = 900, recoveryPerMinute: Double = 0.1,
+                    pointsPerWindow: Int = 900, pointsWindow: TimeInterval = 60, pointsShare: Double = 0.9) {
             self.writeRate = max(writeRate, 0.001)
             self.writeBurst = max(writeBurst, 1)
             self.maxInFlight = min(max(maxInFlight, 1), TransportConfiguration.inFlightCeiling)
             self.defaultPause = defaultPause
             self.maxDefaultPause = maxDefaultPause
             self.recoveryPerMinute = recoveryPerMinute
+            self.pointsPerWindow = max(pointsPerWindow, Settings.writePoints)
+            self.pointsWindow = max(pointsWindow, 0)
+            self.pointsShare = min(max(pointsShare, 0.1), 1)
         }
+
+        /// The points patrol spends per window at most.
+        public var pointsBudget: Int { max(Settings.writePoints, Int(Double(pointsPerWindow) * pointsShare)) }
     }
 
     /// What a request should do now.
@@ -97,6 +120,11 @@ public struct RateGovernor: Sendable {
     private var reduced: (rate: Double, since: TimeInterval)?
     /// Secondary-limit episodes in a row, for the doubling of the default pause.
     private var episodes = 0
+    /// The points window: what each request let out cost and when, oldest first from `spentHead`.
+    private var spent: [(time: TimeInterval, points: Int)] = []
+    private var spentHead = 0
+    /// The points of `spent` still inside the window.
+    public private(set) var pointsInWindow = 0
 
     public init(_ settings: Settings, now: TimeInterval) {
         self.settings = settings
@@ -129,10 +157,40 @@ public struct RateGovernor: Sendable {
                 if now < due { return .wait(until: due) }
             }
         }
+        let cost = write ? Settings.writePoints : Settings.readPoints
+        if let until = pointsFree(for: cost, at: now) { return .wait(until: until) }
         guard inFlight < settings.maxInFlight else { return .full }
         inFlight += 1
         ticket = nil
+        spend(cost, at: now)
         return .send
+    }
+
+    /// Nil when a request costing `cost` fits the points budget at `now`, else the time enough of the window has passed.
+    private mutating func pointsFree(for cost: Int, at now: TimeInterval) -> TimeInterval? {
+        guard settings.pointsWindow > 0 else { return nil }
+        // Forget what left the window.
+        while spentHead < spent.count, spent[spentHead].time + settings.pointsWindow <= now {
+            pointsInWindow -= spent[spentHead].points
+            spentHead += 1
+        }
+        if spentHead > 1_024, spentHead * 2 > spent.count {
+            spent.removeFirst(spentHead)
+            spentHead = 0
+        }
+        guard pointsInWindow + cost > settings.pointsBudget else { return nil }
+        var left = pointsInWindow
+        for entry in spent[spentHead...] {
+            left -= entry.points
+            if left + cost <= settings.pointsBudget { return entry.time + settings.pointsWindow }
+        }
+        return nil
+    }
+
+    private mutating func spend(_ points: Int, at now: TimeInterval) {
+        guard settings.pointsWindow > 0 else { return }
+        spent.append((now, points))
+        pointsInWindow += points
     }
 
     /// Lets a request out without asking (a cancelled task's request), so ``finished()`` stays balanced.

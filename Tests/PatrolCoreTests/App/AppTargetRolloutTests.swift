@@ -15,8 +15,10 @@ private final class AppTargetFleet: Sendable {
     static let appID = 515_151
     let harness: FleetHarness
     let pair: TestAppKeys.KeyPair
+    let installationID: Int
 
-    init(targets: String = AppTargetFleet.everyKind) throws {
+    /// With `installed`, the installation is granted those permissions instead of the App's.
+    init(targets: String = AppTargetFleet.everyKind, installed: [String: String]? = nil) throws {
         harness = try FleetHarness()
         let simulator = harness.simulator
         simulator.addOrganization(Self.organization, owners: [FleetHarness.owner])
@@ -29,7 +31,7 @@ private final class AppTargetFleet: Sendable {
             "environments": "write", "dependabot_secrets": "write", "codespaces_secrets": "write",
             "organization_secrets": "write", "organization_actions_variables": "write",
         ]) { _, new in new })
-        simulator.installApp(Self.appID, on: Self.organization)
+        installationID = simulator.installApp(Self.appID, on: Self.organization, permissions: installed)
         let quoted = { (names: [String]) in names.map { "\"\($0)\"" }.joined(separator: ", ") }
         try """
             {"owner": "\(Self.organization)", "secret": "PAT_TOKEN",
@@ -167,6 +169,40 @@ struct AppTargetRolloutTests {
         #expect(fleet.simulator.variable("APP_ID", in: .repository(web)) == nil)
     }
 
+    @Test("status and expiry count the App key per target: an organization-only fleet is current, not nine missing repositories")
+    func statusPerTarget() async throws {
+        let fleet = try AppTargetFleet(targets: #"{"organization": {"name": "c3-org"}, "dependabot": ["c3-web"]}"#)
+        let rollout = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
+        #expect(rollout.code == 0, "\(rollout.output)")
+        let status = await fleet.harness.run(["status", "--json"] + fleet.appArguments)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any], "\(status.output)")
+        let appKey = try #require(document["appKey"] as? [String: Any])
+        let rows = try #require(appKey["repositories"] as? [[String: Any]])
+        #expect(rows.compactMap { $0["target"] as? String }.sorted() == ["dependabot:c3-org/c3-web", "org:c3-org"], "\(rows)")
+        #expect(rows.allSatisfy { $0["state"] as? String == "current" }, "\(rows)")
+        #expect(rows.first { $0["kind"] as? String == "organization" }?["repository"] is NSNull)
+        let text = await fleet.harness.run(["status"] + fleet.appArguments)
+        #expect(text.stdout.contains("org:c3-org") && !text.stdout.contains("give every target the current key"), "\(text.stdout)")
+        // expiry counts the same targets as holding the key.
+        let expiry = await fleet.harness.run(["expiry"])
+        #expect(expiry.output.contains("held by 2/2 targets"), "\(expiry.output)")
+    }
+
+    @Test("rotate --app-key-file puts the new key in every target, then names the old key to delete")
+    func rotationReachesEveryTarget() async throws {
+        let fleet = try AppTargetFleet()
+        let first = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
+        #expect(first.code == 0, "\(first.output)")
+        let next = try TestAppKeys.make(in: fleet.harness.folder)
+        fleet.simulator.addAppKey(next.publicKeyPEM, to: AppTargetFleet.appID)
+        let rotate = await fleet.harness.run(["rotate", "--app-id", String(AppTargetFleet.appID), "--app-key-file", next.privateKeyPath])
+        #expect(rotate.code == 0, "\(rotate.output)")
+        for target in AppTargetFleet.everyTarget { #expect(fleet.holdsKey(target, next), "\(target)") }
+        #expect(rotate.stderr.contains("now delete the old key \(try TestAppKeys.fingerprint(of: fleet.pair))"), "\(rotate.output)")
+        let ledger = try LedgerStore.load(path: fleet.harness.ledgerPath, secret: "PAT_TOKEN")
+        #expect(ledger.app.currentKey?.fingerprint.value == (try TestAppKeys.fingerprint(of: next)))
+    }
+
     @Test("an organization's `all` variable and secret stay `all` on an update")
     func organizationVisibilityKept() async throws {
         let fleet = try AppTargetFleet(targets: #"{"organization": {"name": "c3-org"}}"#)
@@ -213,6 +249,55 @@ struct AppTargetRolloutTests {
         let text = await fleet.harness.run(["app", "rollout", "--dry-run", "--targets", "codespaces"] + fleet.appArguments)
         #expect(text.stdout.contains("codespaces:c3-org/c3-cli  would APP_PRIVATE_KEY: create"), "\(text.stdout)")
         #expect(text.stdout.contains("nothing written"))
+    }
+
+    @Test("rollout, rotate and status of the PAT with the App as the caller reach every kind: the installation token has each kind's permission")
+    func patRolloutAsTheAppToEveryKind() async throws {
+        let fleet = try AppTargetFleet()
+        let pat = fleet.harness.mint(scopes: ["repo", "workflow", "admin:org"])
+        let tokenFile = fleet.harness.folder + "/pat" + TestTranscripts.tokenInputSuffix
+        _ = FileManager.default.createFile(atPath: tokenFile, contents: Data(pat.utf8), attributes: [.posixPermissions: 0o600])
+        let run = await fleet.harness.run(["rollout", "--token-file", tokenFile] + fleet.appArguments)
+        #expect(run.code == 0, "\(run.output)")
+        for target in AppTargetFleet.everyTarget {
+            #expect(fleet.simulator.secret("PAT_TOKEN", in: target)?.plaintext == pat, "\(target)")
+        }
+        #expect(fleet.simulator.requests.filter { $0.authorization == "Bearer \(pat)" }.map(\.path) == ["/user"])
+        let status = await fleet.harness.run(["status", "--json"] + fleet.appArguments)
+        #expect(status.code == 0, "\(status.output)")
+    }
+
+    @Test("the App not installed on one repository: its targets fail naming it, every other target holds the key")
+    func notInstalledOnOneRepository() async throws {
+        let fleet = try AppTargetFleet(targets: #"{"repository": true, "environments": {"c3-web": ["production"]}, "dependabot": ["c3-shared"]}"#)
+        fleet.simulator.uninstallApp(fleet.installationID, from: AppTargetFleet.name("c3-web"))
+        let run = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
+        #expect(run.code == 1, "\(run.output)")
+        #expect(run.output.contains("the App is not installed on c3-org/c3-web"), "\(run.output)")
+        #expect(!fleet.holdsKey(.repository(AppTargetFleet.name("c3-web"))))
+        #expect(!fleet.holdsKey(.environment(repository: AppTargetFleet.name("c3-web"), name: "production")))
+        #expect(fleet.holdsKey(.dependabot(AppTargetFleet.name("c3-shared"))))
+        for repository in FleetHarness.libraries + FleetHarness.applications where repository != "c3-web" {
+            #expect(fleet.holdsKey(.repository(AppTargetFleet.name(repository))), "\(repository)")
+        }
+    }
+
+    @Test("an installation without a kind's permission: app rollout names it (exit 4, nothing written), doctor fails app.permissions with the fix")
+    func missingKindPermission() async throws {
+        let fleet = try AppTargetFleet(targets: #"{"repository": true, "dependabot": ["c3-shared"]}"#,
+                                       installed: GitHubSimulator.defaultAppPermissions)
+        let run = await fleet.harness.run(["app", "rollout"] + fleet.appArguments)
+        #expect(run.code == 4, "\(run.output)")
+        #expect(run.stderr.contains("dependabot_secrets: write"), "\(run.output)")
+        #expect(fleet.simulator.writeRequests.allSatisfy { $0.path.hasSuffix("/access_tokens") })
+        let doctor = await fleet.harness.run(["doctor", "--json"] + fleet.appArguments)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(doctor.stdout.utf8)) as? [String: Any], "\(doctor.output)")
+        let checks = try #require(document["checks"] as? [[String: Any]])
+        let permissions = try #require(checks.first { $0["id"] as? String == "app.permissions" })
+        #expect(permissions["status"] as? String == "fail", "\(permissions)")
+        #expect((permissions["detail"] as? String)?.contains("dependabot_secrets: write (for rollout, rotate, app rollout (dependabot secrets))") == true,
+                "\(permissions)")
+        #expect((permissions["fix"] as? String)?.contains("add dependabot_secrets: write under the App's Permissions") == true, "\(permissions)")
     }
 
     @Test("a missing environment fails that target with its reason; the others go on")

@@ -50,12 +50,15 @@ struct GitHubVariationTests {
         defer { transport.shutdown() }
         let held = Token(bytes: Array(token.utf8))
         let client = GitHubClient(transport: RetryingTransport(transport, clock: .system), base: try APIBase(fleet.apiURL), credential: held)
-        let store = try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN")
-        var rollout = Rollout(client: client, token: held, secret: "PAT_TOKEN", targets: try fleet.config.secretTargets(), ledger: store)
-        let waits = Locked<[Duration]>([])
-        rollout.sleep = { duration in waits.withLock { $0.append(duration) } }
-        let outcomes = await rollout.run()
-        return (outcomes, waits.withLock { $0 })
+        // The store is released when its scope ends, not when the last reference to it happens to go: the next call
+        // opens the same ledger at once.
+        return try await LedgerStore.withStore({ try LedgerStore(path: fleet.ledgerPath, secret: "PAT_TOKEN") }) { store in
+            var rollout = Rollout(client: client, token: held, secret: "PAT_TOKEN", targets: try fleet.config.secretTargets(), ledger: store)
+            let waits = Locked<[Duration]>([])
+            rollout.sleep = { duration in waits.withLock { $0.append(duration) } }
+            let outcomes = await rollout.run()
+            return (outcomes, waits.withLock { $0 })
+        }
     }
 
     @Test("reads that lag the write by two reads: read again (1 s, then 1 s) and every repository is delivered")

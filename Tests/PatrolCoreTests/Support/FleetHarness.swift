@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import GitHubSimulator
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -46,6 +47,37 @@ final class FleetHarness: Sendable {
     deinit {
         simulator.stop()
         if !TestTranscripts.keepsFolders { try? FileManager.default.removeItem(atPath: folder) }
+    }
+
+    /// Returns once the simulator has handled every request a patrol process that has ended (SIGKILLed, say) had sent
+    /// it. Such a request can still sit unread in a socket after the process is gone, and be logged only once the test
+    /// has moved on, as if the next run had sent it. A request of the test's own on a new connection is answered only
+    /// after every earlier connection was accepted (the listener takes them in order); from then on each connection
+    /// still open is one the simulator is reading to its end, and this waits until none is left.
+    func drain() throws {
+        let port = try #require(URLComponents(string: apiURL)?.port)
+        let probe = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        try #require(probe >= 0, "socket: \(String(cString: strerror(errno)))")
+        defer { close(probe) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        // why: connect takes the generic sockaddr view of a sockaddr_in, with its true size.
+        let connected = withUnsafePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(probe, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        try #require(connected == 0, "connect: \(String(cString: strerror(errno)))")
+        let request = Array("GET /rate_limit HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        // why: send reads at most `request.count` bytes from the array's own buffer.
+        try #require(send(probe, request, request.count, Int32(MSG_NOSIGNAL)) == request.count)
+        // The answer, to the end: the simulator closes the connection after it.
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        // why: recv writes at most `chunk.count` bytes into the preallocated chunk.
+        while recv(probe, &chunk, chunk.count, 0) > 0 {}
+        // Polling paces only this wait; each connection still open ends when its dead client's last request is handled.
+        for _ in 0..<60_000 where simulator.openConnections > 0 { usleep(1_000) }
+        try #require(simulator.openConnections == 0, "the simulator still serves \(simulator.openConnections) connections")
     }
 
     /// A valid token for the fleet's owner with the required scopes, expiring in 90 days.

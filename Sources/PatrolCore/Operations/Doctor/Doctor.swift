@@ -40,6 +40,11 @@ public struct Doctor: Sendable {
     public var makeNonce: @Sendable () -> String = { String(UInt64.random(in: .min ... .max), radix: 16) }
     /// Repositories checked at once.
     public var concurrency = Rollout.readConcurrency
+    /// Told of checks as they finish, for a report that streams: the token's checks once they are done, then each
+    /// repository's as that repository completes (on one task, one batch at a time). The final report holds them too.
+    public var finished: (@Sendable ([DoctorCheck]) -> Void)?
+    /// Asked before each repository starts: true (a signal, a closed stdout) starts nothing more.
+    public var shouldStop: @Sendable () -> Bool = { false }
 
     public init(config: FleetConfig, repositories: [RepositoryName], token: Token, client: GitHubClient, ledger: Ledger, settings: DoctorSettings) {
         self.config = config
@@ -70,18 +75,20 @@ public struct Doctor: Sendable {
     /// Every check of this run, in report order.
     package var plan: [PlannedCheck] {
         var planned: [PlannedCheck] = CheckID.token.map { ($0, nil, nil) }
-        // With a `targets` section the repository's own copy is checked only when it is one of the targets.
-        let perRepository = config.targets.repository && settings.checks(.repository) ? CheckID.perRepository : [CheckID.repoAccess]
-        let checksTargets = config.targets != .repositoryOnly
-        for repository in repositories {
-            planned += perRepository.map { ($0, repository, nil) }
-            if checksTargets { planned += DoctorRun.plannedTargetChecks(config, settings, repository: repository) }
-        }
-        if checksTargets { planned += DoctorRun.plannedOrganizationChecks(config, settings) }
+        for repository in repositories { planned += plan(of: repository) }
+        if config.targets != .repositoryOnly { planned += DoctorRun.plannedOrganizationChecks(config, settings) }
         planned += CheckID.platform.map { ($0, nil, nil) }
         planned += repositories.map { (CheckID.dispatchTarget, $0, nil) }
         if settings.sendTestEvent { planned.append((CheckID.dispatchLive, nil, nil)) }
         return planned
+    }
+
+    /// The checks of one fleet repository that the report shows under it (its dispatch target is shown with the others').
+    package func plan(of repository: RepositoryName) -> [PlannedCheck] {
+        // With a `targets` section the repository's own copy is checked only when it is one of the targets.
+        let perRepository = config.targets.repository && settings.checks(.repository) ? CheckID.perRepository : [CheckID.repoAccess]
+        let own = perRepository.map { ($0, repository, nil) as PlannedCheck }
+        return config.targets != .repositoryOnly ? own + DoctorRun.plannedTargetChecks(config, settings, repository: repository) : own
     }
 }
 
@@ -142,10 +149,17 @@ package struct DoctorRun: Sendable {
             return
         }
 
+        // The token's checks are done (but token.sso and a fine-grained token's scopes, which the repositories tell).
+        tell(doctor.plan.filter { CheckGroup.of($0.id, target: $0.target) == .token })
         async let platformReady = checkPlatform(kind: kind, login: user.login)
         // A repository not started after a 401 records nothing: its checks are reported skipped for the 401.
-        _ = await FleetRunner(concurrency: doctor.concurrency, lockout: lockout).run(doctor.repositories, notStarted: { _, _ in () }, job: { repository in
+        var fleet = FleetRunner(concurrency: doctor.concurrency, lockout: lockout)
+        fleet.shouldStop = doctor.shouldStop
+        _ = await fleet.run(doctor.repositories, notStarted: { _, _ in nil }, job: { repository -> RepositoryName? in
             await checkRepositoryAndDispatch(repository, kind: kind, login: user.login)
+            return repository
+        }, finished: { (repository: RepositoryName?) in
+            if let repository { tell(doctor.plan(of: repository)) }
         })
         let platform = await platformReady
         if checksTargets { await checkOrganization(login: user.login) }
@@ -158,6 +172,13 @@ package struct DoctorRun: Sendable {
         // Last, so that every check that met a missing permission (workflow state and runs included) has noted it:
         // token.scopes never passes while one of them failed for a permission (spec §5.3).
         if kind == .fineGrained { checkFineGrainedScopes() }
+    }
+
+    /// Hands the checks of `planned` that have a result to the doctor's ``Doctor/finished``.
+    private func tell(_ planned: [PlannedCheck]) {
+        guard let finished = doctor.finished else { return }
+        let checks = planned.compactMap { book.result($0.id, $0.repository, target: $0.target) }
+        if !checks.isEmpty { finished(checks) }
     }
 
     private func checkRepositoryAndDispatch(_ repository: RepositoryName, kind: TokenKind, login: String) async {
