@@ -51,7 +51,9 @@ public enum CommandName: String, Sendable, Equatable, Hashable, CaseIterable, Cu
                     Reads the expiry from the ledger (no lock, no file written), or from GitHub with --live, \
                     recorded in the ledger when no other run holds it. Exits 3 inside warnDays, for a \
                     token that never expires or is older than rotationDays; 4 inside criticalDays, when expired, or \
-                    when GitHub rejects the token; 1 when there is nothing to judge. When the fleet holds a GitHub \
+                    when GitHub rejects the token; 1 when there is nothing to judge. Names every target that holds \
+                    the token (an organization secret with the repositories it reaches; with --live as GitHub has \
+                    its selection now), since all of them break together. When the fleet holds a GitHub \
                     App's key (patrol app rollout), its age is reported against rotationDays too, and a key that \
                     old makes a clean run exit 3. See docs/expiry-alerts.md.
                     """,

@@ -110,13 +110,28 @@ public struct ExpiryIssue: Sendable {
         if let days = report.daysLeft { lines.append("- days left: **\(days)**") }
         lines += report.verdict.reasons.map { "- \($0)" }
         lines.append("")
-        if report.repositories.isEmpty {
+        if report.holders.isEmpty {
             lines.append("patrol's ledger knows no repository that holds this token.")
-        } else {
+        } else if !report.showsTargetIDs {
             lines.append("Every repository below holds this token in `\(config.secret)`, and all of them stop dispatching to "
                          + "`\(repository.fullName)` together when it expires:")
             lines.append("")
             lines += report.repositories.map { "- `\($0)`" }
+        } else {
+            // Other kinds than repository secrets: every place the token lives, then every repository whose runs read it.
+            lines.append("Every place below holds this token as `\(config.secret)`, and all of them stop working together when it expires:")
+            lines.append("")
+            lines += report.holders.map { holder in
+                let reach = holder.label(ids: true).dropFirst(holder.target.id.count)
+                return "- `\(holder.target.id)`\(reach)"
+            }
+            if !report.repositories.isEmpty {
+                lines.append("")
+                lines.append("Runs in these \(ExpiryCheck.count(report.repositories.count, "repository", plural: "repositories")) read it "
+                             + "(they stop dispatching to `\(repository.fullName)` together):")
+                lines.append("")
+                lines += report.repositories.map { "- `\($0)`" }
+            }
         }
         lines.append("")
         lines.append("### Rotate it")

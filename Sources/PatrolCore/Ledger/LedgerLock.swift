@@ -19,10 +19,15 @@ package final class LedgerLock: Sendable {
         release()
     }
 
-    /// Releases the lock now (closing the last descriptor of the open file releases the flock); later calls do nothing.
+    /// Releases the lock now; later calls do nothing. Unlocks before closing: a flock belongs to the open file, and a
+    /// process spawned while the lock was held keeps a copy of the descriptor until it execs, so closing this one alone
+    /// would leave the ledger locked until then (a `status` right after would see a rollout still writing).
     package func release() {
         descriptor.withLock { descriptor in
-            if let open = descriptor { close(open) }
+            if let open = descriptor {
+                flock(open, LOCK_UN)
+                close(open)
+            }
             descriptor = nil
         }
     }

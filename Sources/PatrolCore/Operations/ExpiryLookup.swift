@@ -31,7 +31,7 @@ public enum ExpiryLookup {
             let verdict = ExpiryCheck.evaluate(.noToken(reason: reason + "; nothing to judge"), firstSeen: nil,
                                                thresholds: thresholds, now: now)
             return ExpiryReport(secret: config.secret, fingerprint: nil, login: nil, expiresAt: nil, source: .ledger,
-                                verdict: verdict, thresholds: thresholds, repositories: [])
+                                verdict: verdict, thresholds: thresholds, holders: [], repositories: [])
         }
         let evidence: ExpiryEvidence = record.expiresAt.map { .expires($0) } ?? .never
         var notes: [String] = []
@@ -39,9 +39,10 @@ public enum ExpiryLookup {
             notes.append("the ledger records no expiry date for this token; `patrol expiry --live` asks GitHub")
         }
         let verdict = ExpiryCheck.evaluate(evidence, firstSeen: record.firstSeen, thresholds: thresholds, now: now)
+        let holders = TokenHolder.all(holding: record.fingerprint, in: snapshot, config: config)
         return ExpiryReport(secret: config.secret, fingerprint: record.fingerprint, login: record.login,
                             expiresAt: record.expiresAt, source: .ledger, verdict: verdict, thresholds: thresholds,
-                            repositories: holders(of: record.fingerprint, in: snapshot, config: config), notes: notes)
+                            holders: holders, repositories: TokenHolder.repositories(of: holders, fleet: config.repositories), notes: notes)
     }
 
     private static func liveReport(config: FleetConfig, ledger: LedgerStore, live: Live, thresholds: ExpiryThresholds,
@@ -59,9 +60,10 @@ public enum ExpiryLookup {
             let verdict = ExpiryCheck.evaluate(.rejected(lastKnownExpiry: known?.expiresAt), firstSeen: known?.firstSeen,
                                                thresholds: thresholds, now: now)
             if known == nil { notes.append("the ledger does not know this token") }
+            let holders = TokenHolder.all(holding: fingerprint, in: before, config: config)
             return ExpiryReport(secret: config.secret, fingerprint: fingerprint, login: known?.login,
                                 expiresAt: known?.expiresAt, source: .live, verdict: verdict, thresholds: thresholds,
-                                repositories: holders(of: fingerprint, in: before, config: config), notes: notes)
+                                holders: holders, repositories: TokenHolder.repositories(of: holders, fleet: config.repositories), notes: notes)
         }
 
         let evidence: ExpiryEvidence
@@ -99,18 +101,35 @@ public enum ExpiryLookup {
             notes.append("this is not the ledger's current token (\(current.fingerprint.short))")
         }
         let verdict = ExpiryCheck.evaluate(evidence, firstSeen: record?.firstSeen ?? now, thresholds: thresholds, now: now)
+        var holders: [TokenHolder] = []
+        for holder in TokenHolder.all(holding: fingerprint, in: after, config: config) {
+            holders.append(await liveReach(of: holder, secret: config.secret, ledger: after, fleet: config.repositories,
+                                           client: live.client.authenticated(with: live.token), notes: &notes))
+        }
         return ExpiryReport(secret: config.secret, fingerprint: fingerprint, login: user.login,
                             expiresAt: recorded, source: .live,
                             verdict: verdict, thresholds: thresholds,
-                            repositories: holders(of: fingerprint, in: after, config: config), notes: notes)
+                            holders: holders, repositories: TokenHolder.repositories(of: holders, fleet: config.repositories), notes: notes)
     }
 
-    /// The repositories the ledger says hold `fingerprint`: the fleet's in config order, then any others by name.
-    package static func holders(of fingerprint: Fingerprint, in ledger: Ledger, config: FleetConfig) -> [String] {
-        let prefix = "\(SecretTargetKind.repository.idPrefix):"
-        let holding = Set(ledger.targets.filter { $0.key.hasPrefix(prefix) && $0.value.fingerprint == fingerprint }.keys
-            .map { String($0.dropFirst(prefix.count)) })
-        let fleet = config.repositories.map(\.fullName).filter(holding.contains)
-        return fleet + holding.subtracting(fleet).sorted()
+    /// An organization secret's reach as GitHub has it now (its visibility, and when `selected` its selection, which
+    /// may have changed since patrol wrote it), asked with the token under check; any other holder as it is. When
+    /// GitHub does not answer that, the ledger's reach stays and a note says why.
+    private static func liveReach(of holder: TokenHolder, secret: String, ledger: Ledger, fleet: [RepositoryName],
+                                  client: GitHubClient, notes: inout [String]) async -> TokenHolder {
+        guard holder.target.kind == .organization, let organization = holder.target.organization else { return holder }
+        do {
+            guard let found = try await client.secret(secret, in: holder.target) else {
+                notes.append("\(holder.target.id): GitHub has no secret \(secret) there now; the ledger's record is shown")
+                return holder
+            }
+            let visibility = found.visibility ?? holder.reach?.visibility ?? .private
+            let selected = visibility == .selected ? try await client.selectedRepositories(of: secret, in: organization) : []
+            return TokenHolder(target: holder.target,
+                               reach: OrganizationReach.of(visibility: visibility, selected: selected, ids: ledger.repositoryIDs, fleet: fleet))
+        } catch {
+            notes.append("\(holder.target.id): could not read which repositories it reaches (\(error)); the ledger's record is shown")
+            return holder
+        }
     }
 }

@@ -134,10 +134,6 @@ public enum FleetStatus {
         let sync = OrganizationSecretSync(client: client, secret: secret, target: target,
                                           settings: OrganizationSelection(fleet: fleet, visibility: visibility), ledger: ledger)
         let (ids, _) = try await sync.repositoryIDs()
-        let chosen = Set(selected.map(\.id)), fleetIDs = Set(ids.values)
-        return OrganizationReach(visibility: visibility,
-                                 reaches: fleet.filter { ids[$0.key].map(chosen.contains) ?? false }.map(\.fullName),
-                                 missing: fleet.filter { !(ids[$0.key].map(chosen.contains) ?? false) }.map(\.fullName),
-                                 extra: selected.filter { !fleetIDs.contains($0.id) }.map { $0.fullName ?? "repository id \($0.id)" })
+        return OrganizationReach.of(visibility: visibility, selected: selected, ids: ids, fleet: fleet)
     }
 }

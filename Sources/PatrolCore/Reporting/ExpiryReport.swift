@@ -2,7 +2,7 @@ import Foundation
 import PatrolSupport
 import PatrolSecrets
 
-/// The result of `patrol expiry`: which token, when it ends, its status, and every repository that
+/// The result of `patrol expiry`: which token, when it ends, its status, and every target and repository that
 /// breaks with it — as text, the spec's JSON, or a workflow annotation.
 public struct ExpiryReport: Sendable, Equatable {
     /// Where the expiry came from.
@@ -18,8 +18,11 @@ public struct ExpiryReport: Sendable, Equatable {
     public let source: Source
     public let verdict: ExpiryVerdict
     public let thresholds: ExpiryThresholds
-    /// Every repository that holds the token per the ledger (`owner/name`), fleet order first.
+    /// Every repository whose runs read the token, per the ledger (`owner/name`), fleet order first: those its
+    /// targets live in and those an organization secret holding it reaches.
     public let repositories: [String]
+    /// Every target that holds the token per the ledger (spec §9), config order first.
+    public let holders: [TokenHolder]
     /// Things worth saying that do not change the status (the token is not the ledger's current one, …).
     public let notes: [String]
 
@@ -28,7 +31,7 @@ public struct ExpiryReport: Sendable, Equatable {
     public var exitCode: ExitCode { status.exitCode }
 
     public init(secret: String, fingerprint: Fingerprint?, login: String?, expiresAt: Date?, source: Source,
-                verdict: ExpiryVerdict, thresholds: ExpiryThresholds, repositories: [String], notes: [String] = []) {
+                verdict: ExpiryVerdict, thresholds: ExpiryThresholds, holders: [TokenHolder], repositories: [String], notes: [String] = []) {
         self.secret = secret
         self.fingerprint = fingerprint
         self.login = login
@@ -36,11 +39,13 @@ public struct ExpiryReport: Sendable, Equatable {
         self.source = source
         self.verdict = verdict
         self.thresholds = thresholds
+        self.holders = holders
         self.repositories = repositories
         self.notes = notes
     }
 
-    /// Exactly the keys of spec §3.5.
+    /// The keys of spec §3.5, and `targets`: each holder's id, kind and repository, and for an organization secret
+    /// its visibility, the fleet repositories it reaches and the selected ones outside the fleet (spec §9).
     public var json: JSONValue {
         .object([
             ("command", "expiry"),
@@ -52,6 +57,19 @@ public struct ExpiryReport: Sendable, Equatable {
             ("status", .string(status.rawValue)),
             ("source", .string(source.rawValue)),
             ("repositories", .array(repositories.map { .string($0) })),
+            ("targets", .array(holders.map { holder in
+                var row: [(String, JSONValue)] = [
+                    ("target", .string(holder.target.id)),
+                    ("kind", .string(holder.target.kind.rawValue)),
+                    ("repository", .optional(holder.target.repository?.fullName)),
+                ]
+                if holder.target.kind == .organization {
+                    row.append(("visibility", .optional(holder.reach?.visibility.rawValue)))
+                    row.append(("reaches", .array((holder.reach?.reaches ?? []).map { .string($0) })))
+                    row.append(("extra", .array((holder.reach?.extra ?? []).map { .string($0) })))
+                }
+                return .object(row)
+            })),
         ])
     }
 
@@ -84,13 +102,25 @@ public struct ExpiryReport: Sendable, Equatable {
         return text
     }
 
-    /// `9 repositories hold this token …` and one line per repository; or that none is known.
+    /// True when the report names targets by id: a holder of any kind but a repository Actions secret. A fleet
+    /// without `targets` reads as it always did, one repository per line.
+    public var showsTargetIDs: Bool { RolloutReport.showsTargetIDs(holders.map(\.target)) }
+
+    /// `9 repositories hold this token …` and one line per repository; with other kinds, `12 targets hold this
+    /// token …`, one line per target (an organization secret with the repositories it reaches) and how many
+    /// repositories' runs read it; or that none is known.
     public var repositoryLines: [String] {
         guard fingerprint != nil else { return [] }
-        guard !repositories.isEmpty else { return ["no repository holds this token according to the ledger"] }
-        let count = ExpiryCheck.count(repositories.count, "repository", plural: "repositories")
-        return ["\(count) hold\(repositories.count == 1 ? "s" : "") this token and stop working together when it expires:"]
-            + repositories.map { "  \($0)" }
+        guard !holders.isEmpty else { return ["no repository holds this token according to the ledger"] }
+        let ids = showsTargetIDs
+        let count = ids ? ExpiryCheck.count(holders.count, "target") : ExpiryCheck.count(holders.count, "repository", plural: "repositories")
+        var lines = ["\(count) hold\(holders.count == 1 ? "s" : "") this token and stop working together when it expires:"]
+            + holders.map { "  " + $0.label(ids: ids) }
+        if ids, !repositories.isEmpty {
+            lines.append("runs in \(ExpiryCheck.count(repositories.count, "repository", plural: "repositories")) read it: "
+                         + repositories.joined(separator: ", "))
+        }
+        return lines
     }
 
     /// What to do now, when anything.

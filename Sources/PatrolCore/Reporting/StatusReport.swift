@@ -175,4 +175,24 @@ public struct OrganizationReach: Sendable, Equatable {
         self.missing = missing
         self.extra = extra
     }
+
+    /// The reach of a secret with `visibility` whose selection, when `selected`, is `selected`: a fleet repository
+    /// is reached when its id (`ids`, keyed by ``RepositoryName/key``) or its name is in the selection; a selected
+    /// repository that is neither is `extra`, by name when known. Every fleet repository unless `selected`.
+    package static func of(visibility: SecretVisibility, selected: [SelectedRepository], ids: [String: Int],
+                           fleet: [RepositoryName]) -> OrganizationReach {
+        guard visibility == .selected else {
+            return OrganizationReach(visibility: visibility, reaches: fleet.map(\.fullName), missing: [], extra: [])
+        }
+        let chosenIDs = Set(selected.map(\.id)), chosenNames = Set(selected.compactMap { $0.fullName?.lowercased() })
+        let isChosen = { (repository: RepositoryName) in
+            ids[repository.key].map(chosenIDs.contains) ?? false || chosenNames.contains(repository.key)
+        }
+        let fleetIDs = Set(fleet.compactMap { ids[$0.key] }), fleetKeys = Set(fleet.map(\.key))
+        return OrganizationReach(visibility: visibility,
+                                 reaches: fleet.filter(isChosen).map(\.fullName),
+                                 missing: fleet.filter { !isChosen($0) }.map(\.fullName),
+                                 extra: selected.filter { !fleetIDs.contains($0.id) && !fleetKeys.contains($0.fullName?.lowercased() ?? "") }
+                                     .map { $0.fullName ?? "repository id \($0.id)" })
+    }
 }

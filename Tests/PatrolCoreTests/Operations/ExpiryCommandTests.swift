@@ -148,7 +148,7 @@ struct ExpiryCommandTests {
         try await fleet.seedLedger(token: token, expiresAt: inDays(30))
         let run = await fleet.run(["expiry", "--format", "json"])
         let keys = try #require(run.stdout.firstMatchKeys())
-        #expect(keys == ["command", "secret", "fingerprint", "login", "expiresAt", "daysLeft", "status", "source", "repositories"])
+        #expect(keys == ["command", "secret", "fingerprint", "login", "expiresAt", "daysLeft", "status", "source", "repositories", "targets"])
         let json = try decode(run.stdout)
         #expect(json["command"] as? String == "expiry" && json["secret"] as? String == "PAT_TOKEN")
         #expect(json["fingerprint"] as? String == Token(bytes: Array(token.utf8)).fingerprint.value)

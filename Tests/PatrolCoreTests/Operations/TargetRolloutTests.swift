@@ -8,13 +8,15 @@ import Testing
 @testable import PatrolCLI
 
 /// A fleet in the simulator whose config has a `targets` section: every kind of place a secret lives (spec §9).
-private final class TargetFleet: Sendable {
+final class TargetFleet: Sendable {
     let harness: FleetHarness
     let owner: String
 
-    /// The c3 fleet under `owner` (an organization when `organization`), with `targets` in the config.
-    init(owner: String = "garrick0", organization: Bool = false, targets: String, environments: [(String, String)] = []) throws {
-        harness = try FleetHarness()
+    /// The c3 fleet under `owner` (an organization when `organization`), with `targets` in the config; the simulator
+    /// answers each request after `latency`.
+    init(owner: String = "garrick0", organization: Bool = false, targets: String, environments: [(String, String)] = [],
+         latency: Duration = .zero) throws {
+        harness = try FleetHarness(latency: latency)
         self.owner = owner
         let simulator = harness.simulator
         if organization { simulator.addOrganization(owner, owners: [FleetHarness.owner]) }
