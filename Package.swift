@@ -89,9 +89,13 @@ let package = Package(
         .executableTarget(
             name: "patrol",
             dependencies: ["PatrolCLI", "PatrolDemo"],
+            exclude: ["exports.map"],
             swiftSettings: strict,
-            // GnuTLS's library constructor looks up `_gnutls_global_init_skip` dynamically: export patrol's (GnuTLSImplicitInit.swift).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip"])],
+            // GnuTLS's library constructor looks up `_gnutls_global_init_skip` dynamically: export patrol's
+            // (GnuTLSImplicitInit.swift), and only it: the Swift runtime's link arguments export every symbol
+            // (`-export-dynamic`), and the loader would map and search that table (exports.map).
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip",
+                                           "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/patrol/exports.map"])],
             plugins: ["BuildCommit"]
         ),
         /** Writes the git commit into the executable before each build, for `patrol --version` (no git: `unknown`). */
