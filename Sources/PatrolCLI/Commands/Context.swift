@@ -133,6 +133,23 @@ extension Context {
         return (token, auth)
     }
 
+    /// The rate-limit governor's settings for this run, the one place every command takes them from: the upload pace
+    /// from `options` (`--write-rate`, `--write-burst`; their defaults for a command without them) and the points
+    /// window from `PATROL_LIMIT_WINDOW` (``LimitWindow``).
+    /// - Throws: ``LimitWindowError`` when the variable holds something other than a number of seconds from 0 to 3600.
+    package func governorSettings(_ options: RolloutOptions = RolloutOptions()) throws(LimitWindowError) -> RateGovernor.Settings {
+        var settings = RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst)
+        if let window = try LimitWindow.seconds(in: environment) { settings.pointsWindow = window }
+        return settings
+    }
+
+    /// `transport` with this run's retries (``retryPolicy``) and its requests paced by the governor set by `settings`
+    /// (``governorSettings(_:)``), on ``clock``, telling of its pauses on stderr.
+    package func governed(_ transport: any HTTPTransport, settings: RateGovernor.Settings) -> RetryingTransport {
+        RetryingTransport.governed(transport, settings: settings, clock: clock, tell: { [console] in console.error($0) },
+                                   policy: retryPolicy, watchGate: watchGate)
+    }
+
     /// Runs `body` with a client over a transport for this run that retries with `retryPolicy` and paces
     /// requests through the rate-limit governor set from `options`; the transport is shut down when `body`
     /// returns or throws. With `app`, requests made with its stand-in credential carry the App's installation token
@@ -144,16 +161,13 @@ extension Context {
         let console = self.console
         let verbose: @Sendable (String) -> Void = { line in console.trace(line) }
         console.trace(ProxyChoice(for: base.url, environment: environment).description)
-        var settings = RateGovernor.Settings(writeRate: options.writeRate, writeBurst: options.writeBurst)
-        if let window = try LimitWindow.seconds(in: environment) { settings.pointsWindow = window }
+        let settings = try governorSettings(options)
         return try await withTransport({
             customTransport?(verbose) ?? Context.curl(TransportConfiguration(verbose: verbose, caFile: caFile, apiURLSource: base.source))
         }) { transport in
             // Redirects are followed here, below the retries: a renamed repository's 301/307 costs no attempt.
             let redirecting = RedirectingTransport(transport, onRedirect: { line in console.trace(line) })
-            let governed = RetryingTransport.governed(
-                redirecting, settings: settings,
-                clock: clock, tell: { console.error($0) }, policy: retryPolicy, watchGate: watchGate)
+            let governed = self.governed(redirecting, settings: settings)
             guard let app else { return try await body(GitHubClient(transport: governed, base: base, credential: credential, clock: clock)) }
             app.attach(governed, base: base)
             if mintFirst { _ = try await app.token() }

@@ -32,6 +32,8 @@ package enum ExpiryCommand {
         if let token { _ = try TokenFormat.check(token) }
         let needsAPI = options.live || options.openIssue
         let base = needsAPI ? try context.apiBase(invocation, config: config) : nil
+        // The same pacing as every other command: PATROL_LIMIT_WINDOW included, checked here, before any request.
+        let governor = try context.governorSettings()
         // Never waits for the lock (spec §6): the daily check must answer while a rotation runs. Ledger only,
         // it reads; --live records what GitHub said only when the lock is free (and says so when not).
         return try await LedgerStore.withStore({
@@ -44,7 +46,7 @@ package enum ExpiryCommand {
             return try await withTransport(if: needsAPI || webhook != nil, {
                 context.makeTransport { line in context.console.trace(webhook?.masked(line) ?? line) }
             }) { transport in
-                let retrying = transport.map { RetryingTransport.governed($0, settings: RateGovernor.Settings(), clock: context.clock, tell: { [console = context.console] in console.error($0) }, policy: context.retryPolicy) }
+                let retrying = transport.map { context.governed($0, settings: governor) }
                 // With the App, its transport puts the installation token on requests made with its stand-in.
                 let calling: (any HTTPTransport)? = retrying.map { retrying in
                     guard let app, let base else { return retrying }

@@ -95,6 +95,23 @@ struct ExpiryCommandTests {
         #expect(json["status"] as? String == "expired")
     }
 
+    @Test("--live paces by PATROL_LIMIT_WINDOW as every command does: a bad value is status's usage error, before any request")
+    func liveLimitWindow() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.simulator.mintToken(login: FleetHarness.owner, expiresAt: inDays(60))
+        try await fleet.seedLedger(token: token, expiresAt: inDays(60))
+        let message = LimitWindowError(value: "soon").description
+        for command in [["status"], ["expiry", "--live"]] {
+            let run = await fleet.run(command, environment: ["PAT_TOKEN": token, "PATROL_LIMIT_WINDOW": "soon"])
+            #expect(run.code == 2, "\(command): \(run.output)")
+            #expect(run.stderr.contains(message), "\(command): \(run.output)")
+        }
+        #expect(fleet.simulator.requests.isEmpty)
+        let paced = await fleet.run(["expiry", "--live"], environment: ["PAT_TOKEN": token, "PATROL_LIMIT_WINDOW": "2.4"])
+        #expect(paced.code == 0, "\(paced.output)")
+        #expect(fleet.simulator.requests.map(\.path) == ["/user"])
+    }
+
     @Test("--live: an expiry GitHub sends within a minute of now is not trusted: unknown, exit 1")
     func liveUntrusted() async throws {
         let fleet = try FleetHarness()
