@@ -57,7 +57,7 @@ package enum DoctorCommand {
 
     package static func print(_ report: DoctorReport, json: Bool, console: Console) {
         if json {
-            console.result(report.json.text)
+            console.result(report.jsonDocument)
         } else {
             for line in report.lines(console: console) { console.result(line) }
         }

@@ -45,7 +45,7 @@ package enum RolloutCommand {
     /// on stderr what to do next.
     package static func print(_ report: RolloutReport, config: FleetConfig, json: Bool, console: Console) {
         if json {
-            console.result(report.json.text)
+            console.result(report.jsonDocument)
         } else {
             console.result(report.summary(console: console))
         }

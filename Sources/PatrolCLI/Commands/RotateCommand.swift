@@ -72,7 +72,7 @@ package enum RotateCommand {
 
     package static func print(_ report: RotateReport, config: FleetConfig, base: APIBase, json: Bool, console: Console) {
         if json {
-            console.result(self.json(report).text)
+            console.result(document(report))
         } else {
             // The repository lines were streamed as each finished.
             console.result(report.rollout.summary(console: console))
@@ -131,22 +131,27 @@ package enum RotateCommand {
     }
 
     /// The rollout's JSON document (spec §3.3, `"command": "rotate"`) with the rotation's own keys after it.
-    package static func json(_ report: RotateReport) -> JSONValue {
-        guard case .object(var pairs) = report.rollout.json else { return report.rollout.json }
+    package static func json(_ report: RotateReport) -> JSONValue { document(report).value }
+
+    /// ``json(_:)`` as a document whose rows are made one at a time as it is written.
+    package static func document(_ report: RotateReport) -> JSONDocument {
+        var document = report.rollout.jsonDocument
         let revocation: JSONValue = switch report.revocation {
         case .notRequested: .object([("status", "not-requested")])
         case .withheld(let reason): .object([("status", "withheld"), ("reason", .string(reason))])
         case .revoked(let fingerprint): .object([("status", "revoked"), ("fingerprint", .string(fingerprint.value))])
         case .failed(let error): .object([("status", "failed"), ("error", .string("\(error)"))])
         }
-        pairs.append(("previous", report.previous.map { .object([("fingerprint", .string($0.fingerprint.value)), ("login", .string($0.login))]) } ?? .null))
-        pairs.append(("reRolled", .bool(report.reRolled)))
-        pairs.append(("completed", .bool(report.completed)))
-        pairs.append(("pending", .array(report.remaining.map { entry in
-            .object([("repository", .optional(entry.target.repository?.fullName)), ("target", .string(entry.target.id)),
-                     ("kind", .string(entry.target.kind.rawValue)), ("holds", .optional(entry.holds?.value))])
-        })))
-        pairs.append(("revocation", revocation))
-        return .object(pairs)
+        document.append("previous", report.previous.map { .object([("fingerprint", .string($0.fingerprint.value)), ("login", .string($0.login))]) } ?? .null)
+        document.append("reRolled", .bool(report.reRolled))
+        document.append("completed", .bool(report.completed))
+        let remaining = report.remaining
+        document.members.append(("pending", .rows(count: remaining.count) { index in
+            let entry = remaining[index]
+            return .object([("repository", .optional(entry.target.repository?.fullName)), ("target", .string(entry.target.id)),
+                            ("kind", .string(entry.target.kind.rawValue)), ("holds", .optional(entry.holds?.value))])
+        }))
+        document.append("revocation", revocation)
+        return document
     }
 }

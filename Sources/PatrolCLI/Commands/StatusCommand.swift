@@ -45,9 +45,9 @@ package enum StatusCommand {
             // The fleet's App key per target, from the ledger, when the fleet uses an App (App/AppKeyHolders.swift).
             let appKeys = AppKeyHolders(ledger: ledger.app, targets: targets)
             if invocation.global.json {
-                var document = report.json
-                if let appKeys, case .object(let pairs) = document { document = .object(pairs + [("appKey", appKeys.json)]) }
-                console.result(document.text)
+                var document = report.jsonDocument
+                if let appKeys { document.append("appKey", appKeys.json) }
+                console.result(document)
             } else {
                 console.result(report.summary(console: console))
                 for line in appKeys?.lines(console: console) ?? [] { console.result(line) }

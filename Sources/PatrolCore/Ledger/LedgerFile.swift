@@ -72,3 +72,57 @@ package struct LedgerFileV1: Codable {
 
 /// Only the version, decoded before anything else.
 package struct LedgerVersion: Decodable { let version: Int }
+
+extension Ledger {
+    /// This ledger as a reload of its file reads it (``LedgerStore/write(_:to:)`` returns it, so that a reload compares
+    /// equal): every date at the whole second the file's ISO 8601 text keeps (`JSONDecoder` reads `JSONEncoder`'s
+    /// `.iso8601` back rounded down), and an App ledger with nothing in it as the empty one the file leaves out.
+    /// A test checks that no date of any record keeps a fraction.
+    package var asWritten: Ledger {
+        var ledger = self
+        ledger.tokens = tokens.map { token in
+            var token = token
+            token.expiresAt = token.expiresAt.map(Self.wholeSecond)
+            token.firstSeen = Self.wholeSecond(token.firstSeen)
+            token.lastSeen = Self.wholeSecond(token.lastSeen)
+            return token
+        }
+        ledger.targets = targets.mapValues { record in
+            var record = record
+            record.uploadedAt = record.uploadedAt.map(Self.wholeSecond)
+            record.secretUpdatedAt = record.secretUpdatedAt.map(Self.wholeSecond)
+            return record
+        }
+        ledger.history = history.map { run in
+            var run = run
+            run.startedAt = Self.wholeSecond(run.startedAt)
+            run.finishedAt = Self.wholeSecond(run.finishedAt)
+            return run
+        }
+        guard !app.isEmpty else {
+            ledger.app = AppKeyLedger()
+            return ledger
+        }
+        ledger.app.keys = app.keys.map { key in
+            var key = key
+            key.firstRolledOut = Self.wholeSecond(key.firstRolledOut)
+            key.currentSince = key.currentSince.map(Self.wholeSecond)
+            key.retiredAt = key.retiredAt.map(Self.wholeSecond)
+            return key
+        }
+        let holding = { (holding: AppKeyHolding) -> AppKeyHolding in
+            var holding = holding
+            holding.uploadedAt = Self.wholeSecond(holding.uploadedAt)
+            holding.secretUpdatedAt = Self.wholeSecond(holding.secretUpdatedAt)
+            return holding
+        }
+        ledger.app.repositories = app.repositories.mapValues(holding)
+        ledger.app.targets = app.targets.mapValues(holding)
+        return ledger
+    }
+
+    /// `date` at the second the file writes (the fraction dropped, toward the past).
+    private static func wholeSecond(_ date: Date) -> Date {
+        Date(timeIntervalSince1970: date.timeIntervalSince1970.rounded(.down))
+    }
+}

@@ -88,6 +88,13 @@ public final class Console: Sendable {
     /// A result line on stdout.
     public func result(_ line: String) { emit(line, to: stdout) }
 
+    /// A JSON document on stdout as one line, written in pieces (``JSONDocument/write(pieceSize:to:)``) so that it is
+    /// never held whole; each piece passes through the redactor.
+    public func result(_ document: JSONDocument) {
+        document.write { piece in emit(piece, to: stdout, ending: "") }
+        emit("", to: stdout)
+    }
+
     /// A result line on stdout that skips the redactor. Only `patrol simulator` uses it, to print the
     /// throw-away token its simulator accepts; nothing else may.
     public func unredactedResult(_ line: String) { if !outputClosed { stdout(line + "\n") } }
@@ -119,7 +126,7 @@ public final class Console: Sendable {
 
     public enum Colour: Int, Sendable { case red = 31, green = 32, yellow = 33, dim = 2, bold = 1 }
 
-    private func emit(_ line: String, to sink: Sink) {
+    private func emit(_ line: String, to sink: Sink, ending: String = "\n") {
         let printed = state.withLock { state -> (text: String, clear: Bool)? in
             guard !state.outputClosed else { return nil }
             defer { state.progressShown = false }
@@ -127,6 +134,6 @@ public final class Console: Sendable {
         }
         guard let printed else { return }
         if printed.clear { stderr("\r\u{1B}[2K") }
-        sink(printed.text + "\n")
+        sink(printed.text + ending)
     }
 }

@@ -37,11 +37,18 @@ public struct DoctorReport: Sendable {
     /// `{"command": "doctor", "checks": [{"id", "status", "repository", "detail", "fix"}], "summary": {…}}`; a
     /// per-target check adds `"target"` (its id).
     public var json: JSONValue {
-        .object([
-            ("command", "doctor"),
-            ("checks", .array(checks.map { check in
+        jsonDocument.value
+    }
+
+    /// ``json`` as a document whose checks are made one at a time as it is written (``Console/result(_:)-(JSONDocument)``).
+    public var jsonDocument: JSONDocument {
+        let checks = self.checks
+        return JSONDocument([
+            ("command", .value("doctor")),
+            ("checks", .rows(count: checks.count) { index in
+                let check = checks[index]
                 // `target` only on per-target checks (spec §9), so a fleet without targets reads as before.
-                .object([
+                return .object([
                     ("id", .string(check.id)),
                     ("status", .string(check.status.rawValue)),
                     ("repository", .optional(check.repository?.fullName)),
@@ -49,8 +56,8 @@ public struct DoctorReport: Sendable {
                     ("detail", .string(check.detail)),
                     ("fix", .optional(check.fix)),
                 ])
-            })),
-            ("summary", .object(CheckStatus.allCases.map { ($0.rawValue, .number(Double(count($0)))) })),
+            }),
+            ("summary", .value(.object(CheckStatus.allCases.map { ($0.rawValue, .number(Double(count($0)))) }))),
         ])
     }
 

@@ -38,48 +38,55 @@ public struct RolloutReport: Sendable {
     }
 
     /// `{"command", "secret", "token", "repositories", "summary"}` (spec §3.3).
-    public var json: JSONValue {
-        .object([
-            ("command", .string(command)),
-            ("secret", .string(secret)),
-            ("token", .object([
+    public var json: JSONValue { jsonDocument.value }
+
+    /// ``json`` as a document whose rows are made one at a time as it is written (``Console/result(_:)-(JSONDocument)``).
+    public var jsonDocument: JSONDocument {
+        let outcomes = self.outcomes
+        return JSONDocument([
+            ("command", .value(.string(command))),
+            ("secret", .value(.string(secret))),
+            ("token", .value(.object([
                 ("fingerprint", .string(fingerprint.value)),
                 ("login", .string(login)),
                 ("expiresAt", .date(expiresAt)),
                 ("warnings", .array(warnings.map { .string($0) })),
-            ])),
-            ("repositories", .array(outcomes.map { outcome in
-                var row: [(String, JSONValue)] = [
-                    ("repository", .optional(outcome.repository?.fullName)),
-                    ("target", .string(outcome.target.id)),
-                    ("kind", .string(outcome.target.kind.rawValue)),
-                    ("status", .string(outcome.status.rawValue)),
-                    ("httpStatus", .optional(outcome.httpStatus)),
-                    ("secretUpdatedAt", .date(outcome.secretUpdatedAt)),
-                    ("attempts", .number(Double(outcome.attempts))),
-                    ("error", .optional(outcome.reason)),
-                    ("warnings", .array(outcome.warnings.map { .string($0) })),
-                ]
-                if let plan = outcome.plan {
-                    row.append(("plan", .string(plan.action.rawValue)))
-                    if outcome.target.kind == .organization {
-                        row.append(("select", .array(plan.select.map { .string($0) })))
-                        row.append(("deselect", .array(plan.deselect.map { .string($0) })))
-                    }
-                }
-                if case .delivered(let delivery) = outcome, let selection = delivery.selection {
-                    row.append(("selected", .array(selection.added.map { .string($0) })))
-                    row.append(("deselected", .array(selection.removed.map { .string($0) })))
-                    row.append(("extra", .array(selection.extra.map { .string($0) })))
-                }
-                return .object(row)
-            })),
-            ("summary", .object([
+            ]))),
+            ("repositories", .rows(count: outcomes.count) { Self.jsonRow(outcomes[$0]) }),
+            ("summary", .value(.object([
                 ("total", .number(Double(outcomes.count))),
                 ("succeeded", .number(Double(succeeded))),
                 ("failed", .number(Double(failed))),
-            ])),
+            ]))),
         ])
+    }
+
+    /// One target's row of the JSON report.
+    public static func jsonRow(_ outcome: RepositoryOutcome) -> JSONValue {
+        var row: [(String, JSONValue)] = [
+            ("repository", .optional(outcome.repository?.fullName)),
+            ("target", .string(outcome.target.id)),
+            ("kind", .string(outcome.target.kind.rawValue)),
+            ("status", .string(outcome.status.rawValue)),
+            ("httpStatus", .optional(outcome.httpStatus)),
+            ("secretUpdatedAt", .date(outcome.secretUpdatedAt)),
+            ("attempts", .number(Double(outcome.attempts))),
+            ("error", .optional(outcome.reason)),
+            ("warnings", .array(outcome.warnings.map { .string($0) })),
+        ]
+        if let plan = outcome.plan {
+            row.append(("plan", .string(plan.action.rawValue)))
+            if outcome.target.kind == .organization {
+                row.append(("select", .array(plan.select.map { .string($0) })))
+                row.append(("deselect", .array(plan.deselect.map { .string($0) })))
+            }
+        }
+        if case .delivered(let delivery) = outcome, let selection = delivery.selection {
+            row.append(("selected", .array(selection.added.map { .string($0) })))
+            row.append(("deselected", .array(selection.removed.map { .string($0) })))
+            row.append(("extra", .array(selection.extra.map { .string($0) })))
+        }
+        return .object(row)
     }
 
     /// True when the run was a dry run: nothing was uploaded.

@@ -45,38 +45,45 @@ public struct StatusReport: Sendable {
     public func count(_ state: FleetStatus.State) -> Int { lines.filter { $0.state == state }.count }
 
     /// `{"command": "status", "secret", "token", "repositories": [...], "summary"}` (spec §3.7).
-    public var json: JSONValue {
-        .object([
-            ("command", "status"),
-            ("secret", .string(secret)),
-            ("token", .object([
+    public var json: JSONValue { jsonDocument.value }
+
+    /// ``json`` as a document whose rows are made one at a time as it is written (``Console/result(_:)-(JSONDocument)``).
+    public var jsonDocument: JSONDocument {
+        let lines = self.lines
+        return JSONDocument([
+            ("command", .value("status")),
+            ("secret", .value(.string(secret))),
+            ("token", .value(.object([
                 ("fingerprint", .optional(expected?.fingerprint.value)),
                 ("login", .optional(expected?.login)),
                 ("state", .optional(expected?.state.rawValue)),
-            ])),
-            ("repositories", .array(lines.map { line in
-                var row: [(String, JSONValue)] = [
-                    ("repository", .optional(line.repository?.fullName)),
-                    ("target", .string(line.target.id)),
-                    ("kind", .string(line.target.kind.rawValue)),
-                    ("present", .bool(line.secret != nil)),
-                    ("createdAt", .date(line.secret?.createdAt)),
-                    ("updatedAt", .date(line.secret?.updatedAt)),
-                    ("fingerprint", .optional(line.record?.fingerprint?.value)),
-                    ("ledgerUpdatedAt", .date(line.record?.secretUpdatedAt)),
-                    ("state", .string(line.state.rawValue)),
-                    ("error", .optional(line.problem.map { "\($0)" })),
-                ]
-                if let reach = line.reach {
-                    row.append(("visibility", .string(reach.visibility.rawValue)))
-                    row.append(("reaches", .array(reach.reaches.map { .string($0) })))
-                    row.append(("extra", .array(reach.extra.map { .string($0) })))
-                }
-                return .object(row)
-            })),
-            ("summary", .object([("total", .number(Double(lines.count)))]
-                + FleetStatus.State.allCases.map { ($0.rawValue, .number(Double(count($0)))) })),
+            ]))),
+            ("repositories", .rows(count: lines.count) { Self.jsonRow(lines[$0]) }),
+            ("summary", .value(.object([("total", .number(Double(lines.count)))]
+                + FleetStatus.State.allCases.map { ($0.rawValue, .number(Double(count($0)))) }))),
         ])
+    }
+
+    /// One target's row of the JSON report.
+    public static func jsonRow(_ line: Line) -> JSONValue {
+        var row: [(String, JSONValue)] = [
+            ("repository", .optional(line.repository?.fullName)),
+            ("target", .string(line.target.id)),
+            ("kind", .string(line.target.kind.rawValue)),
+            ("present", .bool(line.secret != nil)),
+            ("createdAt", .date(line.secret?.createdAt)),
+            ("updatedAt", .date(line.secret?.updatedAt)),
+            ("fingerprint", .optional(line.record?.fingerprint?.value)),
+            ("ledgerUpdatedAt", .date(line.record?.secretUpdatedAt)),
+            ("state", .string(line.state.rawValue)),
+            ("error", .optional(line.problem.map { "\($0)" })),
+        ]
+        if let reach = line.reach {
+            row.append(("visibility", .string(reach.visibility.rawValue)))
+            row.append(("reaches", .array(reach.reaches.map { .string($0) })))
+            row.append(("extra", .array(reach.extra.map { .string($0) })))
+        }
+        return .object(row)
     }
 
     /// One line per repository, then a summary line. With `--quiet`, current repositories are only counted
