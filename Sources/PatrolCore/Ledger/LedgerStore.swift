@@ -213,26 +213,26 @@ public actor LedgerStore {
     /// Writes `ledger` durably and returns it as it reads back (dates at the file's second precision),
     /// so a reload compares equal. The first write over a version-1 file keeps that file beside it
     /// (``LedgerMigration/version1CopyPath(for:)``), on disk before the new version replaces it.
-    /// The file is one ``encode(_:)`` document: measured at 1,000 repositories, writing it record by record saved
-    /// under 0.5 MiB of peak memory (docs/benchmarks.md), not worth a second writer of the same format.
+    /// The file is written record by record (``LedgerFileWriter``), in the bytes ``encode(_:)`` gives: measured at 1,000
+    /// repositories, that keeps about 0.6 MiB off the peak that one encode of the whole ledger adds (docs/benchmarks.md).
     package static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
         let folder = DurableFile.folder(of: path)
         let temporary = "\(path).tmp-\(getpid())"
-        let written: Ledger
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             if let old = FileManager.default.contents(atPath: path), LedgerMigration.version(of: old) == 1 {
                 try DurableFile.write(old, to: LedgerMigration.version1CopyPath(for: path), mode: 0o600)
             }
-            try DurableFile.write(try encode(ledger), to: temporary, mode: 0o600)
-            written = ledger.asWritten
+            try DurableFile.write(to: temporary, mode: 0o600) { sink in
+                try LedgerFileWriter().write(ledger, to: &sink)
+            }
             guard rename(temporary, path) == 0 else { throw DurableFile.Failure(operation: "rename", code: errno) }
             try DurableFile.syncFolder(folder)
         } catch {
             unlink(temporary)
             throw LedgerError.writeFailed(path: path, problem: "\(error)")
         }
-        return written
+        return ledger.asWritten
     }
 }
 
@@ -266,11 +266,18 @@ package enum DurableFile {
 
     /// Creates `path` (replacing a stale one) with `mode`, writes `data` and fsyncs it.
     package static func write(_ data: Data, to path: String, mode: mode_t) throws {
+        try write(to: path, mode: mode) { sink in try data.withUnsafeBytes { try sink.write(raw: $0) } }
+    }
+
+    /// Creates `path` (replacing a stale one) with `mode`, lets `body` write it through a buffered sink, and fsyncs it.
+    package static func write(to path: String, mode: mode_t, _ body: (inout LedgerFileSink) throws -> Void) throws {
         unlink(path)
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard descriptor >= 0 else { throw Failure(operation: "open", code: errno) }
         defer { close(descriptor) }
-        try writeAll(data, to: descriptor)
+        var sink = LedgerFileSink(descriptor: descriptor)
+        try body(&sink)
+        try sink.flush()
         guard fsync(descriptor) == 0 else { throw Failure(operation: "fsync", code: errno) }
     }
 

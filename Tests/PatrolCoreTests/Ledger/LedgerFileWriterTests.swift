@@ -5,9 +5,9 @@ import Testing
 @testable import PatrolGitHub
 @testable import PatrolCore
 
-@Suite("Ledger write: one JSONEncoder document, and the ledger returned as a reload reads it")
-struct LedgerWriteTests {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-ledger-write-\(UUID().uuidString)").path
+@Suite("Ledger file writer: record by record, the bytes of one JSONEncoder document")
+struct LedgerFileWriterTests {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-ledger-writer-\(UUID().uuidString)").path
     var path: String { folder + "/ledger.json" }
 
     static let fingerprint = Fingerprint("sha256:0123456789abcdef")!
@@ -56,16 +56,18 @@ struct LedgerWriteTests {
 
     @Test("the file is byte for byte what JSONEncoder writes for the whole ledger, and the ledger returned is the one a reload reads, no date with a fraction",
           arguments: 0..<4)
-    func asReloaded(index: Int) throws {
+    func sameBytes(index: Int) throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let ledger = Self.ledgers[index]
         let returned = try LedgerStore.write(ledger, to: path)
         let written = try #require(FileManager.default.contents(atPath: path))
-        #expect(written == (try LedgerStore.encode(ledger)))
+        let whole = try LedgerStore.encode(ledger)
+        #expect(written == whole, "streamed:\n\(String(decoding: written.prefix(3_000), as: UTF8.self))\nJSONEncoder:\n\(String(decoding: whole.prefix(3_000), as: UTF8.self))")
         let reloaded = try #require(try LedgerStore.readFile(path: path, secret: "PAT_TOKEN"))
         #expect(returned == reloaded)
         #expect(reloaded.targets.count == ledger.targets.count)
-        // Every date anywhere in the returned ledger, found by reflection, so that a date field added later is checked too.
+        // Every date anywhere in the returned ledger (Ledger.asWritten), found by reflection, so that a date field added
+        // later is checked too: none keeps a fraction of a second.
         let dates = Self.dates(in: returned)
         #expect(dates.allSatisfy { $0.timeIntervalSince1970 == $0.timeIntervalSince1970.rounded(.down) })
         if index == 2 { #expect(dates.count >= 12) }
@@ -75,5 +77,17 @@ struct LedgerWriteTests {
     static func dates(in value: Any) -> [Date] {
         if let date = value as? Date { return [date] }
         return Mirror(reflecting: value).children.flatMap { dates(in: $0.value) }
+    }
+
+    @Test("the writer writes every member of the file's shape, in the encoder's order (a member added later fails here)")
+    func everyMember() {
+        let labels = Mirror(reflecting: LedgerFileV2(Ledger(secret: "PAT_TOKEN"))).children.compactMap(\.label)
+        #expect(labels.sorted(by: LedgerFileWriter.encoderOrder) == LedgerFileWriter.members)
+    }
+
+    @Test("keys go in JSONEncoder's order: by UTF-8 bytes, capitals before small letters, digits compared one by one")
+    func keyOrder() {
+        let keys = ["b", "a", "B", "a10", "a2", "\u{1F600}", "é", "a-b", "a/b"]
+        #expect(keys.sorted(by: LedgerFileWriter.encoderOrder) == ["B", "a", "a-b", "a/b", "a10", "a2", "b", "é", "\u{1F600}"])
     }
 }
