@@ -50,10 +50,19 @@ extension GitHubClient {
     /// is shared with.
     public func selectedRepositories(of name: String, in organization: String, _ shared: OrganizationShared = .secret,
                                      atOnce: Int = 1) async throws -> [SelectedRepository] {
-        try await everyPage(from: "\(shared.path(name, in: organization))/repositories?per_page=100",
-                            maxPages: 1000, atOnce: atOnce) { (body: SelectionBody, _, _) in
+        let items = { (body: SelectionBody, _: HTTPResponse, _: String) in
             body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
         }
+        var total: Int?
+        var first = try await firstPage(from: "\(shared.path(name, in: organization))/repositories?per_page=100") { (body: SelectionBody, response, request) in
+            total = body.total_count
+            return items(body, response, request)
+        }
+        // Without a numbered `last` link, the answer's `total_count` still tells how many pages of 100 there are.
+        if first.lastPage == nil, first.next.flatMap(Self.pageNumber(in:)) == 2, let total, total > 100 {
+            first = FirstPage(items: first.items, next: first.next, lastPage: (total + 99) / 100)
+        }
+        return try await first.items + remainingPages(after: first, maxPages: 1000, atOnce: atOnce, items)
     }
 
     /// `GET /orgs/{org}/repos?per_page=100`: the first page of the organization's repositories the caller can see
@@ -101,6 +110,7 @@ extension GitHubClient {
     private struct SelectionBody: Decodable {
         struct Repository: Decodable { let id: Int; let full_name: String? }
         let repositories: [Repository]
+        var total_count: Int? = nil
     }
     private struct RepositoryBody: Decodable { let id: Int; var full_name: String? = nil }
 }

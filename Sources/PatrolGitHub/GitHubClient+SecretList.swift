@@ -110,7 +110,7 @@ extension GitHubClient {
     }
 
     /// The `page` query parameter of a path, when it is a number.
-    private static func pageNumber(in path: String) -> Int? {
+    package static func pageNumber(in path: String) -> Int? {
         guard let query = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
         return query.split(separator: "&").first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst("page=".count)) }
     }
