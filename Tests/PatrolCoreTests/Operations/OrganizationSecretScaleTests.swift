@@ -114,6 +114,20 @@ struct OrganizationSecretScaleTests {
         #expect(harness.simulator.secret("PAT_TOKEN", in: .organization("c3-org"))?.plaintext == token)
     }
 
+    @Test("an organization whose repository list GitHub refuses (403): every id looked up on its own, the rollout goes on")
+    func refusedListFallsBack() async throws {
+        let (harness, names) = try Self.organization(holding: 120)
+        harness.simulator.failNext(1, status: 403, matching: "/orgs/c3-org/repos")
+        let token = harness.mint(scopes: Self.scopes)
+        let run = await harness.run(["rollout", "--quiet"], environment: ["PAT_TOKEN": token])
+        #expect(run.code == 0, "\(run.output)")
+        let routes = harness.simulator.requests.compactMap(\.route)
+        #expect(routes.filter { $0 == "GET organization repositories" }.count == 1, "\(routes)")
+        #expect(routes.filter { $0 == "GET repository" }.count == 120, "\(routes)")
+        #expect(harness.simulator.secret("PAT_TOKEN", in: .organization("c3-org"))?.plaintext == token)
+        #expect(harness.simulator.repositoriesReached(by: "PAT_TOKEN", in: "c3-org") == names.map { "c3-org/\($0)" })
+    }
+
     @Test("a rotation reads the selection's pages after the first at once, and leaves the selection exactly as it was")
     func selectionPagesAtOnce() async throws {
         let (harness, _) = try Self.organization(holding: 660, fleet: Array(1...650))
