@@ -92,10 +92,16 @@ let package = Package(
             exclude: ["exports.map"],
             swiftSettings: strict,
             // GnuTLS's library constructor looks up `_gnutls_global_init_skip` dynamically: export patrol's
-            // (GnuTLSImplicitInit.swift), and only it: the Swift runtime's link arguments export every symbol
-            // (`-export-dynamic`), and the loader would map and search that table (exports.map).
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip",
-                                           "-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/patrol/exports.map"])],
+            // (GnuTLSImplicitInit.swift), and in the release build only it: the Swift runtime's link arguments export
+            // every symbol (`-export-dynamic`), and the loader would map and search that table (exports.map). Debug
+            // builds keep every export: a sanitizer's runtime is linked into the executable, and the Swift runtime
+            // finds ThreadSanitizer's hooks (`__tsan_acquire`, …) by looking them up; hidden, every task hand-off
+            // would be reported as a race.
+            linkerSettings: [
+                .unsafeFlags(["-Xlinker", "--export-dynamic-symbol=_gnutls_global_init_skip"]),
+                .unsafeFlags(["-Xlinker", "--version-script=\(Context.packageDirectory)/Sources/patrol/exports.map"],
+                             .when(configuration: .release)),
+            ],
             plugins: ["BuildCommit"]
         ),
         /** Writes the git commit into the executable before each build, for `patrol --version` (no git: `unknown`). */

@@ -45,14 +45,40 @@ public enum OrganizationShared: String, Sendable {
 }
 
 extension GitHubClient {
-    /// `GET /orgs/{org}/actions/{secrets|variables}/{name}/repositories?per_page=100`, following `link: rel="next"`: the
-    /// ids of the repositories a `selected` secret (or variable) is shared with.
-    public func selectedRepositories(of name: String, in organization: String,
-                                     _ shared: OrganizationShared = .secret) async throws -> [SelectedRepository] {
-        try await everyPage(from: "\(shared.path(name, in: organization))/repositories?per_page=100",
-                            maxPages: 1000) { (body: SelectionBody, _, _) in
+    /// `GET /orgs/{org}/actions/{secrets|variables}/{name}/repositories?per_page=100` and the pages after it (`atOnce` at
+    /// a time once the first page's link names the last): the ids of the repositories a `selected` secret (or variable)
+    /// is shared with.
+    public func selectedRepositories(of name: String, in organization: String, _ shared: OrganizationShared = .secret,
+                                     atOnce: Int = 1) async throws -> [SelectedRepository] {
+        let items = { (body: SelectionBody, _: HTTPResponse, _: String) in
             body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
         }
+        var total: Int?
+        var first = try await firstPage(from: "\(shared.path(name, in: organization))/repositories?per_page=100") { (body: SelectionBody, response, request) in
+            total = body.total_count
+            return items(body, response, request)
+        }
+        // Without a numbered `last` link, the answer's `total_count` still tells how many pages of 100 there are.
+        if first.lastPage == nil, first.next.flatMap(Self.pageNumber(in:)) == 2, let total, total > 100 {
+            first = FirstPage(items: first.items, next: first.next, lastPage: (total + 99) / 100)
+        }
+        return try await first.items + remainingPages(after: first, maxPages: 1000, atOnce: atOnce, items)
+    }
+
+    /// `GET /orgs/{org}/repos?per_page=100`: the first page of the organization's repositories the caller can see
+    /// (ids and current names), and where the others are. GitHub numbers the pages (`page`) and names the last one in
+    /// the `link` header, so the first page tells how many requests the whole list costs.
+    package func organizationRepositories(firstPageOf organization: String) async throws -> FirstPage<ListedRepository> {
+        try await firstPage(from: "/orgs/\(organization)/repos?per_page=100", Self.listedRepositories)
+    }
+
+    /// The organization's repositories on the pages after `first` (`atOnce` at a time).
+    package func organizationRepositories(after first: FirstPage<ListedRepository>, atOnce: Int) async throws -> [ListedRepository] {
+        try await remainingPages(after: first, maxPages: 1000, atOnce: atOnce, Self.listedRepositories)
+    }
+
+    private static func listedRepositories(_ page: [RepositoryBody], _: HTTPResponse, _: String) -> [ListedRepository] {
+        page.compactMap { body in body.full_name.map { ListedRepository(id: body.id, fullName: $0) } }
     }
 
     /// `PUT /orgs/{org}/actions/{secrets|variables}/{name}/repositories/{id}`: adds one repository to a `selected`
@@ -84,8 +110,9 @@ extension GitHubClient {
     private struct SelectionBody: Decodable {
         struct Repository: Decodable { let id: Int; let full_name: String? }
         let repositories: [Repository]
+        var total_count: Int? = nil
     }
-    private struct RepositoryBody: Decodable { let id: Int }
+    private struct RepositoryBody: Decodable { let id: Int; var full_name: String? = nil }
 }
 
 /// A repository an organization secret is shared with.
@@ -98,4 +125,13 @@ public struct SelectedRepository: Sendable, Equatable {
         self.id = id
         self.fullName = fullName
     }
+}
+
+/// A repository as its organization's list names it: its id and its current `owner/name`.
+public struct ListedRepository: Sendable, Equatable {
+    public let id: Int
+    /// `owner/name` as GitHub spells it now.
+    public let fullName: String
+    /// `owner/name` in lower case, as ``RepositoryName/key``.
+    public var key: String { fullName.lowercased() }
 }

@@ -26,28 +26,81 @@ extension GitHubClient {
 
     /// GETs `path` and every page its `link: rel="next"` leads to (under this client's API base, at most `maxPages`),
     /// decoding each as `Page` and collecting what `items` takes from it (given the answer and the request as errors name it):
-    /// the one paging loop of every list call.
+    /// the one paging loop of every list call. With `atOnce` above 1, the pages after the first go out that many at a
+    /// time when the first page's link names the last one by number (see ``remainingPages(after:maxPages:atOnce:_:)``).
     package func everyPage<Page: Decodable, Item>(
-        from path: String, maxPages: Int,
+        from path: String, maxPages: Int, atOnce: Int = 1,
         _ items: (Page, HTTPResponse, String) throws -> [Item]
     ) async throws -> [Item] {
-        var next: String? = path
+        let first = try await firstPage(from: path, items)
+        return try await first.items + remainingPages(after: first, maxPages: maxPages, atOnce: atOnce, items)
+    }
+
+    /// GETs the first page of a list: its items, and where the rest is (its `link` header's `next` and `last`).
+    package func firstPage<Page: Decodable, Item>(
+        from path: String, _ items: (Page, HTTPResponse, String) throws -> [Item]
+    ) async throws -> FirstPage<Item> {
+        let (response, request) = try await send(.get, path, expecting: [200])
+        let found = try items(try decode(response, request), response, request)
+        let link = response.headers["link"]
+        let next = link.flatMap { linkPath($0, rel: "next") }
+        // Pages can be numbered only when `next` is page 2 and `last` names its page the same way.
+        let last = link.flatMap { linkPath($0, rel: "last") }.flatMap { Self.pageNumber(in: $0) }
+        return FirstPage(items: found, next: next, lastPage: next.flatMap { Self.pageNumber(in: $0) } == 2 ? last : nil)
+    }
+
+    /// The items of every page after `first` (at most `maxPages` pages in all). When `first` numbers its last page and
+    /// `atOnce` is above 1, pages 2…last are asked for `atOnce` at a time, built from the `next` link GitHub gave (only
+    /// its `page` changed); otherwise, and for any page a list that grew meanwhile still links to, one after another.
+    package func remainingPages<Page: Decodable, Item>(
+        after first: FirstPage<Item>, maxPages: Int, atOnce: Int,
+        _ items: (Page, HTTPResponse, String) throws -> [Item]
+    ) async throws -> [Item] {
+        var next = first.next
+        var pages = 1
         var found: [Item] = []
-        var pages = 0
+        if atOnce > 1, let template = first.next, let last = first.lastPage, last > 2 {
+            let paths = (2...min(last, maxPages)).compactMap { Self.path(template, page: $0) }
+            var answers = [(HTTPResponse, String)?](repeating: nil, count: paths.count)
+            try await withThrowingTaskGroup(of: (Int, HTTPResponse, String).self) { group in
+                var pending = paths.enumerated().makeIterator()
+                var running = 0
+                while true {
+                    while running < atOnce, let (index, path) = pending.next() {
+                        group.addTask { [self] in
+                            let (response, request) = try await send(.get, path, expecting: [200])
+                            return (index, response, request)
+                        }
+                        running += 1
+                    }
+                    guard let (index, response, request) = try await group.next() else { break }
+                    running -= 1
+                    answers[index] = (response, request)
+                }
+            }
+            for case let (response, request)? in answers {
+                found += try items(try decode(response, request), response, request)
+                next = response.headers["link"].flatMap { linkPath($0, rel: "next") }
+            }
+            pages += paths.count
+        }
         while let current = next, pages < maxPages {
             pages += 1
             let (response, request) = try await send(.get, current, expecting: [200])
             found += try items(try decode(response, request), response, request)
-            next = response.headers["link"].flatMap(nextPath)
+            next = response.headers["link"].flatMap { linkPath($0, rel: "next") }
         }
         return found
     }
 
     /// The path of the `rel="next"` link, when it points under this client's API base (never elsewhere).
-    package func nextPath(_ link: String) -> String? {
+    package func nextPath(_ link: String) -> String? { linkPath(link, rel: "next") }
+
+    /// The path of the link with relation `rel` (`next`, `last`), when it points under this client's API base (never elsewhere).
+    package func linkPath(_ link: String, rel: String) -> String? {
         for part in link.split(separator: ",") {
             let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard pieces.count >= 2, pieces.dropFirst().contains(#"rel="next""#),
+            guard pieces.count >= 2, pieces.dropFirst().contains("rel=\"\(rel)\""),
                   pieces[0].hasPrefix("<"), pieces[0].hasSuffix(">") else { continue }
             let url = String(pieces[0].dropFirst().dropLast())
             guard url.hasPrefix(base.url + "/") else { return nil }
@@ -56,8 +109,36 @@ extension GitHubClient {
         return nil
     }
 
+    /// The `page` query parameter of a path, when it is a number.
+    package static func pageNumber(in path: String) -> Int? {
+        guard let query = path.split(separator: "?", maxSplits: 1).dropFirst().first else { return nil }
+        return query.split(separator: "&").first { $0.hasPrefix("page=") }.flatMap { Int($0.dropFirst("page=".count)) }
+    }
+
+    /// `path` with its `page` query parameter set to `page` (nil when it has none).
+    private static func path(_ path: String, page: Int) -> String? {
+        let halves = path.split(separator: "?", maxSplits: 1)
+        guard halves.count == 2 else { return nil }
+        var found = false
+        let query = halves[1].split(separator: "&").map { item -> String in
+            guard item.hasPrefix("page=") else { return String(item) }
+            found = true
+            return "page=\(page)"
+        }
+        return found ? "\(halves[0])?\(query.joined(separator: "&"))" : nil
+    }
+
     private struct SecretListBody: Decodable {
         package struct Secret: Decodable { let name: String; let created_at: String; let updated_at: String; let visibility: String? }
         package let secrets: [Secret]
     }
+}
+
+/// The first page of a list, and where the rest of it is.
+package struct FirstPage<Item> {
+    package let items: [Item]
+    /// The second page's path (`link: rel="next"`, under the client's API base); nil when there is only one page.
+    package let next: String?
+    /// The last page's number (`rel="last"`), when the link header numbers the pages with `page` from `next` = 2.
+    package let lastPage: Int?
 }

@@ -157,4 +157,29 @@ struct OrganizationSecretTests {
         #expect(try names("octo-org/app") == ["SHARED"])
         #expect(try names("octo/tools") == [])
     }
+
+    @Test func organizationRepositoriesArePagedAsOnGitHub() throws {
+        let fixture = try Self.fixture()
+        let client = try fixture.client()
+        for index in 1...230 { fixture.simulator.addRepository(String(format: "octo-org/r-%03d", index)) }
+        let inOrganization = fixture.simulator.repositoryNames.filter { $0.lowercased().hasPrefix("octo-org/") }.count
+        #expect(inOrganization > 200 && inOrganization <= 300)
+        fixture.simulator.resetLog()
+        // per_page is capped at 100; the link names the next page and the last.
+        let first = try client.request("GET", "/orgs/octo-org/repos?per_page=500", token: fixture.token)
+        #expect(first.status == 200)
+        let items = try #require((try? JSONSerialization.jsonObject(with: Data(first.body))) as? [[String: Any]])
+        #expect(items.count == 100)
+        #expect(items.allSatisfy { ($0["full_name"] as? String)?.hasPrefix("octo-org/") == true && $0["id"] is Int })
+        let link = try #require(first.header("link"))
+        #expect(link.contains("/orgs/octo-org/repos?per_page=100&page=2>; rel=\"next\""), "\(link)")
+        #expect(link.contains("/orgs/octo-org/repos?per_page=100&page=3>; rel=\"last\""), "\(link)")
+        let last = try client.request("GET", "/orgs/octo-org/repos?per_page=100&page=3", token: fixture.token)
+        let rest = try #require((try? JSONSerialization.jsonObject(with: Data(last.body))) as? [[String: Any]])
+        #expect(rest.count == inOrganization - 200)
+        #expect(last.header("link")?.contains("rel=\"next\"") == false)
+        // An account that is not an organization has no such list.
+        #expect(try client.request("GET", "/orgs/octo/repos", token: fixture.token).status == 404)
+        #expect(fixture.simulator.counters.byRoute["GET organization repositories"] == 3)
+    }
 }

@@ -4,116 +4,106 @@ import Foundation
 enum IssueRoutes {
     /// `GET /repos/{owner}/{repo}/issues?state=open|closed|all&labels=a,b&per_page=N&page=P`, newest first.
     static func list(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
-        let key: String
-        switch access(state, context, write: false) {
-        case .failure(let error): return error.response
-        case .success(let found): key = found
+        answering { () throws(GitHubError) in
+            let key = try access(state, context, write: false)
+            let query = context.request.query
+            let wantedState = query["state"] ?? "open"
+            guard ["open", "closed", "all"].contains(wantedState) else {
+                return .error(422, "Validation Failed: state must be one of open, closed, all")
+            }
+            let labels = (query["labels"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let matching = (state.issues[key] ?? []).reversed().filter { issue in
+                (wantedState == "all" || issue.state == wantedState)
+                    && labels.allSatisfy { label in issue.labels.contains { $0.lowercased() == label } }
+            }
+            let perPage = min(100, max(1, query["per_page"].flatMap { Int($0) } ?? 30))
+            let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
+            let start = min(matching.count, (page - 1) * perPage)
+            let slice = matching[start..<min(matching.count, start + perPage)]
+            return .json(200, slice.map { summary($0, repository: state.repositories[key]!.fullName) })
         }
-        let query = context.request.query
-        let wantedState = query["state"] ?? "open"
-        guard ["open", "closed", "all"].contains(wantedState) else {
-            return .error(422, "Validation Failed: state must be one of open, closed, all")
-        }
-        let labels = (query["labels"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        let matching = (state.issues[key] ?? []).reversed().filter { issue in
-            (wantedState == "all" || issue.state == wantedState)
-                && labels.allSatisfy { label in issue.labels.contains { $0.lowercased() == label } }
-        }
-        let perPage = min(100, max(1, query["per_page"].flatMap { Int($0) } ?? 30))
-        let page = max(1, query["page"].flatMap { Int($0) } ?? 1)
-        let start = min(matching.count, (page - 1) * perPage)
-        let slice = matching[start..<min(matching.count, start + perPage)]
-        return .json(200, slice.map { summary($0, repository: state.repositories[key]!.fullName) })
     }
 
     /// `POST /repos/{owner}/{repo}/issues` with `{"title", "body", "labels"}` → 201.
     static func create(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
-        let key: String
-        switch access(state, context, write: true) {
-        case .failure(let error): return error.response
-        case .success(let found): key = found
+        answering { () throws(GitHubError) in
+            let key = try access(state, context, write: true)
+            let fields = try jsonObject(context.request.body)
+            guard let title = fields["title"] as? String, !title.isEmpty else {
+                return .error(422, "Invalid request.\n\n\"title\" wasn't supplied.")
+            }
+            let labels = (fields["labels"] as? [String]) ?? []
+            let number = (state.issues[key]?.count ?? 0) + 1
+            let issue = SimulatedIssue(
+                number: number, title: title, body: fields["body"] as? String, labels: labels, state: "open",
+                stateReason: nil, createdAt: context.now, updatedAt: context.now, closedAt: nil,
+                author: context.token?.login ?? "ghost"
+            )
+            state.issues[key, default: []].append(issue)
+            return .json(201, summary(issue, repository: state.repositories[key]!.fullName))
         }
-        guard let fields = jsonObject(context.request.body) else { return .error(400, "Problems parsing JSON") }
-        guard let title = fields["title"] as? String, !title.isEmpty else {
-            return .error(422, "Invalid request.\n\n\"title\" wasn't supplied.")
-        }
-        let labels = (fields["labels"] as? [String]) ?? []
-        let number = (state.issues[key]?.count ?? 0) + 1
-        let issue = SimulatedIssue(
-            number: number, title: title, body: fields["body"] as? String, labels: labels, state: "open",
-            stateReason: nil, createdAt: context.now, updatedAt: context.now, closedAt: nil,
-            author: context.token?.login ?? "ghost"
-        )
-        state.issues[key, default: []].append(issue)
-        return .json(201, summary(issue, repository: state.repositories[key]!.fullName))
     }
 
     /// `PATCH /repos/{owner}/{repo}/issues/{number}` with any of `title`, `body`, `state`, `state_reason`, `labels`.
     static func update(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
-        let key: String
-        switch access(state, context, write: true) {
-        case .failure(let error): return error.response
-        case .success(let found): key = found
-        }
-        guard let index = issueIndex(state, key, context) else { return .notFound }
-        guard let fields = jsonObject(context.request.body) else { return .error(400, "Problems parsing JSON") }
-        var issue = state.issues[key]![index]
-        if let title = fields["title"] as? String {
-            guard !title.isEmpty else { return .error(422, "Validation Failed: title cannot be blank") }
-            issue.title = title
-        }
-        if let body = fields["body"] as? String { issue.body = body }
-        if let labels = fields["labels"] as? [String] { issue.labels = labels }
-        if let newState = fields["state"] as? String {
-            guard newState == "open" || newState == "closed" else {
-                return .error(422, "Validation Failed: state must be open or closed")
+        answering { () throws(GitHubError) in
+            let key = try access(state, context, write: true)
+            let index = try issueIndex(state, key, context)
+            let fields = try jsonObject(context.request.body)
+            var issue = state.issues[key]![index]
+            if let title = fields["title"] as? String {
+                guard !title.isEmpty else { return .error(422, "Validation Failed: title cannot be blank") }
+                issue.title = title
             }
-            if newState == "closed", issue.state == "open" {
-                issue.closedAt = context.now
-                issue.stateReason = (fields["state_reason"] as? String) ?? "completed"
-            } else if newState == "open", issue.state == "closed" {
-                issue.closedAt = nil
-                issue.stateReason = "reopened"
+            if let body = fields["body"] as? String { issue.body = body }
+            if let labels = fields["labels"] as? [String] { issue.labels = labels }
+            if let newState = fields["state"] as? String {
+                guard newState == "open" || newState == "closed" else {
+                    return .error(422, "Validation Failed: state must be open or closed")
+                }
+                if newState == "closed", issue.state == "open" {
+                    issue.closedAt = context.now
+                    issue.stateReason = (fields["state_reason"] as? String) ?? "completed"
+                } else if newState == "open", issue.state == "closed" {
+                    issue.closedAt = nil
+                    issue.stateReason = "reopened"
+                }
+                issue.state = newState
             }
-            issue.state = newState
+            issue.updatedAt = context.now
+            state.issues[key]![index] = issue
+            return .json(200, summary(issue, repository: state.repositories[key]!.fullName))
         }
-        issue.updatedAt = context.now
-        state.issues[key]![index] = issue
-        return .json(200, summary(issue, repository: state.repositories[key]!.fullName))
     }
 
     /// `POST /repos/{owner}/{repo}/issues/{number}/comments` with `{"body"}` → 201.
     static func comment(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
-        let key: String
-        switch access(state, context, write: true) {
-        case .failure(let error): return error.response
-        case .success(let found): key = found
+        answering { () throws(GitHubError) in
+            let key = try access(state, context, write: true)
+            let index = try issueIndex(state, key, context)
+            let fields = try jsonObject(context.request.body)
+            guard let body = fields["body"] as? String, !body.isEmpty else {
+                return .error(422, "Invalid request.\n\n\"body\" wasn't supplied.")
+            }
+            let comment = SimulatedComment(id: state.nextCommentID, body: body, author: context.token?.login ?? "ghost",
+                                           createdAt: context.now)
+            state.nextCommentID += 1
+            state.issues[key]![index].comments.append(comment)
+            state.issues[key]![index].updatedAt = context.now
+            let issue = state.issues[key]![index]
+            return .json(201, commentSummary(comment, issue: issue, repository: state.repositories[key]!.fullName))
         }
-        guard let index = issueIndex(state, key, context) else { return .notFound }
-        guard let fields = jsonObject(context.request.body) else { return .error(400, "Problems parsing JSON") }
-        guard let body = fields["body"] as? String, !body.isEmpty else {
-            return .error(422, "Invalid request.\n\n\"body\" wasn't supplied.")
-        }
-        let comment = SimulatedComment(id: state.nextCommentID, body: body, author: context.token?.login ?? "ghost",
-                                       createdAt: context.now)
-        state.nextCommentID += 1
-        state.issues[key]![index].comments.append(comment)
-        state.issues[key]![index].updatedAt = context.now
-        let issue = state.issues[key]![index]
-        return .json(201, commentSummary(comment, issue: issue, repository: state.repositories[key]!.fullName))
     }
 
     /// `GET /repos/{owner}/{repo}/issues/{number}/comments`, oldest first.
     static func comments(_ state: inout SimulatorState, _ context: RouteContext) -> GitHubResponse {
-        let key: String
-        switch access(state, context, write: false) {
-        case .failure(let error): return error.response
-        case .success(let found): key = found
+        answering { () throws(GitHubError) in
+            let key = try access(state, context, write: false)
+            let index = try issueIndex(state, key, context)
+            let issue = state.issues[key]![index]
+            let fullName = state.repositories[key]!.fullName
+            return .json(200, issue.comments.map { commentSummary($0, issue: issue, repository: fullName) })
         }
-        guard let index = issueIndex(state, key, context) else { return .notFound }
-        let issue = state.issues[key]![index]
-        let fullName = state.repositories[key]!.fullName
-        return .json(200, issue.comments.map { commentSummary($0, issue: issue, repository: fullName) })
     }
 
     // MARK: - Helpers
@@ -123,31 +113,43 @@ enum IssueRoutes {
     /// cannot write (403).
     /// Classic tokens: `repo` and a role that sees the repository; writing needs write. Fine-grained tokens:
     /// the Issues permission, checked like every other area (`ContentAccess`).
-    private static func access(_ state: SimulatorState, _ context: RouteContext, write: Bool) -> Result<String, GitHubError> {
+    private static func access(_ state: SimulatorState, _ context: RouteContext, write: Bool) throws(GitHubError) -> String {
         if context.token?.kind == .fineGrained {
-            return ContentAccess.check(state, context, area: .issues, need: write ? .write : .read)
+            return try ContentAccess.check(state, context, area: .issues, need: write ? .write : .read).get()
         }
         let key = "\(context.parameter("owner"))/\(context.parameter("repo"))".lowercased()
         guard let token = context.token, let repository = state.repositories[key] else {
-            return .failure(GitHubError(.notFound))
+            throw GitHubError(.notFound)
         }
         let permission = token.permissions[key] ?? repository.permission
-        if !token.hasScope("repo") { return .failure(GitHubError(.notFound)) }
-        guard permission >= .read else { return .failure(GitHubError(.notFound)) }
+        if !token.hasScope("repo") { throw GitHubError(.notFound) }
+        guard permission >= .read else { throw GitHubError(.notFound) }
         if write, permission < .write {
-            return .failure(GitHubError(.error(403, "Resource not accessible by personal access token")
-                .adding("x-accepted-github-permissions", "issues=write")))
+            throw GitHubError(.error(403, "Resource not accessible by personal access token")
+                .adding("x-accepted-github-permissions", "issues=write"))
         }
-        return .success(key)
+        return key
     }
 
-    private static func issueIndex(_ state: SimulatorState, _ key: String, _ context: RouteContext) -> Int? {
-        guard let number = Int(context.parameter("number")) else { return nil }
-        return state.issues[key]?.firstIndex { $0.number == number }
+    /// Runs a route whose checks throw GitHub's answer.
+    private static func answering(_ route: () throws(GitHubError) -> GitHubResponse) -> GitHubResponse {
+        do { return try route() } catch { return error.response }
     }
 
-    private static func jsonObject(_ body: [UInt8]) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+    /// The index of the issue the path names; a missing one is a 404.
+    private static func issueIndex(_ state: SimulatorState, _ key: String, _ context: RouteContext) throws(GitHubError) -> Int {
+        guard let number = Int(context.parameter("number")),
+              let index = state.issues[key]?.firstIndex(where: { $0.number == number })
+        else { throw GitHubError(.notFound) }
+        return index
+    }
+
+    /// The request's JSON object; anything else is GitHub's 400.
+    private static func jsonObject(_ body: [UInt8]) throws(GitHubError) -> [String: Any] {
+        guard let fields = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+            throw GitHubError(.error(400, "Problems parsing JSON"))
+        }
+        return fields
     }
 
     private static func summary(_ issue: SimulatedIssue, repository: String) -> [String: Any] {

@@ -27,7 +27,7 @@ enum RouteTable {
         Route("POST", "/repos/{owner}/{repo}/dispatches", counted: "POST dispatches",
               acceptedScopes: "repo", handle: DispatchRoutes.dispatch),
     ] + SecretKind.allCases.flatMap(\.routes) + OrganizationSecretRoutes.routes + EnvironmentRoutes.routes
-        + AccountRoutes.routes + AppRoutes.routes
+        + OrganizationRepositoryRoutes.routes + AccountRoutes.routes + AppRoutes.routes
 
     /// The route for a method and path, with its parameters. `HEAD` is served as `GET`.
     static func match(method: String, path: String) -> (route: Route, parameters: [String: String])? {

@@ -123,16 +123,16 @@ public enum FleetStatus {
     }
 
     /// An organization secret's reach: every fleet repository unless `selected`; then the selected ones of the fleet
-    /// (by id: the ledger's cached ids, else `GET /repos/{o}/{r}`), those it misses, and those outside the fleet.
+    /// (by id: the ledger's cached ids, else the organization's repository list or `GET /repos/{o}/{r}`), those it misses, and those outside the fleet.
     private static func reach(of found: SecretMetadata, in target: SecretTarget, client: GitHubClient, secret: String,
                               fleet: [RepositoryName], ledger: Ledger) async throws -> OrganizationReach {
         let visibility = found.visibility ?? .private
         guard visibility == .selected else {
             return OrganizationReach(visibility: visibility, reaches: fleet.map(\.fullName), missing: [], extra: [])
         }
-        let selected = try await client.selectedRepositories(of: secret, in: target.organization!)
         let sync = OrganizationSecretSync(client: client, secret: secret, target: target,
                                           settings: OrganizationSelection(fleet: fleet, visibility: visibility), ledger: ledger)
+        let selected = try await sync.selection()
         let (ids, _) = try await sync.repositoryIDs()
         return OrganizationReach.of(visibility: visibility, selected: selected, ids: ids, fleet: fleet)
     }

@@ -34,8 +34,8 @@ struct OrganizationSecretSync: Sendable {
     let settings: OrganizationSelection
     /// The ledger as the run began: its cached repository ids.
     let ledger: Ledger
-    /// Repository-id lookups at once.
-    var concurrency = 8
+    /// Reads at once: list pages, and repository-id lookups.
+    var concurrency = Rollout.readConcurrency
     /// A secret (the default) or a variable of the organization.
     var shared = OrganizationShared.secret
 
@@ -77,7 +77,12 @@ struct OrganizationSecretSync: Sendable {
                                                   visibility: $0.visibility ?? .private) }
         }
         guard let metadata, metadata.visibility == .selected else { return Before(metadata: metadata, selected: nil, value: value) }
-        return Before(metadata: metadata, selected: try await client.selectedRepositories(of: secret, in: organization, shared), value: value)
+        return Before(metadata: metadata, selected: try await selection(), value: value)
+    }
+
+    /// The repositories the secret (or variable) is shared with: the first page of its selection, then the others at once.
+    func selection() async throws -> [SelectedRepository] {
+        try await client.selectedRepositories(of: secret, in: organization, shared, atOnce: concurrency)
     }
 
     /// The access of the PUT: an existing secret's visibility and selection unchanged; a new secret the config's
@@ -137,16 +142,19 @@ struct OrganizationSecretSync: Sendable {
                                removed: settings.prune ? outside : [], extra: settings.prune ? [] : outside)
     }
 
-    /// The fleet's repository ids: the ledger's, and `GET /repos/{o}/{r}` for the others (`concurrency` at once).
+    /// The fleet's repository ids: the ledger's; for the others, the organization's repository list when that costs
+    /// fewer requests (``listedIDs(of:)``), and `GET /repos/{o}/{r}` for any it does not name — a repository renamed
+    /// or transferred since the config was written, or one the list did not show (`concurrency` at once).
     func repositoryIDs() async throws -> (all: [String: Int], learnt: [String: Int]) {
         var all: [String: Int] = [:]
         var missing: [RepositoryName] = []
         for repository in settings.fleet {
             if let id = ledger.repositoryIDs[repository.key] { all[repository.key] = id } else { missing.append(repository) }
         }
-        var learnt: [String: Int] = [:]
+        var learnt = try await listedIDs(of: Set(missing.filter { $0.owner.lowercased() == organization.lowercased() }.map(\.key)))
+        let unlisted = missing.filter { learnt[$0.key] == nil }
         try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            var pending = missing[...]
+            var pending = unlisted[...]
             var running = 0
             while !pending.isEmpty || running > 0 {
                 while running < concurrency, let repository = pending.popFirst() {
@@ -160,5 +168,27 @@ struct OrganizationSecretSync: Sendable {
         }
         all.merge(learnt) { _, new in new }
         return (all, learnt)
+    }
+
+    /// The ids of `wanted` (lower-case `owner/name` of the organization) that the organization's repository list names:
+    /// its first page (100 repositories), then — only when the pages left are fewer than the repositories still
+    /// wanted — the others at once. A small fleet in a large organization so costs at most one request more than
+    /// looking each repository up; a thousand repositories cost ten. A list the token may not read (403, 404) names none.
+    private func listedIDs(of wanted: Set<String>) async throws -> [String: Int] {
+        guard wanted.count > 1 else { return [:] }
+        let first: FirstPage<ListedRepository>
+        do {
+            first = try await client.organizationRepositories(firstPageOf: organization)
+        } catch let error as GitHubError where error.status == 403 || error.status == 404 {
+            return [:]
+        }
+        var found: [String: Int] = [:]
+        let take = { (repositories: [ListedRepository]) in
+            for repository in repositories where wanted.contains(repository.key) { found[repository.key] = repository.id }
+        }
+        take(first.items)
+        guard found.count < wanted.count, let last = first.lastPage, last - 1 < wanted.count - found.count else { return found }
+        take(try await client.organizationRepositories(after: first, atOnce: concurrency))
+        return found
     }
 }

@@ -42,7 +42,7 @@ package struct RolloutOperation: Sendable {
     /// The repositories `--repos` selected (the whole fleet without it): the repository-bound targets are theirs.
     package let repositories: [RepositoryName]
     /// The targets this run delivers to: the config's targets of `repositories`, narrowed to `settings.kinds`.
-    package var targets: [SecretTarget] { config.secretTargets(of: repositories, kinds: settings.kinds) }
+    package let targets: [SecretTarget]
     package let token: Token
     package let client: GitHubClient
     package let ledger: LedgerStore
@@ -68,6 +68,7 @@ package struct RolloutOperation: Sendable {
         self.ledger = ledger
         self.settings = settings
         self.console = console
+        targets = config.secretTargets(of: repositories, kinds: settings.kinds)
         now = client.clock.now
     }
 

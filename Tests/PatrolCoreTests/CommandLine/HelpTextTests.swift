@@ -80,10 +80,9 @@ struct HelpTextTests {
     private static func sampleValue(_ option: String) -> String {
         switch option {
         case "--format": "json"
-        case "--targets": "environment"
+        case "--targets": "repository,environment"
         case "--write-rate", "--fault-rate": "0.5"
         case "--token-env", "--auth-env", "--old-token-env", "--webhook-env": "NAME"
-        case "--targets": "repository,environment"
         default: "1"
         }
     }

@@ -114,18 +114,7 @@ struct LedgerJournalTests {
     func version1Loads() throws {
         defer { try? FileManager.default.removeItem(atPath: folder) }
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let v1 = """
-            {
-              "history" : [ { "command" : "rollout", "failed" : 0, "fingerprint" : "sha256:0123456789abcdef",
-                              "finishedAt" : "2026-05-01T10:00:05Z", "startedAt" : "2026-05-01T10:00:00Z", "succeeded" : 1 } ],
-              "repositories" : { "garrick0/c3-shared" : { "fingerprint" : "sha256:0123456789abcdef", "keyID" : "5682",
-                                 "secretUpdatedAt" : "2026-05-01T10:00:03Z", "uploadedAt" : "2026-05-01T10:00:03Z" } },
-              "secret" : "PAT_TOKEN",
-              "tokens" : [ { "expiresAt" : "2026-07-30T10:00:00Z", "fingerprint" : "sha256:0123456789abcdef", "firstSeen" : "2026-05-01T10:00:00Z",
-                             "kind" : "classic", "lastSeen" : "2026-05-01T10:00:00Z", "login" : "garrick0", "scopes" : [ "repo", "workflow" ], "state" : "current" } ],
-              "version" : 1
-            }
-            """
+        let v1 = LedgerVersion2Tests.version1
         try v1.write(toFile: path, atomically: false, encoding: .utf8)
         let ledger = try LedgerMigration.ledger(from: Data(v1.utf8), path: path)
         #expect(ledger.currentToken?.fingerprint.value == "sha256:0123456789abcdef")

@@ -45,7 +45,7 @@ struct RolloutTests {
         let fleet = try FleetHarness()
         let token = fleet.mint()
         fleet.simulator.revokeToken(token)
-        let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
+        let run = await rolloutWithPreflightHeld(fleet, token: token)
         #expect(run.code == 4)  // spec §3.2: the credential is the problem
         let requests = fleet.simulator.requests
         // Spec §8: the keys go out with the preflight (they are public); its failure sends nothing more.
@@ -61,7 +61,7 @@ struct RolloutTests {
     func missingScope() async throws {
         let fleet = try FleetHarness()
         let token = fleet.mint(scopes: ["repo"])
-        let run = await fleet.run(["rollout"], environment: ["PAT_TOKEN": token])
+        let run = await rolloutWithPreflightHeld(fleet, token: token)
         #expect(run.code == 4)  // spec §3.2: the credential is the problem
         let keys = fleet.simulator.requests.filter { $0.path.hasSuffix("/actions/secrets/public-key") }
         #expect(keys.count == 9 && keys.allSatisfy { $0.status == 200 }, "\(keys)")
@@ -70,6 +70,20 @@ struct RolloutTests {
         #expect(run.stderr.contains("lacks the scope workflow"))
         #expect(!run.stdout.contains("c3-"), "no repository line after a failed preflight: \(run.stdout)")
         #expect(!FileManager.default.fileExists(atPath: fleet.ledgerPath))
+    }
+
+    /// Runs `rollout` with the preflight's answer held until the nine key fetches have reached the simulator, so the
+    /// test sees that the keys go out with the preflight, not how fast a loaded machine started them. Keys that waited
+    /// for the preflight would never arrive while it is held: the wait gives up after 60 s and the count falls short.
+    private func rolloutWithPreflightHeld(_ fleet: FleetHarness, token: String) async -> FleetHarness.Run {
+        fleet.simulator.holdAnswers(matching: "/user")
+        let running = Task { await fleet.run(["rollout"], environment: ["PAT_TOKEN": token]) }
+        let deadline = Date().addingTimeInterval(60)
+        while fleet.simulator.requests.filter({ $0.path.hasSuffix("/actions/secrets/public-key") }).count < 9, Date() < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        fleet.simulator.releaseAnswers()
+        return await running.value
     }
 
     @Test("a larger fleet with a refused token: no repository starts beyond those fetching keys with the preflight")

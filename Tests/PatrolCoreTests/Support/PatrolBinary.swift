@@ -1,4 +1,5 @@
 import Foundation
+import PatrolSupport
 
 /// The built `patrol` executable, run as a separate process — what a user runs.
 enum PatrolBinary {
@@ -26,9 +27,17 @@ enum PatrolBinary {
         let process = try start(arguments, environment: environment, readsOutput: true, allowingTokenArgument: allowingTokenArgument)
         process.stdin.fileHandleForWriting.write(Data(standardInput.utf8))
         try process.stdin.fileHandleForWriting.close()
-        // Read both pipes fully before waiting, so a large output cannot block the child.
+        // Read both pipes at once and fully before waiting: a pipe read after the other could fill (64 KiB, e.g. a
+        // sanitizer's reports on stderr) and block the child while the test waits for the other pipe's end.
+        let errorOutput = process.stderr.fileHandleForReading, stderrRead = DispatchGroup()
+        let errorBytes = Locked(Data())
+        DispatchQueue.global().async(group: stderrRead) {
+            let data = errorOutput.readDataToEndOfFile()
+            errorBytes.withLock { $0 = data }
+        }
         let stdout = process.stdout.fileHandleForReading.readDataToEndOfFile()
-        let stderr = process.stderr.fileHandleForReading.readDataToEndOfFile()
+        stderrRead.wait()
+        let stderr = errorBytes.withLock { $0 }
         process.process.waitUntilExit()
         let result = Result(code: process.process.terminationStatus,
                             stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
