@@ -36,7 +36,7 @@ struct DemoAppAct {
         }
         // The key goes into guarded memory at once; the generator's bytes are wiped.
         let key = try AppPrivateKey(pem: generated.privateKeyPEM, origin: .generated)
-        generated.privateKeyPEM.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
+        _ = generated.privateKeyPEM.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) }
         // The App asks for what its commands need, and for each kind of target the demo's config has (spec §9).
         let targets = config.secretTargets()
         let scope = AppScope.appCredentialsWrite(config.repositories, kinds: Set(targets.map(\.kind)))

@@ -338,7 +338,7 @@ public enum TokenSourceError: Error, Equatable, Sendable, CustomStringConvertibl
 }
 
 private extension String {
-    package func leftPadded(to width: Int) -> String {
+    func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - count)) + self
     }
 }

@@ -19,7 +19,7 @@ struct CompletionBinaryTests {
             let path = shell == .zsh ? folder + "/zsh/_patrol" : folder + "/patrol.\(shell.rawValue)"
             try Data(run.stdout.utf8).write(to: URL(fileURLWithPath: path))
         }
-        FileManager.default.createFile(atPath: folder + "/fleet.json", contents: Data("{}".utf8))
+        _ = FileManager.default.createFile(atPath: folder + "/fleet.json", contents: Data("{}".utf8))
     }
 
     /// The lines a shell run prints.

@@ -109,7 +109,7 @@ enum PatrolBinary {
         for (stream, set) in [("stdout", { running.process.standardOutput = $0 }), ("stderr", { running.process.standardError = $0 })]
         as [(String, (FileHandle?) -> Void)] where !readsOutput {
             guard let path = TestTranscripts.path(label, stream: stream) else { continue }
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             set(FileHandle(forWritingAtPath: path))
         }
         if let standardError { running.process.standardError = standardError }

@@ -24,7 +24,7 @@ enum TestTranscripts {
     /// Writes what one run printed, when transcripts are on.
     static func record(_ label: String, stdout: String, stderr: String) {
         for (stream, text) in [("stdout", stdout), ("stderr", stderr)] {
-            if let path = path(label, stream: stream) { FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
+            if let path = path(label, stream: stream) { _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) }
         }
     }
 }
