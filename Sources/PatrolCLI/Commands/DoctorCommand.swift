@@ -42,7 +42,7 @@ package enum DoctorCommand {
             }
             console.progress(Doctor.progressLine(repositories: repositories, config: config))
             let tokenReport = await doctor.run()
-            let report = DoctorReport(checks: appChecks + tokenReport.checks)
+            let report = DoctorReport(checks: appChecks + tokenReport.checks, streamed: tokenReport.streamed)
             if let layout {
                 for line in layout.lines(report.checks) + [report.summary(console: console)] { console.result(line) }
             } else {

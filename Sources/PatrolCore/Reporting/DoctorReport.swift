@@ -4,12 +4,18 @@ import PatrolGitHub
 
 /// The result of `patrol doctor`: every check in order, as grouped text or as the spec's JSON (§3.6).
 public struct DoctorReport: Sendable {
+    /// The checks the report holds; a streamed run leaves out those it already printed and let go (``streamed``).
     public let checks: [DoctorCheck]
+    /// What is left of the checks a streamed run printed and let go: they count in the summary and the exit code.
+    public let streamed: StreamedChecks
 
-    public init(checks: [DoctorCheck]) { self.checks = checks }
+    public init(checks: [DoctorCheck], streamed: StreamedChecks = StreamedChecks()) {
+        self.checks = checks
+        self.streamed = streamed
+    }
 
-    /// How many checks ended with `status`.
-    public func count(_ status: CheckStatus) -> Int { checks.filter { $0.status == status }.count }
+    /// How many checks ended with `status`, the streamed ones included.
+    public func count(_ status: CheckStatus) -> Int { checks.filter { $0.status == status }.count + streamed.count(status) }
 
     /// The checks whose failure means the credential as a whole is the problem (spec §3.2: exit 4).
     package static let credentialChecks: Set<String> = [CheckID.tokenValid, CheckID.tokenScopes, CheckID.tokenExpiry, CheckID.tokenSSO]
@@ -17,7 +23,9 @@ public struct DoctorReport: Sendable {
     /// Exit 4 when a credential check failed (rejected, expired, a scope missing, SSO), else 1 when any check
     /// failed, else 0.
     public var exitCode: ExitCode {
-        if checks.contains(where: { $0.status == .fail && Self.credentialChecks.contains($0.id) }) { return .critical }
+        if streamed.credentialFailed || checks.contains(where: { $0.status == .fail && Self.credentialChecks.contains($0.id) }) {
+            return .critical
+        }
         return count(.fail) > 0 ? .failure : .success
     }
 
@@ -25,9 +33,12 @@ public struct DoctorReport: Sendable {
     /// (for ``OwnerMismatch``). Empty when any repository's access passed.
     public var repositoryAccessStatuses: [Int?] {
         let access = checks.filter { $0.id == CheckID.repoAccess && $0.repository != nil }
-        guard access.allSatisfy({ $0.status == .fail }) else { return [] }
-        return access.map { $0.detail.contains("answered 404") ? 404 : nil }
+        guard streamed.accessAllFailed, access.allSatisfy({ $0.status == .fail }) else { return [] }
+        return streamed.accessFailures + access.map(Self.accessStatus)
     }
+
+    /// 404 when a failed `repo.access` says GitHub answered so, nil for another failure.
+    package static func accessStatus(_ check: DoctorCheck) -> Int? { check.detail.contains("answered 404") ? 404 : nil }
 
     /// The check `id` (for `repository`, and for the secret target `target`), if it ran.
     public func check(_ id: String, _ repository: RepositoryName? = nil, target: String? = nil) -> DoctorCheck? {
@@ -87,7 +98,7 @@ public final class DoctorLines: Sendable {
     /// The width of a repository's name before a detail outside the repositories group (`dispatch.target`).
     private let nameWidth: Int
     private struct Shown {
-        var keys = Set<String>()
+        var keys = Set<CheckBook.Key>()
         var group: CheckGroup?
         var repository: RepositoryName?
     }

@@ -30,7 +30,8 @@ extension FleetHarness {
     /// Runs the doctor in-process with `token`, a clock that only moves when the doctor sleeps, and the
     /// ledger on disk (or `ledger`).
     func doctor(_ token: String, options: DoctorOptions = DoctorOptions(), ledger: Ledger? = nil,
-                nonce: String = "probe-nonce", repositories: [String]? = nil) async throws -> DoctorReport {
+                nonce: String = "probe-nonce", repositories: [String]? = nil,
+                finished: (@Sendable ([DoctorCheck]) -> Void)? = nil) async throws -> DoctorReport {
         let config = try self.config
         let transport = CurlTransport(configuration: TransportConfiguration())
         defer { transport.shutdown() }
@@ -43,6 +44,7 @@ extension FleetHarness {
         doctor.timing = Doctor.Timing(now: { clock.withLock { $0 } },
                                       sleep: { duration in clock.withLock { $0 = $0.addingTimeInterval(Double(duration.components.seconds)) } })
         doctor.makeNonce = { nonce }
+        doctor.finished = finished
         return await doctor.run()
     }
 }

@@ -74,15 +74,48 @@ package typealias PlannedCheck = (id: String, repository: RepositoryName?, targe
 /// The results as they come in, from concurrent tasks, keyed by check, repository and target. A check that never
 /// recorded a result is reported as skipped with the reason the run stopped (see ``Doctor``).
 package final class CheckBook: Sendable {
-    private let results = Locked<[String: DoctorCheck]>([:])
+    private struct State {
+        var results: [Key: DoctorCheck] = [:]
+        var streamed = StreamedChecks()
+        /// Repositories whose checks were let go (``letGo(_:of:)``), by ``RepositoryName/key``.
+        var streamedRepositories = Set<String>()
+    }
+    private let state = Locked(State())
 
-    package static func key(_ id: String, _ repository: RepositoryName?, _ target: String? = nil) -> String {
-        id + "|" + (repository?.key ?? "") + "|" + (target ?? "")
+    /// A check's place in the book: its id, repository and target. It holds the check's own strings (the id a literal,
+    /// the repository the config's), so remembering a key allocates nothing per check.
+    package struct Key: Hashable, Sendable {
+        let id: String
+        let repository: RepositoryName?
+        let target: String?
+    }
+
+    package static func key(_ id: String, _ repository: RepositoryName?, _ target: String? = nil) -> Key {
+        Key(id: id, repository: repository, target: target)
     }
 
     package func record(_ check: DoctorCheck) {
-        results.withLock { $0[Self.key(check.id, check.repository, check.target)] = check }
+        state.withLock { $0.results[Self.key(check.id, check.repository, check.target)] = check }
     }
+
+    /// Lets go of `repository`'s checks of `planned` once a streamed report printed them: only their tally stays
+    /// (``StreamedChecks``), so a run over a large fleet does not hold every detail to the end.
+    package func letGo(_ planned: [PlannedCheck], of repository: RepositoryName) {
+        state.withLock { state in
+            // A check without a result is reported at the end (skipped, with the reason the run stopped): keep them all.
+            guard planned.allSatisfy({ state.results[Self.key($0.id, $0.repository, $0.target)] != nil }) else { return }
+            for (id, repository, target) in planned {
+                if let check = state.results.removeValue(forKey: Self.key(id, repository, target)) { state.streamed.add(check) }
+            }
+            state.streamedRepositories.insert(repository.key)
+        }
+    }
+
+    /// What is left of the checks let go.
+    package var streamed: StreamedChecks { state.withLock { $0.streamed } }
+
+    /// Whether `repository`'s checks were let go.
+    package func wasLetGo(_ repository: RepositoryName) -> Bool { state.withLock { $0.streamedRepositories.contains(repository.key) } }
 
     package func pass(_ id: String, _ repository: RepositoryName?, _ detail: String, target: String? = nil) {
         record(DoctorCheck(id: id, status: .pass, repository: repository, target: target, detail: detail))
@@ -109,7 +142,7 @@ package final class CheckBook: Sendable {
     }
 
     package func result(_ id: String, _ repository: RepositoryName?, target: String? = nil) -> DoctorCheck? {
-        results.withLock { $0[Self.key(id, repository, target)] }
+        state.withLock { $0.results[Self.key(id, repository, target)] }
     }
 
     /// Every planned check in order; those without a result are skipped for `reason`.

@@ -41,7 +41,8 @@ public struct Doctor: Sendable {
     /// Repositories checked at once.
     public var concurrency = Rollout.readConcurrency
     /// Told of checks as they finish, for a report that streams: the token's checks once they are done, then each
-    /// repository's as that repository completes (on one task, one batch at a time). The final report holds them too.
+    /// repository's as that repository completes (on one task, one batch at a time). The final report holds the token's
+    /// and the rest; a repository's own checks, once told, only in its tally (``DoctorReport/streamed``).
     public var finished: (@Sendable ([DoctorCheck]) -> Void)?
     /// Asked before each repository starts: true (a signal, a closed stdout) starts nothing more.
     public var shouldStop: @Sendable () -> Bool = { false }
@@ -69,13 +70,17 @@ public struct Doctor: Sendable {
             ("GitHub answered 401 \"\(error.message)\" to \(error.request); patrol sends nothing more after a 401 (GitHub locks an account out after repeated bad credentials)",
              "fix the token first (see token.valid), then run `patrol doctor` again")
         } ?? ("not run", "run `patrol doctor` again")
-        return DoctorReport(checks: run.book.ordered(plan, unrecorded: stop.0, fix: stop.1))
+        let planned = plan(leavingOut: run.book.wasLetGo)
+        return DoctorReport(checks: run.book.ordered(planned, unrecorded: stop.0, fix: stop.1), streamed: run.book.streamed)
     }
 
     /// Every check of this run, in report order.
-    package var plan: [PlannedCheck] {
+    package var plan: [PlannedCheck] { plan(leavingOut: { _ in false }) }
+
+    /// Every check of this run in report order, but the repositories' own checks of those `letGo` says were let go.
+    private func plan(leavingOut letGo: (RepositoryName) -> Bool) -> [PlannedCheck] {
         var planned: [PlannedCheck] = CheckID.token.map { ($0, nil, nil) }
-        for repository in repositories { planned += plan(of: repository) }
+        for repository in repositories where !letGo(repository) { planned += plan(of: repository) }
         if config.targets != .repositoryOnly { planned += DoctorRun.plannedOrganizationChecks(config, settings) }
         planned += CheckID.platform.map { ($0, nil, nil) }
         planned += repositories.map { (CheckID.dispatchTarget, $0, nil) }
@@ -159,7 +164,11 @@ package struct DoctorRun: Sendable {
             await checkRepositoryAndDispatch(repository, kind: kind, login: user.login)
             return repository
         }, finished: { (repository: RepositoryName?) in
-            if let repository { tell(doctor.plan(of: repository)) }
+            guard let repository else { return }
+            let planned = doctor.plan(of: repository)
+            tell(planned)
+            // Printed: only their tally is kept to the end (the --json document, not streamed, keeps every check).
+            if doctor.finished != nil { book.letGo(planned, of: repository) }
         })
         let platform = await platformReady
         if checksTargets { await checkOrganization(login: user.login) }

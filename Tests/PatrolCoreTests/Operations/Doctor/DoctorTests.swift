@@ -27,6 +27,27 @@ struct DoctorTests {
         #expect(dispatch.startedRuns.count == 1)
     }
 
+    @Test("a streamed run lets go of each repository's checks once told: the report keeps only their tally, with the same counts")
+    func streamedChecksLetGo() async throws {
+        let fleet = try FleetHarness()
+        let token = fleet.mint()
+        try await fleet.rolledOut(token)
+        let whole = try await fleet.doctor(token)
+        let told = Locked<[DoctorCheck]>([])
+        let streamed = try await fleet.doctor(token, finished: { checks in told.withLock { $0 += checks } })
+        let own = { (check: DoctorCheck) in CheckID.perRepository.contains(check.id) && check.repository != nil }
+        // Every repository's own checks were told, as the whole report has them …
+        #expect(told.withLock { $0 }.filter(own).count == whole.checks.filter(own).count)
+        #expect(whole.checks.contains(where: own))
+        // … and the streamed report no longer holds them, yet counts them in its summary and exit code.
+        #expect(!streamed.checks.contains(where: own))
+        for status in CheckStatus.allCases { #expect(streamed.count(status) == whole.count(status), "\(status)") }
+        #expect(streamed.exitCode == whole.exitCode)
+        // The rest is kept as before (details aside: ratelimit's counts the requests left).
+        let kept = { (report: DoctorReport) in report.checks.filter { !own($0) }.map { "\($0.id) \($0.repository?.fullName ?? "") \($0.status)" } }
+        #expect(kept(streamed) == kept(whole))
+    }
+
     @Test("a larger fleet is checked as many repositories at once as a rollout keeps in progress, every check reported")
     func parallelLargeFleet() async throws {
         let fleet = try FleetHarness(latency: .milliseconds(100))
