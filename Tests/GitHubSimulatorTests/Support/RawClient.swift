@@ -123,8 +123,11 @@ final class RawClient {
 
     private func fill() throws {
         var chunk = [UInt8](repeating: 0, count: 8192)
-        // why: recv writes at most `chunk.count` bytes into the preallocated chunk.
-        let count = recv(fd, &chunk, chunk.count, 0)
+        var count: Int
+        repeat {
+            // why: recv writes at most `chunk.count` bytes into the preallocated chunk.
+            count = recv(fd, &chunk, chunk.count, 0)
+        } while count < 0 && errno == EINTR  // a signal (a child process ending elsewhere in the test run) is not an end
         guard count > 0 else { throw ClientError.closed }
         buffer.append(contentsOf: chunk[0..<count])
     }
