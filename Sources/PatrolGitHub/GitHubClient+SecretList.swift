@@ -93,9 +93,6 @@ extension GitHubClient {
         return found
     }
 
-    /// The path of the `rel="next"` link, when it points under this client's API base (never elsewhere).
-    package func nextPath(_ link: String) -> String? { linkPath(link, rel: "next") }
-
     /// The path of the link with relation `rel` (`next`, `last`), when it points under this client's API base (never elsewhere).
     package func linkPath(_ link: String, rel: String) -> String? {
         for part in link.split(separator: ",") {

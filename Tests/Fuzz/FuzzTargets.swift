@@ -7,7 +7,7 @@ import Foundation
 /// The reader under test, read once from the environment.
 private let target = ProcessInfo.processInfo.environment["PATROL_FUZZ_TARGET"] ?? "config"
 
-/// A transport that is never called: `nextPath` only needs a client to know its API base.
+/// A transport that is never called: `linkPath` only needs a client to know its API base.
 private struct NoTransport: HTTPTransport {
     func send(_ request: HTTPRequest) async throws -> HTTPResponse { HTTPResponse(status: 599) }
 }
@@ -37,7 +37,7 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         _ = TokenExpiry.parse(header: text, now: now)
         _ = HTTPDate.parse(text)
         _ = ISO8601.parse(text)
-        _ = client.nextPath(text)
+        _ = client.linkPath(text, rel: "next")
         // The first line picks the status and header name; the rest is the value, so every field gets odd text.
         let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
         let status = [200, 403, 429, 500][Int(bytes.first ?? 0) % 4]
