@@ -104,11 +104,19 @@ final class World {
         reset()
         let writes = ["rollout", "rotate"].contains(arguments[0])
             ? ["--write-rate", String(Benchmark.writeRate), "--write-burst", String(Benchmark.writeBurst)] : []
+        let spawned = Date()
         let run = try ChildRun.run(patrolPath, arguments + ["--config", configPath, "--quiet"] + writes, environment: [
             "PAT_TOKEN": token, "PATROL_CA_FILE": front.caPath, "HOME": folder, "PATH": "/usr/bin:/bin", "NO_COLOR": "1",
             // The simulator's limits count GitHub's minute in 60/25 s: so does patrol's points window.
             "PATROL_LIMIT_WINDOW": String(60 / Benchmark.timeScale),
         ])
+        if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] == "runs" {
+            // Each request's arrival at the simulator, from the moment patrol was started, and when it had exited.
+            for request in simulator.requests {
+                Benchmark.note(String(format: "%7.1f ms %@ %@ %d", request.time.timeIntervalSince(spawned) * 1000, request.method, request.path, request.status))
+            }
+            Benchmark.note(String(format: "%7.1f ms exited", run.seconds * 1000))
+        }
         // status exits 1 while a repository is not current, doctor 1 when a check fails: reported, not fatal.
         if run.status != 0 {
             Benchmark.note("patrol \(arguments.joined(separator: " ")) exited \(run.status): \(run.stderr.suffix(600))")

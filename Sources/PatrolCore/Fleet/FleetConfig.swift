@@ -81,7 +81,9 @@ public struct FleetConfig: Sendable, Equatable {
             throw ConfigError(file: path, field: "", problem: "cannot be read (permission denied); check its permissions or \(pointer)")
         }
         // A fleet config is a few kilobytes; a huge file is a wrong path, and is not read into memory.
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > maximumBytes {
+        // stat(2), not FileManager's attributes: those look the owner up by name (/etc/passwd, /etc/group) on every run.
+        var status = stat()
+        if stat(path, &status) == 0, case let size = Int(status.st_size), size > maximumBytes {
             throw ConfigError(file: path, field: "", problem: "is \(size) bytes, larger than the \(maximumBytes >> 20) MiB a fleet config may be; \(pointer)")
         }
         let data: Data

@@ -116,7 +116,9 @@ package enum LedgerJournal {
 
     /// Removes the journal once the ledger holds everything in it.
     package static func remove(at path: String) throws(LedgerError) {
-        guard unlink(path) == 0 || errno == ENOENT else {
+        guard unlink(path) == 0 else {
+            // No journal: the folder did not change, and there is nothing to sync.
+            if errno == ENOENT { return }
             throw .writeFailed(path: path, problem: "unlink: \(String(cString: strerror(errno)))")
         }
         do { try DurableFile.syncFolder(DurableFile.folder(of: path)) } catch {

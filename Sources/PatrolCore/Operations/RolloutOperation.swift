@@ -76,7 +76,7 @@ package struct RolloutOperation: Sendable {
     ///
     /// The preflight and the first repositories' key fetches go out at once (spec §8: keys are public), so a
     /// fleet inside the write burst takes three round trips: preflight and keys, PUTs, read-backs. Nothing is
-    /// sealed, uploaded or reported before the preflight has passed and the token is noted in the ledger; a
+    /// sealed, uploaded or reported before the preflight has passed (the token is noted in the ledger meanwhile); a
     /// failed preflight starts no further repository. `checked` runs once the preflight passed, before anything
     /// is written (rotate warns there when the account changes).
     package func run(checked: @escaping @Sendable (Preflight.Facts) -> Void = { _ in }) async throws -> RolloutReport {
@@ -87,12 +87,6 @@ package struct RolloutOperation: Sendable {
             do {
                 let facts = try await preflight(at: startedAt)
                 checked(facts)
-                if !settings.dryRun {
-                    try await ledger.update { ledger in
-                        ledger.noteToken(token.fingerprint, login: facts.user.login, kind: facts.kind,
-                                         scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
-                    }
-                }
                 console.progress("\(command) 0/\(total) …")
                 return .success(facts)
             } catch {
@@ -100,10 +94,22 @@ package struct RolloutOperation: Sendable {
                 return .failure(error)
             }
         }
+        // The note of whose token this is reaches the disk while the first uploads are on the wire, not before
+        // them: it guards no upload (each is journalled once its read-back shows it), and waiting for a rewrite of
+        // the ledger there would put it between the keys and the PUTs (docs/benchmarks.md). It is on disk before
+        // the run's outcome is recorded; a run cut off before then notes the token again when it is run again.
+        let noted = Task { () async throws in
+            guard !settings.dryRun, case .success(let facts) = await verdict.value else { return }
+            try await ledger.update { ledger in
+                ledger.noteToken(token.fingerprint, login: facts.user.login, kind: facts.kind,
+                                 scopes: facts.user.scopes, expiresAt: facts.expiresAt, at: startedAt)
+            }
+        }
         let outcomes = await deliver(clearance: {
             if case .success = await verdict.value { true } else { false }
         }, refused: { refused.withLock { $0 } })
         let facts = try await verdict.value.get()
+        try await noted.value
         return try await record(outcomes, facts: facts, startedAt: startedAt)
     }
 
