@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 internal import CCurl
 internal import CSodium
 import PatrolSecrets
@@ -148,8 +149,8 @@ package final class CurlEasy {
             return
         }
         guard let colon = line.firstIndex(of: ":") else { return }
-        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
-        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        let name = line[..<colon].trimmingSpaces()
+        let value = line[line.index(after: colon)...].trimmingSpaces()
         guard !name.isEmpty else { return }
         responseHeaders.add(name, value)
     }
