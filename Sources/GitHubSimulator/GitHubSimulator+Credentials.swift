@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension GitHubSimulator {
     /// Whether `token` is revoked (by `revokeToken` or `POST /credentials/revoke`); false for a token never minted.

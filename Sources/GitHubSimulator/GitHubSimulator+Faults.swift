@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension GitHubSimulator {
     /// Closes a random fraction `rate` (0...1) of later connections without answering: half before the request

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A hand-made answer the simulator serves instead of GitHub's, for hostile-input tests: malformed JSON,
 /// HTML error pages, truncated or oversized bodies, redirects to another host.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Issues and the webhook sink, for tests and the demo.
 extension GitHubSimulator {

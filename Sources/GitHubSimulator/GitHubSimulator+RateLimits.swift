@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension GitHubSimulator {
     /// Turns GitHub's secondary rate limits on with `limits` (``SecondaryLimits/github`` for GitHub's own), or off with nil.

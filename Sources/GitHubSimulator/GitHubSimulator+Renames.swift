@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension GitHubSimulator {
     /// Renames a repository as GitHub does (the "renamed repository" fault): its secrets, workflows and permissions

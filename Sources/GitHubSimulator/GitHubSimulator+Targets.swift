@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every place a secret lives — repository Actions, environment, Dependabot, Codespaces and organization Actions
 /// secrets, each with its own key pair — with the organizations, environments and account types around them,

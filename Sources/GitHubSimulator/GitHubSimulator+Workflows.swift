@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Files, branches, workflows, runs, dispatches, fine-grained permissions and SAML SSO: what `patrol
 /// doctor` reads, planted and inspected by tests and the demo.

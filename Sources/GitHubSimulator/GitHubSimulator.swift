@@ -46,7 +46,8 @@
 // What it does not model (yet): organization Dependabot and Codespaces secrets, GitHub Enterprise's `/api/v3`
 // prefix, HTTP/2, TLS, chunked request bodies. Unknown paths answer 404.
 
-import Foundation
+import FoundationEssentials
+import Glibc
 import PatrolSupport
 
 /// A GitHub REST API simulator serving on 127.0.0.1.
@@ -112,6 +113,15 @@ public final class GitHubSimulator: Sendable {
         running?.stop()
     }
 
+    /// Blocks this server thread for `duration` (a connection's own thread: the answer waits, nothing else does).
+    private static func sleep(_ duration: Duration) {
+        let parts = duration.components
+        var wait = timespec(tv_sec: Int(parts.seconds), tv_nsec: Int(parts.attoseconds / 1_000_000_000))
+        var left = timespec()
+        // why: nanosleep reads `wait`, and writes the time left into `left` when a signal interrupts it; sleep on for that.
+        while nanosleep(&wait, &left) != 0, errno == EINTR { wait = left }
+    }
+
     private func handle(_ request: ServerRequest) -> ServerReply {
         let (reply, latency) = state.withLock { state in
             state.inFlight += 1
@@ -121,12 +131,11 @@ public final class GitHubSimulator: Sendable {
             return (reply, delay)
         }
         if latency > .zero {
-            let parts = latency.components
-            Thread.sleep(forTimeInterval: Double(parts.seconds) + Double(parts.attoseconds) / 1e18)
+            Self.sleep(latency)
         }
         // Held by holdAnswers(matching:) until the test releases them; the millisecond only paces this thread's look.
         while state.withLock({ state in state.heldPathPrefixes.contains { request.path.hasPrefix($0) } }) {
-            Thread.sleep(forTimeInterval: 0.001)
+            Self.sleep(.milliseconds(1))
         }
         state.withLock { $0.inFlight -= 1 }
         return reply

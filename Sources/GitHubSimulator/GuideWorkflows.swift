@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The workflow files of the c3 fleet as the Phase 2 setup guide describes them: the platform's event
 /// handler, each library's `publish.yml` and each application's `ci.yml` with their

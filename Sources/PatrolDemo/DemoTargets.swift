@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitHubSimulator
 import PatrolSupport
 import PatrolSecrets
@@ -69,7 +69,7 @@ enum DemoTargets {
                                  ("decryptsToCurrentToken", .bool(matches))]))
             let detail = matches ? "decrypts to the current token \(token.fingerprint.short)"
                 : stored == nil ? "holds no \(config.secret)" : "decrypts to something else"
-            lines.append("\(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(target.id.padding(toLength: width, withPad: " ", startingAt: 0))  \(detail)")
+            lines.append("\(console.paint(matches ? "✓" : "✗", matches ? .green : .red)) \(target.id.padded(toWidth: width))  \(detail)")
         }
         if let organization = config.targets.organization {
             let reading = config.repositories.filter { repository in

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import GitHubSimulator
 import PatrolSupport
 import PatrolSecrets

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolHTTP
 
 /// The GitHub REST API root patrol talks to: `https://api.github.com`, a GitHub Enterprise Server's

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolSecrets
 
@@ -16,7 +16,7 @@ extension GitHubClient {
 
     /// `GET /repos/{owner}/{repo}/contents/{path}?ref=…`: the file's text, or nil when it is not on that ref.
     public func fileText(_ path: String, in repository: RepositoryName, ref: String) async throws -> String? {
-        let query = ref.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(CharacterSet(charactersIn: "&=+"))) ?? ref
+        let query = PercentEncoding.encode(ref, keeping: "!$'()*,-./:;?@_~")
         let (response, request) = try await send(.get, "/repos/\(repository.fullName)/contents/\(path)?ref=\(query)", expecting: [200, 404])
         if response.status == 404 { return nil }
         let body: ContentBody = try decode(response, request)

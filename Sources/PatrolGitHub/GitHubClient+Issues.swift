@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// Issues and comments (the expiry alert issue).
 extension GitHubClient {
@@ -40,9 +41,7 @@ extension GitHubClient {
 
     /// Percent-encodes a query value (a label may hold spaces, commas or `&`).
     package static func queryValue(_ value: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value
+        PercentEncoding.encode(value, keeping: "-._~")
     }
 
     private struct IssueWrite: Encodable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolHTTP
 
@@ -96,7 +96,7 @@ extension GitHubClient {
     /// The path of the link with relation `rel` (`next`, `last`), when it points under this client's API base (never elsewhere).
     package func linkPath(_ link: String, rel: String) -> String? {
         for part in link.split(separator: ",") {
-            let pieces = part.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let pieces = part.split(separator: ";").map { $0.trimmingSpaces() }
             guard pieces.count >= 2, pieces.dropFirst().contains("rel=\"\(rel)\""),
                   pieces[0].hasPrefix("<"), pieces[0].hasSuffix(">") else { continue }
             let url = String(pieces[0].dropFirst().dropLast())

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolSecrets
 import PatrolHTTP
@@ -163,7 +163,7 @@ public struct GitHubClient: Sendable {
 
     /// `repo, workflow` → `["repo", "workflow"]`; an empty header is an empty list.
     package static func scopeList(_ header: String) -> [String] {
-        header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        header.split(separator: ",").map { $0.trimmingSpaces() }.filter { !$0.isEmpty }
     }
 
     private struct UserBody: Decodable { let login: String; let id: Int?; let type: String? }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 import PatrolHTTP
 
 /// An answer from GitHub other than the one patrol asked for: the status, GitHub's own message and the
@@ -39,11 +40,11 @@ public struct GitHubError: Error, Equatable, CustomStringConvertible, Sendable {
             message = text
         } else {
             let text = String(decoding: response.body.prefix(120), as: UTF8.self)
-                .replacingOccurrences(of: "\n", with: " ").trimmingCharacters(in: .whitespaces)
+                .replacingEvery("\n", with: " ").trimmingSpaces()
             message = text.isEmpty ? "no message" : "unexpected body: \(text)"
         }
         let sso = response.headers["x-github-sso"].flatMap { header in
-            header.components(separatedBy: "url=").dropFirst().first.map { String($0).trimmingCharacters(in: .whitespaces) }
+            header.components(separatedBy: "url=").dropFirst().first.map { String($0).trimmingSpaces() }
         }
         self.init(request: request, status: response.status, message: message,
                   requestID: response.headers["x-github-request-id"],

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolHTTP
 
@@ -31,6 +31,6 @@ extension RateGovernor.Pause {
     }
 
     private static func rate(_ value: Double) -> String {
-        value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : String(format: "%.2g", value)
+        value >= 10 || value == value.rounded() ? String(Int(value.rounded())) : CFormat.string("%.2g", value)
     }
 }

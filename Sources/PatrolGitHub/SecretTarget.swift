@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 
 /// The five kinds of place a copy of the secret can live (spec §9), each with its own public key.
@@ -195,9 +195,7 @@ public struct SecretTarget: Hashable, Sendable, Comparable, CustomStringConverti
 
     /// `text` percent-encoded as one path segment (an environment's name may hold spaces and slashes).
     package static func pathSegment(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics.intersection(CharacterSet(charactersIn: Unicode.Scalar(0)...Unicode.Scalar(127)))
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        PercentEncoding.encode(text, keeping: "-._~")
     }
 
     /// Why `name` cannot be an environment's name, or nil. GitHub allows up to 255 characters; patrol refuses

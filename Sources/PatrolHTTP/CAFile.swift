@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
+import Glibc
 
 /// The certificate authorities patrol trusts for TLS besides the system store: a PEM file named by
 /// `--ca-file`, else `$PATROL_CA_FILE`, else `$SSL_CERT_FILE` (spec §4). With none, the system store alone.
@@ -29,14 +31,12 @@ public struct CAFile: Sendable, Equatable {
     public init(path: String, source: String) throws(CAFileError) {
         func failure(_ reason: CAFileError.Reason) -> CAFileError { CAFileError(path: path, source: source, reason: reason) }
         guard !path.isEmpty else { throw failure(.missing) }
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw failure(.missing) }
-        guard !isDirectory.boolValue else { throw failure(.directory) }
-        guard let handle = FileHandle(forReadingAtPath: path) else { throw failure(.unreadable) }
-        defer { try? handle.close() }
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw failure(.missing) }
+        guard info.st_mode & S_IFMT != S_IFDIR else { throw failure(.directory) }
         let data: Data
         do {
-            data = try handle.read(upToCount: Self.maxBytes + 1) ?? Data()
+            data = Data(try FileBytes.read(path, limit: Self.maxBytes))
         } catch {
             throw failure(.unreadable)
         }

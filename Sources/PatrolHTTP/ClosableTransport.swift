@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A transport with a thread or sockets to release when the run ends.
 public protocol ClosableTransport: HTTPTransport {

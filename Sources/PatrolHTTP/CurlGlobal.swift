@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 internal import CCurl
 
 /// libcurl's process-wide set-up, done once.

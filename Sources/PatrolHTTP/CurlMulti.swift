@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 internal import CCurl
 
 /// One libcurl multi handle: runs many transfers at once and keeps their connection cache. Lives on the transport's thread.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The proxy libcurl will use for a URL, worked out from the environment by curl's own rules, so that
 /// `--verbose` can name it. libcurl reads the variables itself; this only describes its choice.
@@ -69,7 +69,7 @@ public struct ProxyChoice: Sendable, Equatable {
 
     /// `http://user:secret@proxy:3128` → `http://proxy:3128`: a proxy password never reaches the output.
     package static func withoutCredentials(_ value: String) -> String {
-        let schemeEnd = value.range(of: "://").map(\.upperBound) ?? value.startIndex
+        let schemeEnd = value.firstRange(of: "://").map(\.upperBound) ?? value.startIndex
         let authorityEnd = value[schemeEnd...].firstIndex(of: "/") ?? value.endIndex
         guard let at = value[schemeEnd..<authorityEnd].lastIndex(of: "@") else { return value }
         return String(value[..<schemeEnd]) + String(value[value.index(after: at)...])

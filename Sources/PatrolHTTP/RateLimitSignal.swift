@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 
 /// What a response says about GitHub's rate limits (spec §4): whether it is a limit answer that must be
@@ -22,10 +22,10 @@ public struct RateLimitSignal: Sendable, Equatable {
     /// `now` is used only when the response has no `Date` header to measure `x-ratelimit-reset` against.
     public init?(_ response: HTTPResponse, now: TimeInterval) {
         let headers = response.headers
-        let retryAfter = headers["retry-after"].flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }.map { max(0, $0) }
-        let exhausted = headers["x-ratelimit-remaining"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } == 0
+        let retryAfter = headers["retry-after"].flatMap { TimeInterval($0.trimmingSpaces()) }.map { max(0, $0) }
+        let exhausted = headers["x-ratelimit-remaining"].flatMap { Int($0.trimmingSpaces()) } == 0
         var untilReset: TimeInterval? {
-            guard let reset = headers["x-ratelimit-reset"].flatMap({ TimeInterval($0.trimmingCharacters(in: .whitespaces)) }) else { return nil }
+            guard let reset = headers["x-ratelimit-reset"].flatMap({ TimeInterval($0.trimmingSpaces()) }) else { return nil }
             // Measured against GitHub's own clock when it sent one, so a skewed local clock does not matter.
             let serverNow = headers["date"].flatMap(HTTPDate.parse)?.timeIntervalSince1970 ?? now
             return max(0, reset - serverNow)

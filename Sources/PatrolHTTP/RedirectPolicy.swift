@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Which redirects patrol follows (spec §4), in one place: libcurl follows none (`CURLOPT_FOLLOWLOCATION` 0).
 ///

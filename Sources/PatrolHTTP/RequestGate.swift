@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Sees every attempt of every request: waits before it is sent and watches the response.
 /// The seam for the rate-limit governor, so that retries and rate-limit pauses share one clock.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// When to send a request again and how long to wait first: exponential backoff with full jitter.
 public struct RetryPolicy: Sendable, Equatable {
@@ -20,7 +20,7 @@ public struct RetryPolicy: Sendable, Equatable {
     public func delay(beforeAttempt n: Int, random: (ClosedRange<Double>) -> Double) -> Duration {
         guard n > 1 else { return .zero }
         let base = baseDelay.seconds
-        let ceiling = min(maxDelay.seconds, base * pow(2, Double(min(n - 1, 62))))
+        let ceiling = min(maxDelay.seconds, base * Double(sign: .plus, exponent: min(n - 1, 62), significand: 1))
         guard ceiling > 0 else { return .zero }
         let drawn = min(max(random(0...ceiling), 0), ceiling)
         return .nanoseconds(Int64((drawn * 1e9).rounded()))

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 
 /// Sends through another transport and retries what ``RetryPolicy`` allows: network failures, 5xx and

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How ``CurlTransport`` sends: timeouts, the response cap, how many requests at once, and a verbose hook.
 public struct TransportConfiguration: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A request that got no HTTP response: connection refused, timeout, TLS failure, a body over the cap.
 /// An HTTP error status is not a `TransportError`; it is an ``HTTPResponse`` with that status.

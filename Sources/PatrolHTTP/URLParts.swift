@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The pieces of an `http(s)://host[:port][/path]` URL, checked strictly enough to refuse anything patrol must not send to.
 package struct URLParts: Equatable {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// A retry after the host could not be reached: `patrol: cannot reach HOST (reason); retrying in 1.2 s (attempt 2/5)`,
 /// said on stderr as it happens so a slow failure is never silent.
@@ -11,7 +12,7 @@ public struct UnreachableNotice: Sendable, CustomStringConvertible {
 
     public var description: String {
         let what = error.kind == .timeout ? "no answer in time from \(error.host)" : "cannot reach \(error.host)"
-        let seconds = String(format: "%.1f", delay.seconds)
+        let seconds = CFormat.string("%.1f", delay.seconds)
         return "patrol: \(what) (\(error.detail)); retrying in \(seconds) s (attempt \(attempt)/\(maxAttempts))"
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Process-wide settings that keep the token out of places it could leak to.
 public enum ProcessHardening {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Asks for the token on the controlling terminal with echo off, and always gives the terminal back as it was.
 package enum TerminalPrompt {
@@ -26,8 +27,8 @@ package enum TerminalPrompt {
         guard tcsetattr(terminal, TCSAFLUSH, &silent) == 0 else {
             throw .promptUnavailable(reason: "cannot turn off echo: \(String(cString: strerror(errno)))")
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
-        defer { FileHandle.standardError.write(Data("\n".utf8)) }
+        writeToStandardError(prompt)
+        defer { writeToStandardError("\n") }
         do throws(TokenSource.ReadFailure) {
             return try TokenSource.readAll(terminal, stoppingAtLineFeed: true, origin: .prompt)
         } catch {
@@ -39,6 +40,18 @@ package enum TerminalPrompt {
 // Why nonisolated(unsafe): a signal handler can capture nothing, so it finds the terminal to restore here.
 // Written only by the one thread that prompts, before the handler is installed and after it is removed.
 nonisolated(unsafe) private var interrupted: (descriptor: Int32, attributes: termios)?
+
+/// Writes `text` to stderr, as far as it goes: a prompt the user cannot see is no reason to stop.
+private func writeToStandardError(_ text: String) {
+    var bytes = Array(text.utf8)[...]
+    while !bytes.isEmpty {
+        // why: write reads at most `bytes.count` bytes from the array's storage.
+        let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        if written < 0, errno == EINTR { continue }
+        guard written > 0 else { return }
+        bytes = bytes.dropFirst(written)
+    }
+}
 
 /// Restores the terminal saved in `interrupted`, then re-raises the signal with its default action.
 private func restoreAndReraise(_ signalNumber: Int32) {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 internal import CSodium
 
 /// A GitHub token, held in memory that libsodium allocates (guard pages, locked from swap, zeroed when freed).
@@ -75,7 +76,7 @@ public struct Fingerprint: Hashable, Sendable, Codable, CustomStringConvertible,
         var digest = [UInt8](repeating: 0, count: Int(crypto_hash_sha256_bytes()))
         // Why unsafe: libsodium reads `bytes.count` bytes from the token and writes 32 bytes into `digest`.
         _ = crypto_hash_sha256(&digest, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
-        value = "sha256:" + digest.prefix(8).map { String(format: "%02x", $0) }.joined()
+        value = "sha256:" + digest.prefix(8).map { Hex.padded($0, width: 2) }.joined()
     }
 
     /// The short form shown in redacted text: `sha256:` and 8 hex digits.

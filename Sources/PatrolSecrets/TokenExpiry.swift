@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 
 /// What GitHub's `GitHub-Authentication-Token-Expiration` header says about when the token stops working.
@@ -33,7 +33,7 @@ public enum TokenExpiry: Equatable, Sendable, CustomStringConvertible {
     /// Reads the header's value; `now` is the moment the response arrived.
     public static func parse(header: String?, now: Date) -> TokenExpiry {
         guard let header else { return .none }
-        let value = header.trimmingCharacters(in: .whitespaces)
+        let value = header.trimmingSpaces()
         guard let date = date(from: value) else { return .unreadable(value) }
         if date < now { return .suspect(date, reason: .inThePast) }
         if date.timeIntervalSince(now) <= suspectWindow { return .suspect(date, reason: .withinAMinute) }

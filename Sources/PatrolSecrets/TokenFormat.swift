@@ -1,3 +1,5 @@
+import PatrolSupport
+
 /// Offline checks of a token's shape: prefix, characters, length and, for classic tokens, the CRC-32 checksum.
 ///
 /// A failure here means the copy is damaged (truncated, mistyped, pasted with extra text), so nothing is sent to GitHub.
@@ -136,6 +138,6 @@ public enum TokenFormatError: Error, Equatable, Sendable, CustomStringConvertibl
     }
 
     private static func describe(_ byte: UInt8) -> String {
-        (0x21...0x7E).contains(byte) ? "the character '\(Character(Unicode.Scalar(byte)))'" : String(format: "the control character 0x%02X", byte)
+        (0x21...0x7E).contains(byte) ? "the character '\(Character(Unicode.Scalar(byte)))'" : "the control character 0x" + Hex.padded(byte, width: 2, uppercase: true)
     }
 }

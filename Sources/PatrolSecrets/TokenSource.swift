@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 internal import CSodium
 
 /// The token-source options of the command line (spec §3.1).

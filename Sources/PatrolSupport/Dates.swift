@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 // GitHub's dates are read and written here by hand, in UTC on the proleptic Gregorian calendar. Foundation's
 // formatters would do it through ICU, which costs several MiB of memory once loaded, and the `Date` header is
@@ -14,7 +14,7 @@ public enum ISO8601 {
         if reader.skip(".") {
             let digits = reader.digits()
             guard !digits.isEmpty, digits.count <= 9 else { return nil }
-            fraction = Double(Int(digits)!) / pow(10, Double(digits.count))
+            fraction = Double(Int(digits)!) / Double((0..<digits.count).reduce(1) { power, _ in power * 10 })
         }
         guard let offset = reader.offset(), reader.atEnd else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(seconds - offset) + fraction)

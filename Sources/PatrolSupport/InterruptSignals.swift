@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// SIGINT and SIGTERM for one run of patrol (spec §3, "Behaving like a Unix tool"). The signal handler only
 /// writes the signal's number to a pipe; a thread of its own reads it and sets ``signal``. A command that stops
@@ -37,7 +38,7 @@ public final class InterruptSignals: Sendable {
         interruptWriteEnd = ends[1]
         let signals = InterruptSignals(onAbrupt: onAbrupt)
         // A thread of its own: the read blocks, and the cooperative pool must not be held by it.
-        Thread.detachNewThread { [readEnd = ends[0]] in
+        let started = DetachedThread.start { [readEnd = ends[0]] in
             while true {
                 var byte: UInt8 = 0
                 // why: read writes at most one byte into `byte`.
@@ -47,6 +48,7 @@ public final class InterruptSignals: Sendable {
                 signals.deliver(Int32(byte))
             }
         }
+        guard started == 0 else { throw InterruptSignalsError(code: started) }
         for number in numbers { Glibc.signal(number, writeInterruptByte) }
         return signals
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A JSON document built in code, written with its keys in the order given and `null` kept —
 /// the `--json` shapes of the spec are written with it.
@@ -66,7 +66,7 @@ public indirect enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral,
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            case _ where scalar.value < 0x20: out += "\\u" + Hex.padded(scalar.value, width: 4)
             default: out.unicodeScalars.append(scalar)
             }
         }
@@ -74,4 +74,43 @@ public indirect enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral,
     }
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.text == rhs.text }
+}
+
+/// JSON text read into a ``JSONValue`` by FoundationEssentials' `JSONDecoder`: the one JSON reader for
+/// documents whose shape is not known in advance (the simulator's request bodies). Members keep the decoder's
+/// order, which is not the text's; numbers are `Double`s.
+extension JSONValue: Decodable {
+    public init(from decoder: any Decoder) throws {
+        if let object = try? decoder.container(keyedBy: AnyKey.self) {
+            self = .object(try object.allKeys.map { key in (key.stringValue, try object.decode(JSONValue.self, forKey: key)) })
+        } else if var array = try? decoder.unkeyedContainer() {
+            var items: [JSONValue] = []
+            while !array.isAtEnd { items.append(try array.decode(JSONValue.self)) }
+            self = .array(items)
+        } else {
+            let single = try decoder.singleValueContainer()
+            if single.decodeNil() {
+                self = .null
+            } else if let value = try? single.decode(Bool.self) {
+                self = .bool(value)
+            } else if let value = try? single.decode(Double.self) {
+                self = .number(value)
+            } else {
+                self = .string(try single.decode(String.self))
+            }
+        }
+    }
+
+    /// Reads one JSON document; nil when `bytes` are not JSON.
+    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    }
+
+    /// Any member name, for the keyed container.
+    private struct AnyKey: CodingKey {
+        let stringValue: String
+        var intValue: Int? { nil }
+        init(stringValue: String) { self.stringValue = stringValue }
+        init?(intValue: Int) { nil }
+    }
 }

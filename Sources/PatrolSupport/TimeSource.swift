@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where patrol reads the time and how it waits. The command line's top level makes the ``system`` one and
 /// hands it down to everything that decides by the time (retries, the rate-limit gate, read-back waits), so a

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The layers of Package.swift hold: (1) no library that holds patrol's logic depends on the GitHub simulator,
-# directly or through another target; (2) an upward import fails to compile — a copy of the package whose
+# directly or through another target; (2) no target of the patrol binary imports Foundation, only FoundationEssentials;
+# (3) an upward import fails to compile — a copy of the package whose
 # PatrolHTTP imports PatrolCore must not build (only that target is built, in a scratch folder of its own).
 set -euo pipefail
 SWIFT=${SWIFT:-swift}
@@ -28,10 +29,40 @@ for double, allowed in (("GitHubSimulator", {"PatrolDemo", "patrol", "patrol-ben
     if wrong:
         sys.exit("layers: these targets reach " + double + " and must not: " + ", ".join(wrong))
     print("layers: only " + ", ".join(sorted(allowed)) + " and the tests reach " + double)
+
+# 2. The patrol binary links FoundationEssentials only: no source file of a target it is built from imports Foundation
+# proper (or FoundationNetworking, FoundationXML, FoundationInternationalization), which would link all of Foundation
+# and its ICU data statically into the release binary (50 MB, about 4 MiB more memory, a slower start;
+# docs/architecture.md). The tests, the benchmark and LoopbackTLS are not in the binary and may import it.
+import os, re
+def closure(name, seen):
+    for d in deps.get(name, ("", []))[1]:
+        if d in deps and d not in seen:
+            seen.add(d)
+            closure(d, seen)
+    return seen
+in_binary = sorted(n for n in closure("patrol", {"patrol"}) if deps[n][0] not in ("system", "plugin"))
+folders = {t["name"]: t.get("path") or os.path.join("Sources", t["name"]) for t in package["targets"]}
+proper = re.compile(r"^\s*(@\w+\s+)*((public|package|internal|private|fileprivate)\s+)?import\s+((struct|class|enum|protocol|typealias|func|var|let)\s+)?(Foundation|FoundationNetworking|FoundationXML|FoundationInternationalization)(\.\w+)?\s*(//.*)?$")
+offenders = []
+for name in in_binary:
+    for root, _, files in os.walk(folders[name]):
+        for file in sorted(files):
+            if file.endswith(".swift"):
+                path = os.path.join(root, file)
+                for number, line in enumerate(open(path, encoding="utf-8"), 1):
+                    if proper.match(line):
+                        offenders.append(f"{path}:{number}: {line.strip()}")
+if offenders:
+    sys.exit("layers: the patrol binary must link FoundationEssentials only, but these files of its targets import Foundation:\n  "
+             + "\n  ".join(offenders)
+             + "\nwrite `import FoundationEssentials` instead (and `import Glibc` for C calls); for what it lacks, use PatrolSupport's"
+             + " helpers (DetachedThread, JSONValue.parse, Hex, CFormat, PercentEncoding, TextEditing, FileBytes, PathText)")
+print("layers: the " + str(len(in_binary)) + " targets of the patrol binary import FoundationEssentials, never Foundation: " + ", ".join(in_binary))
 PY
 rm -f "${TMPDIR:-/tmp}/patrol-layers-$$.json"
 
-# 2. An upward import (HTTP → core) must fail to compile.
+# 3. An upward import (HTTP → core) must fail to compile.
 copy=$(mktemp -d "${TMPDIR:-/tmp}/patrol-layers.XXXXXX")
 trap 'rm -rf "$copy"' EXIT
 cp -R Package.swift Plugins Sources Tests "$copy/"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The endpoints an App calls with its JWT (`GET /app`, the installation lookups, `POST …/access_tokens`)
 /// and the one an installation token lists its repositories with.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A GitHub App as the simulator knows it: its id, slug, the public halves of its private keys (an App may
 /// hold several at once) and the permissions it asks for.

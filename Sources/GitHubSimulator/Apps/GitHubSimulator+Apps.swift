@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// GitHub Apps in the simulator: Apps with RSA public keys (JWTs verified by the simulator's own code),
 /// installations, installation tokens with a lifetime and enforced permissions, and Actions variables.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `POST /app/installations/{id}/access_tokens`: an installation token, optionally narrowed to some of the
 /// installation's repositories and permissions, living `AppsState.tokenLifetime` (an hour on GitHub).
@@ -13,7 +13,7 @@ enum InstallationTokens {
         }
         var body: [String: Any] = [:]
         if !context.request.body.isEmpty {
-            guard let parsed = try? JSONSerialization.jsonObject(with: Data(context.request.body)) as? [String: Any] else {
+            guard let parsed = SimulatorJSON.object(context.request.body) else {
                 return .error(400, "Problems parsing JSON")
             }
             body = parsed

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// Checks an App's JSON Web Token the way GitHub does, with GitHub's messages: decodable, RS256, signed by one
 /// of the App's keys, `iat` not in the future, `exp` in the future but at most 10 minutes ahead.
@@ -25,8 +26,8 @@ enum JWTVerifier {
         let parts = jwt.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3,
               let headerBytes = base64URL(parts[0]), let claimBytes = base64URL(parts[1]), let signature = base64URL(parts[2]),
-              let header = try? JSONSerialization.jsonObject(with: Data(headerBytes)) as? [String: Any],
-              let claims = try? JSONSerialization.jsonObject(with: Data(claimBytes)) as? [String: Any],
+              let header = SimulatorJSON.object(headerBytes),
+              let claims = SimulatorJSON.object(claimBytes),
               header["alg"] as? String == "RS256"
         else { return .refused(Message.undecodable) }
         let issuer: Int? = (claims["iss"] as? Int) ?? (claims["iss"] as? String).flatMap { Int($0) }
@@ -49,13 +50,12 @@ enum JWTVerifier {
 
     /// A claim that must be a number (an integer or a float, as JSON allows).
     private static func number(_ value: Any?) -> TimeInterval? {
-        guard let number = value as? NSNumber, !(value is String) else { return nil }
-        return number.doubleValue
+        (value as? Int).map { TimeInterval($0) } ?? (value as? Double)
     }
 
     /// Base64url without padding, decoded with the simulator's own standard-alphabet decoder.
     static func base64URL(_ text: String) -> [UInt8]? {
-        var standard = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        var standard = text.replacingEvery("-", with: "+").replacingEvery("_", with: "/")
         guard !standard.contains("=") else { return nil }
         while standard.count % 4 != 0 { standard += "=" }
         return SimulatorCrypto.decodeBase64(standard)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 internal import CCrypto
 
 /// RS256 verification with libcrypto, the simulator's own (it shares no code with patrol's signing).

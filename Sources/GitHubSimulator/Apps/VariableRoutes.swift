@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The three places an Actions variable lives, each with its own paths and permission: a repository
 /// (`/repos/{o}/{r}/actions/variables…`, fine-grained `actions_variables`), an environment
@@ -86,7 +86,7 @@ enum VariableRoutes {
         case .failure(let error):
             return error.response
         case .success(let place):
-            guard let body = try? JSONSerialization.jsonObject(with: Data(context.request.body)) as? [String: Any],
+            guard let body = SimulatorJSON.object(context.request.body),
                   let name = body["name"] as? String, let value = body["value"] as? String
             else { return .error(422, "Invalid request.\n\n\"name\" and \"value\" are required.") }
             guard isValidName(name) else { return .error(422, "Variable name \(name) is invalid") }
@@ -112,7 +112,7 @@ enum VariableRoutes {
         case .success(let place):
             let name = context.parameter("name").uppercased()
             guard var variable = state.apps.variables[place]?[name] else { return .notFound }
-            guard let body = try? JSONSerialization.jsonObject(with: Data(context.request.body)) as? [String: Any] else {
+            guard let body = SimulatorJSON.object(context.request.body) else {
                 return .error(400, "Problems parsing JSON")
             }
             if let value = body["value"] {
@@ -173,7 +173,7 @@ enum VariableRoutes {
         case .failure(let error):
             return error.response
         case .success(let (login, name, reach)):
-            guard let fields = try? JSONSerialization.jsonObject(with: Data(context.request.body)) as? [String: Any] else {
+            guard let fields = SimulatorJSON.object(context.request.body) else {
                 return .error(400, "Problems parsing JSON")
             }
             guard fields["selected_repository_ids"] != nil else {

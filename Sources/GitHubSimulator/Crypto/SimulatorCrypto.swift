@@ -1,5 +1,5 @@
 internal import CSodium
-import Foundation
+import FoundationEssentials
 
 /// The simulator's own libsodium calls: key pairs, opening sealed boxes, strict base64.
 ///

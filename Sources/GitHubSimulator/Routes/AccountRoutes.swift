@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Accounts: `GET /orgs/{org}` (organizations only; a user account is 404) and `GET /users/{user}` (either, with
 /// `type`). Both are public, as on GitHub.
@@ -16,7 +16,7 @@ enum AccountRoutes {
             "type": "Organization",
             "url": "\(context.baseURL)/orgs/\(record.login)",
             "html_url": "https://github.com/\(record.login)",
-            "description": NSNull(),
+            "description": JSONNull(),
         ])
     }
 

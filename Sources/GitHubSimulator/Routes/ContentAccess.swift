@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether a token may read a repository's metadata, contents and Actions, or dispatch to it, answered
 /// the way GitHub answers it. (Secrets have their own rules, in `RepositoryAccess`.)

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// `GET /repos/{owner}/{repo}/contents/{path}?ref=BRANCH`.
 enum ContentRoutes {
@@ -20,7 +21,7 @@ enum ContentRoutes {
                 "name": String(path.split(separator: "/").last ?? ""),
                 "path": path,
                 "size": text.utf8.count,
-                "sha": String(format: "%08x", SimulatorCRC.of(text)),
+                "sha": Hex.padded(SimulatorCRC.of(text), width: 8),
                 "content": wrappedBase64(text),
             ])
         }

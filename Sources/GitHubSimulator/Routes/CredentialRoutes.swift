@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `POST /credentials/revoke`: anyone holding a leaked token may revoke it, so GitHub wants the call
 /// unauthenticated and refuses an authenticated one.
@@ -12,7 +12,7 @@ enum CredentialRoutes {
             return .error(403, "This endpoint must be called without authentication; remove the Authorization header.",
                           documentation: "https://docs.github.com/rest/credentials/revoke")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(context.request.body)),
+        guard let object = SimulatorJSON.value(context.request.body),
               let fields = object as? [String: Any]
         else { return .error(400, "Problems parsing JSON") }
         guard let credentials = fields["credentials"] as? [String], !credentials.isEmpty,

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `POST /repos/{owner}/{repo}/dispatches`: `{"event_type", "client_payload"}` → 204, and a run of every
 /// active workflow on the default branch whose `repository_dispatch` listens for the type.
@@ -14,13 +14,12 @@ enum DispatchRoutes {
         case .failure(let error): return error.response
         case .success(let found): key = found
         }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(context.request.body)),
+        guard let object = SimulatorJSON.value(context.request.body),
               let fields = object as? [String: Any]
         else { return .error(400, "Problems parsing JSON") }
         let eventType = fields["event_type"] as? String
         let payload = fields["client_payload"] as? [String: Any]
-        let payloadText = payload.flatMap { try? JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
-            .map { String(decoding: $0, as: UTF8.self) }
+        let payloadText = payload.map { SimulatorJSON.text($0, escapingSlashes: true) }
         let strings = (payload ?? [:]).compactMapValues { $0 as? String }
 
         let problem: String? = {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// Deployment environments: list, get (404 when missing) and create-or-update, which needs admin on the
 /// repository (a collaborator with write may fill an environment's secrets but not create it).
@@ -68,7 +69,7 @@ enum EnvironmentRoutes {
 
     /// An environment as GitHub answers it.
     static func body(_ environment: EnvironmentRecord, repository: RepositoryRecord, context: RouteContext) -> [String: Any] {
-        let escaped = environment.name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/"))) ?? environment.name
+        let escaped = PercentEncoding.encode(environment.name, keeping: "!$&'()*+,-.:=@_~")
         return [
             "id": environment.id,
             "name": environment.name,
@@ -77,7 +78,7 @@ enum EnvironmentRoutes {
             "created_at": SimulatorTime.iso8601(environment.createdAt),
             "updated_at": SimulatorTime.iso8601(environment.updatedAt),
             "protection_rules": [Any](),
-            "deployment_branch_policy": NSNull(),
+            "deployment_branch_policy": JSONNull(),
         ]
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// What every request passes through before and after its endpoint: faults, `User-Agent`, API version,
 /// authentication, the primary rate limit, routing, and the headers GitHub puts on every response.
@@ -125,7 +126,7 @@ extension SimulatorState {
         guard parts.count == 2 else { return nil }
         let scheme = parts[0].lowercased()
         guard scheme == "bearer" || scheme == "token" else { return nil }
-        return parts[1].trimmingCharacters(in: .whitespaces)
+        return parts[1].trimmingSpaces()
     }
 
     func bucketKey(_ login: String?) -> String {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A response as an endpoint handler builds it, before the common headers are added.
 struct GitHubResponse: Sendable {
@@ -7,10 +7,9 @@ struct GitHubResponse: Sendable {
     /// `nil` for no body at all (204); otherwise JSON.
     var body: [UInt8]?
 
-    /// A JSON response; `object` is anything `JSONSerialization` accepts.
+    /// A JSON response; `object` is made of what ``SimulatorJSON`` writes.
     static func json(_ status: Int, _ object: Any) -> GitHubResponse {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return GitHubResponse(status: status, body: Array(data))
+        GitHubResponse(status: status, body: Array(SimulatorJSON.text(object, escapingSlashes: false).utf8))
     }
 
     /// GitHub's error shape: `{"message", "documentation_url", "status"}`.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// The simulator's own, deliberately simple reading of a workflow file: does a `repository_dispatch`
 /// event of a given type start it? Line-based, written apart from patrol's workflow reader so that the
@@ -16,7 +17,7 @@ enum HandlerTriggers {
             if line.filter({ $0 == "[" }).count != line.filter({ $0 == "]" }).count { return false }
         }
         for (index, line) in lines.enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingSpaces()
             // `on: repository_dispatch`, `on: [push, repository_dispatch]`, `- repository_dispatch`
             if trimmed == "- repository_dispatch" { return true }
             if trimmed.hasPrefix("on:") || trimmed.hasPrefix("\"on\":") {
@@ -25,19 +26,19 @@ enum HandlerTriggers {
             }
             guard trimmed == "repository_dispatch:" else { continue }
             let indent = indentation(of: line)
-            let nested = lines[(index + 1)...].prefix { $0.trimmingCharacters(in: .whitespaces).isEmpty || indentation(of: $0) > indent }
-                .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            let nested = lines[(index + 1)...].prefix { $0.trimmingSpaces().isEmpty || indentation(of: $0) > indent }
+                .filter { !$0.trimmingSpaces().isEmpty }
             if nested.isEmpty { return true }
-            guard let typesLine = nested.firstIndex(where: { $0.trimmingCharacters(in: .whitespaces).hasPrefix("types:") }) else {
+            guard let typesLine = nested.firstIndex(where: { $0.trimmingSpaces().hasPrefix("types:") }) else {
                 return false
             }
-            let value = nested[typesLine].trimmingCharacters(in: .whitespaces).dropFirst("types:".count)
-                .trimmingCharacters(in: .whitespaces)
+            let value = nested[typesLine].trimmingSpaces().dropFirst("types:".count)
+                .trimmingSpaces()
             var listed: [String] = []
             if value.isEmpty {
                 let typesIndent = indentation(of: nested[typesLine])
                 for item in nested[(typesLine + 1)...] {
-                    let itemText = item.trimmingCharacters(in: .whitespaces)
+                    let itemText = item.trimmingSpaces()
                     guard itemText.hasPrefix("- "), indentation(of: item) >= typesIndent else { break }
                     listed.append(unquote(String(itemText.dropFirst(2))))
                 }
@@ -63,8 +64,8 @@ enum HandlerTriggers {
     static func runName(of text: String, eventType: String, payload: [String: String]) -> String? {
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("run-name:") }) else { return nil }
         var title = unquote(String(line.dropFirst("run-name:".count)))
-        while let open = title.range(of: "${{"), let close = title.range(of: "}}", range: open.upperBound..<title.endIndex) {
-            let expression = title[open.upperBound..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+        while let open = title.firstRange(of: "${{"), let close = title[open.upperBound...].firstRange(of: "}}") {
+            let expression = title[open.upperBound..<close.lowerBound].trimmingSpaces()
             let value: String
             if expression == "github.event.action" {
                 value = eventType
@@ -81,12 +82,12 @@ enum HandlerTriggers {
     private static func indentation(of line: String) -> Int { line.prefix { $0 == " " }.count }
 
     private static func stripComment(_ line: String) -> String {
-        if line.trimmingCharacters(in: .whitespaces).hasPrefix("#") { return "" }
-        if let mark = line.range(of: " #") { return String(line[..<mark.lowerBound]) }
+        if line.trimmingSpaces().hasPrefix("#") { return "" }
+        if let mark = line.firstRange(of: " #") { return String(line[..<mark.lowerBound]) }
         return line
     }
 
     private static func unquote(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+        text.trimmingSpaces().trimming(scalarsIn: "\"'")
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// The repository issues endpoints and their comments.
 enum IssueRoutes {
@@ -11,7 +12,7 @@ enum IssueRoutes {
             guard ["open", "closed", "all"].contains(wantedState) else {
                 return .error(422, "Validation Failed: state must be one of open, closed, all")
             }
-            let labels = (query["labels"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            let labels = (query["labels"] ?? "").split(separator: ",").map { $0.trimmingSpaces().lowercased() }
             let matching = (state.issues[key] ?? []).reversed().filter { issue in
                 (wantedState == "all" || issue.state == wantedState)
                     && labels.allSatisfy { label in issue.labels.contains { $0.lowercased() == label } }
@@ -146,7 +147,7 @@ enum IssueRoutes {
 
     /// The request's JSON object; anything else is GitHub's 400.
     private static func jsonObject(_ body: [UInt8]) throws(GitHubError) -> [String: Any] {
-        guard let fields = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] else {
+        guard let fields = SimulatorJSON.object(body) else {
             throw GitHubError(.error(400, "Problems parsing JSON"))
         }
         return fields
@@ -157,16 +158,16 @@ enum IssueRoutes {
             "id": 9_000_000 + issue.number,
             "number": issue.number,
             "title": issue.title,
-            "body": issue.body ?? NSNull(),
+            "body": issue.body ?? JSONNull(),
             "state": issue.state,
-            "state_reason": issue.stateReason ?? NSNull(),
+            "state_reason": issue.stateReason ?? JSONNull(),
             "labels": issue.labels.map { ["name": $0] },
             "comments": issue.comments.count,
             "user": ["login": issue.author],
             "html_url": "https://github.com/\(repository)/issues/\(issue.number)",
             "created_at": SimulatorTime.iso8601(issue.createdAt),
             "updated_at": SimulatorTime.iso8601(issue.updatedAt),
-            "closed_at": issue.closedAt.map(SimulatorTime.iso8601) ?? NSNull(),
+            "closed_at": issue.closedAt.map(SimulatorTime.iso8601) ?? JSONNull(),
         ]
     }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether a token may administer an organization's secrets, answered the way GitHub answers it.
 enum OrganizationAccess {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `GET /orgs/{org}/repos`: the organization's repositories the caller can see, newest first (GitHub's default
 /// `sort=created`, `direction=desc`), paginated with `per_page` (at most 100) and a `link` header naming the next

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An organization secret's reach: `visibility` on every PUT, the selected repositories (list, replace, add one,
 /// remove one), and the organization secrets a repository can see.
@@ -63,7 +63,7 @@ enum OrganizationSecretRoutes {
         case .failure(let error):
             return error.response
         case .success(let (login, name, access)):
-            guard let fields = try? JSONSerialization.jsonObject(with: Data(context.request.body)) as? [String: Any] else {
+            guard let fields = SimulatorJSON.object(context.request.body) else {
                 return .error(400, "Problems parsing JSON")
             }
             guard let given = fields["selected_repository_ids"] else {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// GitHub's page-number pagination: `per_page` (default 30, at most 100), `page`, and a `link` header.
 struct Pagination {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Whether a token may use a repository's secrets (Actions, environment, Dependabot, Codespaces), answered the
 /// way GitHub answers it.

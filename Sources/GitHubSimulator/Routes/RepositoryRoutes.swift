@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `GET /repos/{owner}/{repo}`.
 enum RepositoryRoutes {

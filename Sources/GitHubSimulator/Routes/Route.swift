@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// One endpoint: a method, a path pattern, how it is counted, and its handler.
 struct Route: Sendable {
@@ -46,7 +47,7 @@ struct Route: Sendable {
         guard parts.count == segments.count else { return nil }
         var parameters: [String: String] = [:]
         for (segment, part) in zip(segments, parts) {
-            let decoded = String(part).removingPercentEncoding ?? String(part)
+            let decoded = PercentEncoding.decode(String(part)) ?? String(part)
             switch segment {
             case .literal(let literal):
                 guard literal == decoded else { return nil }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Every endpoint the simulator serves, first match wins, so literal paths come before parameters.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The five kinds of place a secret lives, each served by the same handlers (`SecretRoutes`) under its own
 /// path, key pair, permission and counter names.

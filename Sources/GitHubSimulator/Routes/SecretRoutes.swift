@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// The secrets endpoints of every kind (`SecretKind`): public key, list, get, put, delete. Each kind keeps its
 /// own key pair; an organization secret also carries its `visibility` and selection (`OrganizationSecretRoutes`
@@ -28,7 +29,7 @@ enum SecretRoutes {
         }!
         let etag = "W/\"\(answered.keyID)\""
         if let presented = context.request.header("If-None-Match"),
-           presented.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == etag }) {
+           presented.split(separator: ",").contains(where: { $0.trimmingSpaces() == etag }) {
             return GitHubResponse(status: 304, body: nil).adding("etag", etag)
         }
         // Some Enterprise Server versions send `key_id` as an integer (PyGithub#1878).
@@ -82,7 +83,7 @@ enum SecretRoutes {
         if let problem = nameProblem(name) { return .error(422, problem) }
         let stored = name.uppercased()
 
-        guard let object = try? JSONSerialization.jsonObject(with: Data(context.request.body)),
+        guard let object = SimulatorJSON.value(context.request.body),
               let fields = object as? [String: Any]
         else { return .error(400, "Problems parsing JSON") }
         let store = state.store(target)!
@@ -99,7 +100,7 @@ enum SecretRoutes {
         // An organization secret may be put without a value to change only its visibility (the value stays).
         let valueOptional = kind == .organization && exists
         // A client that echoes an Enterprise Server's integer `key_id` sends a number; both name the key.
-        let keyID = (fields["key_id"] as? String) ?? (fields["key_id"] as? NSNumber).map { $0.stringValue }
+        let keyID = (fields["key_id"] as? String) ?? (fields["key_id"] as? Int).map { String($0) } ?? (fields["key_id"] as? Double).map { "\($0)" }
         let encrypted = fields["encrypted_value"] as? String
         var plaintext: [UInt8]?
         if !(valueOptional && keyID == nil && encrypted == nil) {
@@ -154,9 +155,9 @@ enum SecretRoutes {
     /// Why GitHub would refuse `name`, or `nil` when it is a valid secret name.
     static func nameProblem(_ name: String) -> String? {
         let valid = name.unicodeScalars.allSatisfy { scalar in
-            scalar.isASCII && (CharacterSet.alphanumerics.contains(scalar) || scalar == "_")
+            scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) || scalar == "_")
         }
-        guard valid, let first = name.unicodeScalars.first, !CharacterSet.decimalDigits.contains(first) else {
+        guard valid, let first = name.unicodeScalars.first, !("0"..."9").contains(first) else {
             return "Secret names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_). "
                 + "Spaces are not allowed. Must start with a letter ([a-z], [A-Z]) or underscores (_)."
         }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `GET /user`.
 enum UserRoutes {

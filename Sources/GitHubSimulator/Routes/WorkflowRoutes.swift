@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `GET …/actions/workflows/{id or file name}` and its runs.
 enum WorkflowRoutes {
@@ -33,7 +33,7 @@ enum WorkflowRoutes {
                 "workflow_runs": matching.prefix(perPage).map { run -> [String: Any] in
                     [
                         "id": run.id, "name": run.name, "path": run.path, "event": run.event, "status": run.status,
-                        "conclusion": run.conclusion ?? NSNull(), "display_title": run.displayTitle,
+                        "conclusion": run.conclusion ?? JSONNull(), "display_title": run.displayTitle,
                         "created_at": SimulatorTime.iso8601(run.createdAt), "updated_at": SimulatorTime.iso8601(run.createdAt),
                         "head_branch": run.headBranch, "html_url": run.htmlURL,
                     ]

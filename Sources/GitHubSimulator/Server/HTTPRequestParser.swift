@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// Cuts HTTP/1.1 requests out of the bytes read from one connection.
 enum HTTPRequestParser {
@@ -48,7 +49,7 @@ enum HTTPRequestParser {
             guard !name.isEmpty, !name.contains(where: { $0.isWhitespace }) else {
                 return .reject(status: 400, message: "malformed header name")
             }
-            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let value = line[line.index(after: colon)...].trimmingSpaces()
             headers.append((name: name, value: value))
         }
         let lookup = { (wanted: String) in headers.first { $0.name.lowercased() == wanted }?.value }

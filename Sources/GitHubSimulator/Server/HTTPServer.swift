@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 #if canImport(Glibc)
 import Glibc
@@ -92,12 +92,11 @@ final class HTTPServer: Sendable {
 
     private func spawn(_ body: @escaping @Sendable () -> Void) {
         threads.enter()
-        let thread = Thread { [threads] in
+        let created = DetachedThread.start(stackSize: 512 * 1024) { [threads] in
             body()
             threads.leave()
         }
-        thread.stackSize = 512 * 1024
-        thread.start()
+        if created != 0 { threads.leave() }
     }
 
     /// Connections accepted and still being served.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// One parsed HTTP/1.1 request as the server hands it to its handler.
 struct ServerRequest: Sendable {
@@ -33,8 +34,8 @@ struct ServerRequest: Sendable {
         var result: [String: String] = [:]
         for pair in target[target.index(after: mark)...].split(separator: "&") {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let key = String(parts[0]).removingPercentEncoding ?? String(parts[0])
-            let value = parts.count > 1 ? (String(parts[1]).removingPercentEncoding ?? String(parts[1])) : ""
+            let key = PercentEncoding.decode(String(parts[0])) ?? String(parts[0])
+            let value = parts.count > 1 ? (PercentEncoding.decode(String(parts[1])) ?? String(parts[1])) : ""
             result[key] = value
         }
         return result

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One repository's Git contents and GitHub Actions, as far as the simulator models them: files per
 /// branch, the default branch, workflow states, runs and the dispatches it received.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One issue of a simulated repository, with its comments.
 public struct SimulatedIssue: Sendable, Equatable {
@@ -36,6 +36,6 @@ public struct WebhookPost: Sendable, Equatable {
     public let authorization: String?
     /// The `text` field of a JSON body, when there is one (Slack's shape).
     public var text: String? {
-        (try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])?["text"] as? String
+        SimulatorJSON.object(Array(body.utf8))?["text"] as? String
     }
 }

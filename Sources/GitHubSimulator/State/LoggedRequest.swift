@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One request as the simulator received and answered it.
 public struct LoggedRequest: Sendable, Equatable {

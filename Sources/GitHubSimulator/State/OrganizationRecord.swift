@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One simulated organization: its members and their roles, and its Actions secrets with their visibility.
 struct OrganizationRecord: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One simulated repository: its secret stores (Actions, Dependabot, Codespaces, one per environment), each
 /// with its own key pair, and who may touch them.

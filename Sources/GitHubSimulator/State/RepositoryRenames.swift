@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Renamed repositories, as GitHub keeps them: the old name answers with a redirect to `/repositories/{id}/…`,
 /// and `/repositories/{id}/…` serves the repository under its current name.

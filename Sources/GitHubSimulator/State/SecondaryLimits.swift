@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// GitHub's secondary rate limits as the simulator applies them (off unless set): points spent in a sliding
 /// window (a read costs 1, a write 5; GitHub allows 900 a minute), content-creating writes in the same window

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// One place secrets live under one key pair: a repository's Actions, Dependabot or Codespaces secrets, one
 /// environment's secrets, or an organization's Actions secrets. GitHub gives each its own key, so a value

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A place a secret lives, as tests and the demo name it: each has its own key pair and its own endpoints.
 public enum SimulatedTarget: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything the simulator remembers, guarded by one `Locked` in `GitHubSimulator`.
 struct SimulatorState: Sendable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A repository secret as the simulator holds it, with its value already decrypted.
 public struct StoredSecret: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Everything the simulator knows about one minted token.
 struct TokenRecord: Sendable {

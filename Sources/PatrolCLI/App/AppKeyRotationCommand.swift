@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolCore
 import PatrolSupport
 
@@ -64,7 +64,7 @@ enum AppKeyRotationCommand {
                                                       command: "rotate", extra: extra).text)
         } else {
             console.result(AppRolloutCommand.summary(outcomes, credentials: credentials, names: config.appNames)
-                .replacingOccurrences(of: "app rollout:", with: "rotate:"))
+                .replacingEvery("app rollout:", with: "rotate:"))
         }
         if let stopped = AppRolloutCommand.interrupted(outcomes, command: "rotate --app-key-file NEW.pem", context: context) { return stopped }
         for line in advice.lines { console.error(line) }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolCore
 import PatrolGitHub
 import PatrolSupport
@@ -102,7 +102,7 @@ package enum AppRolloutCommand {
 
     /// One target's line: named by its id when the targets are not all repositories' (`ids`), else by `owner/name`.
     package static func line(_ outcome: AppRollout.Outcome, width: Int, names: AppCredentialNames, ids: Bool = false) -> String {
-        let name = RolloutReport.label(outcome.target, ids: ids).padding(toLength: width, withPad: " ", startingAt: 0)
+        let name = RolloutReport.label(outcome.target, ids: ids).padded(toWidth: width)
         switch outcome {
         case .verified(_, let variable, let updatedAt):
             return "✓ \(name)  " + (variable.map { "\(names.variable) \($0), " } ?? "")

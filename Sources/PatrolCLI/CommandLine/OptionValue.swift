@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 import PatrolGitHub
 /// How one option's text becomes a typed value, and what the text must be.
 public struct OptionValue<Value>: Sendable {
@@ -104,7 +105,7 @@ extension OptionValue where Value == Set<SecretTargetKind> {
                                             + SecretTargetKind.allCases.map(\.rawValue).joined(separator: ", "),
                                             allowedValues: SecretTargetKind.allCases.map(\.rawValue), listSeparator: ",") { text in
         let kinds = text.split(separator: ",", omittingEmptySubsequences: false)
-            .map { SecretTargetKind(naming: $0.trimmingCharacters(in: .whitespaces)) }
+            .map { SecretTargetKind(naming: $0.trimmingSpaces()) }
         return kinds.isEmpty || kinds.contains(nil) ? nil : Set(kinds.compactMap { $0 })
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolCore
 
 /// `patrol rollout`: preflight, then seal, upload and verify for every repository of the fleet.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolCore
 
 /// The two commands that serve the GitHub simulator, `patrol demo` and `patrol simulator`. They live in

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 import PatrolHTTP
 import PatrolGitHub
 
@@ -25,7 +26,7 @@ public struct WebhookURL: Sendable {
 
     /// `text` with the URL replaced by `$NAME`, for request traces and transport errors that quote URLs.
     public func masked(_ text: String) -> String {
-        text.replacingOccurrences(of: value, with: "$" + variable)
+        text.replacingEvery(value, with: "$" + variable)
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Why patrol could not act as the GitHub App. Messages name what is wrong and what to do; never the key or a token.
 public enum AppCallerError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSecrets
 
 /// The JSON Web Token an App authenticates with: RS256 over `{"iat", "exp", "iss"}` (GitHub's rules:

@@ -49,8 +49,8 @@ public enum AppKeyError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(origin) is not an RSA key: GitHub Apps sign their tokens with RS256; generate a private key in the App's settings and use that file"
         case .file(let error, let origin):
             // TokenSourceError names --token-file; say the option the key came from instead.
-            return error.description.replacingOccurrences(of: "--token-file", with: origin.optionName)
-                .replacingOccurrences(of: "holds the token", with: "holds the private key")
+            return error.description.replacingEvery("--token-file", with: origin.optionName)
+                .replacingEvery("holds the token", with: "holds the private key")
         case .signingFailed(let reason):
             return "signing the App's token failed (\(reason)); check that the private key file is the App's, as GitHub downloaded it"
         }

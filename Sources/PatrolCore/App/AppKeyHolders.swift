@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolGitHub
 
@@ -56,8 +56,8 @@ public struct AppKeyHolders: Sendable {
         var lines = ["App key" + (current.map { ": the fleet's current key is \($0.fingerprint) (App \($0.appID), since \(ISO8601.format($0.currentSince ?? $0.firstRolledOut)))" }
                                   ?? ": no key is current in the whole fleet yet")]
         for row in rows where !(console.quiet && row.state == "current") {
-            let name = RolloutReport.label(row.target, ids: ids).padding(toLength: width, withPad: " ", startingAt: 0)
-            let state = row.state.padding(toLength: 9, withPad: " ", startingAt: 0)
+            let name = RolloutReport.label(row.target, ids: ids).padded(toWidth: width)
+            let state = row.state.padded(toWidth: 9)
             let colour: Console.Colour = row.state == "current" ? .green : row.state == "missing" ? .red : .yellow
             let detail = row.holding.map { "holds \($0.fingerprint) as \($0.secret) (App \($0.appID) in \($0.variable)), rolled out \(ISO8601.format($0.uploadedAt))" }
                 ?? "holds no App key patrol rolled out"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `patrol rotate --app-key-file NEW.pem` (spec §10): the rules around rolling a new App private key out — which key
 /// may replace which, and what the user must do by hand afterwards, since GitHub has no API to delete an App's key.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolSecrets
 import PatrolHTTP
@@ -145,7 +145,9 @@ public actor AppSession {
         }
         var permissions = scope.permissions
         permissions["metadata"] = "read"
-        let body = try JSONSerialization.data(withJSONObject: ["repositories": names, "permissions": permissions], options: [.sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let body = try encoder.encode(AccessTokenRequest(repositories: names, permissions: permissions))
         let (response, label) = try await send(.post, "/app/installations/\(installation.id)/access_tokens", bearer: try jwt(),
                                                body: Array(body), expecting: [201])
         var bytes = response.body
@@ -262,4 +264,10 @@ package struct AppAuthTransport: HTTPTransport {
         request.bearer = try await session.token()
         return try await inner.send(request)
     }
+}
+
+/// The body of `POST /app/installations/{id}/access_tokens`: the repositories and permissions the token is narrowed to.
+private struct AccessTokenRequest: Encodable {
+    let repositories: [String]
+    let permissions: [String: String]
 }

@@ -9,9 +9,9 @@ enum AppTokenStep {
 
     /// `ID` in `${{ steps.ID.outputs.token }}`, or nil for anything else.
     static func stepID(in value: String) -> String? {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmingSpaces()
         guard text.hasPrefix("${{"), text.hasSuffix("}}") else { return nil }
-        let inner = text.dropFirst(3).dropLast(2).trimmingCharacters(in: .whitespaces)
+        let inner = text.dropFirst(3).dropLast(2).trimmingSpaces()
         let parts = inner.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "steps", parts[2] == "outputs", parts[3] == "token", !parts[1].isEmpty else { return nil }
         return String(parts[1])

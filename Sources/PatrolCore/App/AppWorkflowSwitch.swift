@@ -11,12 +11,12 @@ package enum AppWorkflowSwitch {
     package static func switched(_ text: String, secret: String, names: AppCredentialNames, owner: String, platform: String) -> String? {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let tokenLine = "token: ${{ secrets.\(secret) }}"
-        guard lines.contains(where: { $0.trimmingCharacters(in: .whitespaces) == tokenLine }) else { return nil }
+        guard lines.contains(where: { $0.trimmingSpaces() == tokenLine }) else { return nil }
         var out: [String] = []
         var stepStart: Int?
         var insertedInJob = false
         for line in lines {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingSpaces()
             let indent = line.prefix { $0 == " " }.count
             if indent == 2, trimmed.hasSuffix(":"), !trimmed.hasPrefix("-") { insertedInJob = false }  // a new job
             if trimmed.hasPrefix("- ") { stepStart = out.count }

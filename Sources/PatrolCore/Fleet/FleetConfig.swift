@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PatrolSupport
 import PatrolGitHub
 
@@ -70,29 +71,27 @@ public struct FleetConfig: Sendable, Equatable {
     /// Reads and validates the config at `path`.
     public static func load(path: String) throws(ConfigError) -> FleetConfig {
         let pointer = "name the config with --config PATH or the PATROL_CONFIG variable"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
             throw ConfigError(file: path, field: "", problem: "no such file; \(pointer)")
         }
-        guard !isDirectory.boolValue else {
+        guard info.st_mode & S_IFMT != S_IFDIR else {
             throw ConfigError(file: path, field: "", problem: "is a folder, not a file; \(pointer)")
         }
-        guard FileManager.default.isReadableFile(atPath: path) else {
+        guard access(path, R_OK) == 0 else {
             throw ConfigError(file: path, field: "", problem: "cannot be read (permission denied); check its permissions or \(pointer)")
         }
         // A fleet config is a few kilobytes; a huge file is a wrong path, and is not read into memory.
-        // stat(2), not FileManager's attributes: those look the owner up by name (/etc/passwd, /etc/group) on every run.
-        var status = stat()
-        if stat(path, &status) == 0, case let size = Int(status.st_size), size > maximumBytes {
+        if case let size = Int(info.st_size), size > maximumBytes {
             throw ConfigError(file: path, field: "", problem: "is \(size) bytes, larger than the \(maximumBytes >> 20) MiB a fleet config may be; \(pointer)")
         }
-        let data: Data
+        let data: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try FileBytes.read(path, limit: maximumBytes)
         } catch {
-            throw ConfigError(file: path, field: "", problem: "cannot be read (\(error.localizedDescription)); check its permissions or \(pointer)")
+            throw ConfigError(file: path, field: "", problem: "cannot be read (\(error)); check its permissions or \(pointer)")
         }
-        return try parse(Array(data), path: path)
+        return try parse(data, path: path)
     }
 
     /// The largest config file ``load(path:)`` reads: room for 100,000 repositories.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolGitHub
 
 /// The ledger's memory of the fleet's GitHub App credentials (spec §10): every App private key `patrol app rollout`

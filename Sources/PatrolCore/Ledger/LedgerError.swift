@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Why the ledger could not be read or written. Each stops the command with exit 2 before anything is sent.
 public enum LedgerError: Error, Equatable, CustomStringConvertible, Sendable {

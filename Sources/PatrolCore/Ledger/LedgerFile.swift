@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolGitHub
 
 /// The ledger's on-disk shape, version 2 (spec §6, §9): what each secret target holds, keyed by target id, and the

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes a ledger file record by record, byte for byte as one `JSONEncoder` document of ``LedgerFileV2`` would be
 /// (``LedgerStore/encode(_:)``: pretty-printed, keys sorted, slashes unescaped, ISO 8601 dates), so that the file's

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PatrolGitHub
 
 /// The ledger's journal, `<ledger>.journal`: one JSON line per verified upload to a target, appended and fsynced

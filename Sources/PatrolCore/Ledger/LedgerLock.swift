@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PatrolSupport
 
 /// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
@@ -86,7 +87,7 @@ package final class LedgerLock: Sendable {
     /// be released by waiting); the descriptor is closed again unless the lock was taken.
     private static func attempt(ledgerPath: String, command: String, now: () -> Date) throws(LedgerError) -> Attempt {
         let path = Self.path(for: ledgerPath)
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: path)
         if !folder.isEmpty { try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) }
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolGitHub
 
 /// Turns a ledger file of any version patrol knows into today's ``Ledger``. The version is decoded

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import PatrolSupport
 import PatrolSecrets
 import PatrolGitHub
@@ -260,7 +261,7 @@ package enum DurableFile {
 
     /// The folder holding `path` (`.` for a bare file name).
     package static func folder(of path: String) -> String {
-        let folder = (path as NSString).deletingLastPathComponent
+        let folder = PathText.folder(of: path)
         return folder.isEmpty ? "." : folder
     }
 
@@ -291,7 +292,7 @@ package enum DurableFile {
         var offset = 0
         while offset < buffer.count {
             // Why unsafe: writing from the caller's buffer, within its bounds.
-            let written = Foundation.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+            let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
             if written < 0 {
                 if errno == EINTR { continue }
                 throw Failure(operation: "write", code: errno)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 
 /// How close the token is to the end of its life (spec §3.5), in rising order of urgency.

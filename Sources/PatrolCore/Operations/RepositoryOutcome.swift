@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolGitHub
 
 /// What happened to one secret target (a repository's Actions secret, an environment's, …, an organization's) in a

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSecrets
 
 /// Why `patrol rollout` refused to start. Found from the ledger before any request (exit 2).

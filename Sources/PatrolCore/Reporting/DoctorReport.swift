@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolGitHub
 
@@ -142,9 +142,9 @@ public final class DoctorLines: Sendable {
                         }
                         indent = "    "
                     } else if let repository = check.repository {
-                        detail = repository.fullName.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + detail
+                        detail = repository.fullName.padded(toWidth: nameWidth) + "  " + detail
                     }
-                    let id = check.id.padding(toLength: width, withPad: " ", startingAt: 0)
+                    let id = check.id.padded(toWidth: width)
                     lines.append("\(indent)\(mark(check.status)) \(id)  \(detail)")
                     // A skip's fix is "fix the other check first", which its detail already says.
                     if let fix = check.fix, check.status == .warn || check.status == .fail {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolSecrets
 import PatrolGitHub
@@ -117,7 +117,7 @@ public struct RolloutReport: Sendable {
 
     /// One target's line; `width` pads the names into a column, `ids` names targets by id.
     public static func line(for outcome: RepositoryOutcome, width: Int, ids: Bool = false, console: Console) -> String {
-        let name = label(outcome.target, ids: ids).padding(toLength: width, withPad: " ", startingAt: 0)
+        let name = label(outcome.target, ids: ids).padded(toWidth: width)
         let (mark, colour): (String, Console.Colour) = switch outcome.status {
         case .created, .updated, .dryRun: ("✓", .green)
         case .failed: ("✗", .red)

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolGitHub
 
@@ -98,8 +98,8 @@ public struct StatusReport: Sendable {
     /// prints each row as its answer arrives, from a report with no lines yet that knows the ledger's tokens.
     public func row(_ line: Line, width: Int, ids: Bool = false, console: Console) -> String? {
         if console.quiet, line.state == .current { return nil }
-        let name = RolloutReport.label(line.target, ids: ids).padding(toLength: width, withPad: " ", startingAt: 0)
-        let state = line.state.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0)
+        let name = RolloutReport.label(line.target, ids: ids).padded(toWidth: width)
+        let state = line.state.rawValue.padded(toWidth: 9)
         let colour: Console.Colour = switch line.state {
         case .current: .green
         case .stale, .drifted: .yellow

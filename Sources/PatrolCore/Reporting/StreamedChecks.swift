@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolGitHub
 
 /// What a streamed report still needs of the checks it already printed and let go (a repository's checks once that

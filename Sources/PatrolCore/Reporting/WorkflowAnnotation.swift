@@ -24,15 +24,15 @@ public struct WorkflowAnnotation: Sendable, Equatable {
 
     /// GitHub's escaping of a command's message: `%` → `%25`, `\r` → `%0D`, `\n` → `%0A`.
     public static func escapeData(_ text: String) -> String {
-        text.replacingOccurrences(of: "%", with: "%25")
-            .replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
+        text.replacingEvery("%", with: "%25")
+            .replacingEvery("\r", with: "%0D")
+            .replacingEvery("\n", with: "%0A")
     }
 
     /// A property value's escaping: the message's, plus `:` → `%3A` and `,` → `%2C`.
     public static func escapeProperty(_ text: String) -> String {
         escapeData(text)
-            .replacingOccurrences(of: ":", with: "%3A")
-            .replacingOccurrences(of: ",", with: "%2C")
+            .replacingEvery(":", with: "%3A")
+            .replacingEvery(",", with: "%2C")
     }
 }

@@ -40,10 +40,10 @@ extension Workflow {
         let forms = ["secrets.\(wanted)", "secrets['\(wanted)']", "secrets[\"\(wanted)\"]"]
         return lines.enumerated().compactMap { index, line in
             let text = line.lowercased()
-            guard !text.trimmingCharacters(in: .whitespaces).hasPrefix("#") else { return nil }
+            guard !text.trimmingSpaces().hasPrefix("#") else { return nil }
             for form in forms {
                 var rest = text[...]
-                while let found = rest.range(of: form) {
+                while let found = rest.firstRange(of: form) {
                     let after = rest[found.upperBound...].first
                     // `secrets.PAT_TOKEN_OLD` is another secret: the name must end where the form does.
                     if form.hasSuffix("]") || after.map({ !($0.isLetter || $0.isNumber || $0 == "_") }) ?? true { return index + 1 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import PatrolSupport
 
 /// Reads the YAML that GitHub workflow files use, as far as patrol's checks need it: block maps and
 /// lists by indentation, `- key: value` list items, plain, single- and double-quoted scalars, flow lists
@@ -95,7 +96,7 @@ private struct Parser {
                 if before == nil || [":", "-", "[", "{", ","].contains(before!) { quote = character }
             }
         }
-        return String(text[..<end]).trimmingCharacters(in: CharacterSet(charactersIn: " \t"))
+        return String(text[..<end]).trimming(scalarsIn: " \t")
     }
 
     package static func isListItem(_ content: String) -> Bool { content == "-" || content.hasPrefix("- ") }
@@ -191,11 +192,11 @@ private struct Parser {
     /// `key: rest` → (key, rest); the key may be quoted.
     package static func splitKey(_ content: String) throws(KeyProblem) -> (String, String) {
         if let quote = content.first, quote == "\"" || quote == "'" {
-            guard let (key, rest) = try? quoted(content), case let after = rest.trimmingCharacters(in: .whitespaces), after.hasPrefix(":"),
+            guard let (key, rest) = try? quoted(content), case let after = rest.trimmingSpaces(), after.hasPrefix(":"),
                   after.count == 1 || after.dropFirst().first == " " else {
                 throw KeyProblem(reason: "expected `key: value`")
             }
-            return (key, after.dropFirst().trimmingCharacters(in: .whitespaces))
+            return (key, after.dropFirst().trimmingSpaces())
         }
         if content.hasPrefix("? ") || content.hasPrefix("[") || content.hasPrefix("{") {
             throw KeyProblem(reason: "complex keys are not supported")
@@ -205,9 +206,9 @@ private struct Parser {
             if content[index] == ":" {
                 let next = content.index(after: index)
                 if next == content.endIndex || content[next] == " " {
-                    let key = content[..<index].trimmingCharacters(in: .whitespaces)
+                    let key = content[..<index].trimmingSpaces()
                     guard !key.isEmpty else { break }
-                    return (key, content[next...].trimmingCharacters(in: .whitespaces))
+                    return (key, content[next...].trimmingSpaces())
                 }
             }
             index = content.index(after: index)
@@ -238,7 +239,7 @@ private struct Parser {
             } catch {
                 throw fail(line.index, "the quoted text is not closed on this line")
             }
-            guard parsed.1.trimmingCharacters(in: .whitespaces).isEmpty else { throw fail(line.index, "unexpected text after the closing quote") }
+            guard parsed.1.trimmingSpaces().isEmpty else { throw fail(line.index, "unexpected text after the closing quote") }
             return YAMLNode(kind: .scalar(parsed.0, quoted: true), line: line.number)
         }
         if "&*!%@`".contains(first) {
@@ -265,7 +266,7 @@ private struct Parser {
         while index < lines.count {
             let raw = lines[index]
             let indent = raw.prefix { $0 == " " }.count
-            if raw.trimmingCharacters(in: .whitespaces).isEmpty {
+            if raw.trimmingSpaces().isEmpty {
                 body.append("")
             } else {
                 if contentIndent == nil { contentIndent = indent }
@@ -291,7 +292,7 @@ private struct Parser {
             guard last < lines.count else {
                 throw fail(line.index, "the \(text.first == "[" ? "[ list" : "{ map") opened here is never closed")
             }
-            let more = " " + Self.stripComment(lines[last].trimmingCharacters(in: .whitespaces))
+            let more = " " + Self.stripComment(lines[last].trimmingSpaces())
             brackets.feed(more)
             source += more
         }
@@ -424,7 +425,7 @@ private struct FlowReader {
                   !(characters[index] == ":" && (index + 1 == characters.count || characters[index + 1] == " ")) {
                 index += 1
             }
-            let text = String(characters[start..<index]).trimmingCharacters(in: .whitespaces)
+            let text = String(characters[start..<index]).trimmingSpaces()
             guard !text.isEmpty else { problem = "a value is missing"; return nil }
             return YAMLNode(kind: .scalar(text, quoted: false), line: line)
         }

@@ -62,7 +62,7 @@ public struct WorkflowReadError: Error, Equatable, Sendable, CustomStringConvert
     public let reason: String
 
     public var description: String {
-        "could not read line \(line) (\(reason)): `\(text.trimmingCharacters(in: .whitespaces))`"
+        "could not read line \(line) (\(reason)): `\(text.trimmingSpaces())`"
     }
 
     package init(line: Int, text: String, reason: String) {

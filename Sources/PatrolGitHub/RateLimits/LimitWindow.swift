@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// `PATROL_LIMIT_WINDOW`: the seconds over which GitHub counts its 900 points (60, its minute).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolHTTP
 
 /// Decides when each request may be sent so that a fleet of any size stays inside GitHub's limits
@@ -213,7 +213,7 @@ public struct RateGovernor: Sendable {
             seconds = wait
         case .secondary:
             if !ongoing { episodes += 1 }
-            seconds = signal.wait ?? min(settings.maxDefaultPause, settings.defaultPause * pow(2, Double(max(0, episodes - 1))))
+            seconds = signal.wait ?? min(settings.maxDefaultPause, settings.defaultPause * Double(sign: .plus, exponent: max(0, episodes - 1), significand: 1))
         }
         let until = now + seconds
         guard until > pausedUntil else {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolGitHub
 
@@ -69,7 +69,7 @@ extension DoctorRun {
 
     /// The first thing wrong with one dispatch step.
     private func problem(in step: DispatchStep, workflow: Workflow, repository: RepositoryName, location: String) -> StepProblem {
-        func quote(_ line: Int) -> String { "line \(line): `\(workflow.line(line).trimmingCharacters(in: .whitespaces))`" }
+        func quote(_ line: Int) -> String { "line \(line): `\(workflow.line(line).trimmingSpaces())`" }
         for input in step.inputs where !Workflow.dispatchInputs.contains(input.key) {
             let hint = Suggestion.closest(to: input.key, among: Workflow.dispatchInputs).map { " (did you mean `\($0)`?)" } ?? ""
             return .fail("\(quote(input.line)) — `\(input.key)` is not an input of peter-evans/repository-dispatch\(hint)",
@@ -132,9 +132,9 @@ extension DoctorRun {
 
     /// `X` in `${{ secrets.X }}`, or nil for anything else.
     package static func secretName(in value: String) -> String? {
-        let text = value.trimmingCharacters(in: .whitespaces)
+        let text = value.trimmingSpaces()
         guard text.hasPrefix("${{"), text.hasSuffix("}}") else { return nil }
-        let inner = text.dropFirst(3).dropLast(2).trimmingCharacters(in: .whitespaces)
+        let inner = text.dropFirst(3).dropLast(2).trimmingSpaces()
         guard inner.hasPrefix("secrets.") else { return nil }
         let name = inner.dropFirst("secrets.".count)
         guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else { return nil }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolGitHub
 
 /// What a ``Doctor`` run does beyond its read-only checks: whether it sends a live test event, which event

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolSecrets
 import PatrolGitHub
@@ -157,7 +157,7 @@ extension DoctorRun {
             book.pass(CheckID.platformHandlerTypes, "repository_dispatch with no `types:` (line \(line)): every event type starts it")
             return true
         case .misspeltTypes(let key, let line):
-            book.fail(CheckID.platformHandlerTypes, "line \(line): `\(workflow.line(line).trimmingCharacters(in: .whitespaces))` — `\(key):` is not a key GitHub reads under repository_dispatch (it wants `types:`), so no event type starts the workflow",
+            book.fail(CheckID.platformHandlerTypes, "line \(line): `\(workflow.line(line).trimmingSpaces())` — `\(key):` is not a key GitHub reads under repository_dispatch (it wants `types:`), so no event type starts the workflow",
                       fix: "change `\(key):` to `types:` at line \(line) of \(location)")
             return false
         case .types(let entries):

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import PatrolSupport
 import PatrolSecrets
 import PatrolGitHub
@@ -176,8 +176,8 @@ extension DoctorRun {
     /// (separated by `;` or `,`) joined with "or".
     package static func permissionName(_ header: String) -> String {
         header.split(whereSeparator: { $0 == ";" || $0 == "," }).map { part in
-            let pieces = part.trimmingCharacters(in: .whitespaces).split(separator: "=", maxSplits: 1).map(String.init)
-            let name = pieces[0].replacingOccurrences(of: "_", with: " ")
+            let pieces = part.trimmingSpaces().split(separator: "=", maxSplits: 1).map(String.init)
+            let name = pieces[0].replacingEvery("_", with: " ")
             let level = pieces.count > 1 ? pieces[1] : "read"
             return name.prefix(1).uppercased() + name.dropFirst() + ": " + level.prefix(1).uppercased() + level.dropFirst()
         }.joined(separator: " or ")
