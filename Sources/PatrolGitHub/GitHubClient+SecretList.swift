@@ -61,24 +61,8 @@ extension GitHubClient {
         var found: [Item] = []
         if atOnce > 1, let template = first.next, let last = first.lastPage, last > 2 {
             let paths = (2...min(last, maxPages)).compactMap { Self.path(template, page: $0) }
-            var answers = [(HTTPResponse, String)?](repeating: nil, count: paths.count)
-            try await withThrowingTaskGroup(of: (Int, HTTPResponse, String).self) { group in
-                var pending = paths.enumerated().makeIterator()
-                var running = 0
-                while true {
-                    while running < atOnce, let (index, path) = pending.next() {
-                        group.addTask { [self] in
-                            let (response, request) = try await send(.get, path, expecting: [200])
-                            return (index, response, request)
-                        }
-                        running += 1
-                    }
-                    guard let (index, response, request) = try await group.next() else { break }
-                    running -= 1
-                    answers[index] = (response, request)
-                }
-            }
-            for case let (response, request)? in answers {
+            let answers = try await concurrentMap(paths, atOnce: atOnce) { [self] path in try await send(.get, path, expecting: [200]) }
+            for (response, request) in answers {
                 found += try items(try decode(response, request), response, request)
                 next = response.headers["link"].flatMap { linkPath($0, rel: "next") }
             }

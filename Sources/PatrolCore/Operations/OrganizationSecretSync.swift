@@ -153,19 +153,9 @@ struct OrganizationSecretSync: Sendable {
         }
         var learnt = try await listedIDs(of: Set(missing.filter { $0.owner.lowercased() == organization.lowercased() }.map(\.key)))
         let unlisted = missing.filter { learnt[$0.key] == nil }
-        try await withThrowingTaskGroup(of: (String, Int).self) { group in
-            var pending = unlisted[...]
-            var running = 0
-            while !pending.isEmpty || running > 0 {
-                while running < concurrency, let repository = pending.popFirst() {
-                    group.addTask { [client] in (repository.key, try await client.repositoryID(of: repository)) }
-                    running += 1
-                }
-                guard let (key, id) = try await group.next() else { break }
-                running -= 1
-                learnt[key] = id
-            }
-        }
+        for (key, id) in try await concurrentMap(unlisted, atOnce: concurrency, { [client] repository in
+            (repository.key, try await client.repositoryID(of: repository))
+        }) { learnt[key] = id }
         all.merge(learnt) { _, new in new }
         return (all, learnt)
     }
