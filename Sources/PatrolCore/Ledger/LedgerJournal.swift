@@ -115,15 +115,14 @@ package enum LedgerJournal {
         return entries
     }
 
-    /// Removes the journal once the ledger holds everything in it.
+    /// Removes the journal once the ledger holds everything in it (its rename already synced to the folder).
+    ///
+    /// The removal itself is not synced: a crash can only bring back a journal whose every entry the ledger already
+    /// holds, and replaying an entry sets the record it names to what it already is. The next sync of the folder
+    /// (a new journal, the next rewrite) makes the removal durable with it.
     package static func remove(at path: String) throws(LedgerError) {
-        guard unlink(path) == 0 else {
-            // No journal: the folder did not change, and there is nothing to sync.
-            if errno == ENOENT { return }
+        guard unlink(path) == 0 || errno == ENOENT else {
             throw .writeFailed(path: path, problem: "unlink: \(String(cString: strerror(errno)))")
-        }
-        do { try DurableFile.syncFolder(DurableFile.folder(of: path)) } catch {
-            throw .writeFailed(path: path, problem: "\(error)")
         }
     }
 

@@ -36,8 +36,8 @@ public struct Rollout: Sendable {
     /// Skip repositories that, per the ledger, already hold this token.
     public var resume = false
     public var concurrency = Rollout.defaultConcurrency
-    /// Awaited after a repository's key is fetched, before anything is sealed, sent or reported: the
-    /// preflight's verdict (true: it passed). False sends nothing more and starts no repository.
+    /// Awaited after a repository's key is fetched and the token sealed with it, before anything is sent or reported:
+    /// the preflight's verdict (true: it passed). False sends nothing more and starts no repository.
     public var clearance: @Sendable () async -> Bool = { true }
     /// Called after each repository finishes, with the count done so far.
     public var progress: @Sendable (Int) -> Void = { _ in }
@@ -103,7 +103,7 @@ public struct Rollout: Sendable {
     /// Thrown instead of an upload that `shouldStop` or a refused `clearance` forbade; the repository is reported as not started.
     private struct Stopped: Error {}
 
-    /// GET key (conditional when the ledger has it with an ETag) → the preflight's clearance → seal → PUT (holding a
+    /// GET key (conditional when the ledger has it with an ETag) → seal → the preflight's clearance → PUT (holding a
     /// write slot; an organization secret's with its visibility and selection kept) → reconcile an organization
     /// secret's selection → GET to verify → ledger, for one target. A dry run reads what it needs for the plan and
     /// writes nothing.
@@ -116,9 +116,12 @@ public struct Rollout: Sendable {
             let recorded = bookkeeping.recorded(target, in: held)
             let fetched: Result<PublicKey, any Error>
             do { fetched = .success(try await client.publicKey(of: target, cached: recorded?.cachedKey)) } catch { fetched = .failure(error) }
+            // Sealing needs only the public key and stays in this process until the verdict: done while the preflight
+            // may still be out, a cleared target has only to send. A key that does not seal is reported after the verdict.
+            let sealedEarly = (try? fetched.get()).flatMap { try? SealedBox.seal(token, publicKey: $0.key) }
             guard await clearance() else { throw Stopped() }
             var key = try await environmentReady(target, fetched: fetched)
-            var sealed = try SealedBox.seal(token, publicKey: key.key)
+            var sealed = try sealedEarly ?? SealedBox.seal(token, publicKey: key.key)
             let sync = target.kind == .organization ? OrganizationSecretSync(client: client, secret: secret, target: target,
                                                                               settings: organization, ledger: held) : nil
             let before = try await sync?.current()

@@ -76,8 +76,8 @@ package struct RolloutOperation: Sendable {
     ///
     /// The preflight and the first repositories' key fetches go out at once (spec §8: keys are public), so a
     /// fleet inside the write burst takes three round trips: preflight and keys, PUTs, read-backs. Nothing is
-    /// sealed, uploaded or reported before the preflight has passed (the token is noted in the ledger meanwhile); a
-    /// failed preflight starts no further repository. `checked` runs once the preflight passed, before anything
+    /// uploaded or reported before the preflight has passed (the token is noted in the ledger meanwhile); a failed
+    /// preflight starts no further repository. `checked` runs once the preflight passed, before anything
     /// is written (rotate warns there when the account changes).
     package func run(checked: @escaping @Sendable (Preflight.Facts) -> Void = { _ in }) async throws -> RolloutReport {
         let startedAt = now()
