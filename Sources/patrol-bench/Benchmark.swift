@@ -186,9 +186,6 @@ enum Benchmark {
             var rollout = Measured(command: .rollout), rotate = Measured(command: .rotate)
             rollout.runs.append(try world.patrol(["rollout"], token: world.first, delivering: world.first))
             rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
-            if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] != nil, let start = world.simulator.requests.first?.time {
-                for request in world.simulator.requests { note(String(format: "%7.3f %@ %@ %d", request.time.timeIntervalSince(start), request.method, request.path, request.status)) }
-            }
             return Result(scenario: scenario, measured: [rollout, rotate].filter { commands.contains($0.command) })
         }
         var measured: [Measured] = []
@@ -210,9 +207,6 @@ enum Benchmark {
         var rotate = Measured(command: .rotate)
         if !commands.isDisjoint(with: [.rotate, .status, .doctor, .expiry]) {
             rotate.runs.append(try world.patrol(["rotate"], token: world.second, delivering: world.second))
-            if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] != nil, let start = world.simulator.requests.first?.time {
-                for request in world.simulator.requests { note(String(format: "%7.3f %@ %@ %d", request.time.timeIntervalSince(start), request.method, request.path, request.status)) }
-            }
             if commands.contains(.rotate) { measured.append(rotate) }
         }
         if commands.contains(.status) {

@@ -110,7 +110,7 @@ final class World {
             // The simulator's limits count GitHub's minute in 60/25 s: so does patrol's points window.
             "PATROL_LIMIT_WINDOW": String(60 / Benchmark.timeScale),
         ])
-        if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] == "runs" {
+        if ProcessInfo.processInfo.environment["BENCH_TIMELINE"] != nil {
             // Each request's arrival at the simulator, from the moment patrol was started, and when it had exited.
             for request in simulator.requests {
                 Benchmark.note(String(format: "%7.1f ms %@ %@ %d", request.time.timeIntervalSince(spawned) * 1000, request.method, request.path, request.status))
