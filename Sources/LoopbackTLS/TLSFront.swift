@@ -1,4 +1,4 @@
-import FoundationEssentials
+import Foundation
 
 /// A throw-away CA and server certificate made with the `openssl` command, and nginx as a TLS + HTTP/2
 /// reverse proxy in front of a simulator: what patrol meets at github.com or a GHES server, on loopback.
