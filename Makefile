@@ -82,7 +82,7 @@ test: build interop-deps test-deps jwt-deps workflows layers
 	$(MAKE) --no-print-directory install-check
 
 ## layers: the target graph holds (Tests/Layers/check-layers.sh): no library with patrol's logic reaches the GitHub
-## simulator, and an upward import (PatrolHTTP importing PatrolCore) fails to compile (builds only PatrolHTTP's stack)
+## simulator, no target of the patrol binary imports Foundation (FoundationEssentials only), and an upward import (PatrolHTTP importing PatrolCore) fails to compile (builds only PatrolHTTP's stack)
 layers: setup
 	SWIFT=$(SWIFT) Tests/Layers/check-layers.sh
 
@@ -105,12 +105,12 @@ sanitize-thread: build interop-deps jwt-deps
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	Tests/Watchdog/deadline.sh $$(($(DEADLINE) * 10)) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
-# The release build: optimised, the Swift runtime and Foundation linked in, and linked by lld with packed relative
+# The release build: optimised, the Swift runtime and FoundationEssentials (never all of Foundation: make layers) linked in, and linked by lld with packed relative
 # relocations (DT_RELR), so that the loader reads a 15 KB table instead of 1.8 MB of them at every start (about 2.5 MiB
 # less peak memory; docs/benchmarks.md).
 RELEASE_FLAGS := -c release --static-swift-stdlib -Xswiftc -Xclang-linker -Xswiftc -fuse-ld=lld -Xlinker -z -Xlinker pack-relative-relocs
 
-## release: the binary to install, .build/release/patrol: optimised, with the Swift runtime and Foundation linked in,
+## release: the binary to install, .build/release/patrol: optimised, with the Swift runtime and FoundationEssentials linked in,
 ## so it runs on a machine that has libcurl and libsodium but no Swift (and starts faster, in less memory)
 release: setup
 	$(SWIFT) build $(RELEASE_FLAGS) --product patrol

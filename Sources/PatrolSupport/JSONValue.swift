@@ -6,6 +6,8 @@ public indirect enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral,
     ExpressibleByBooleanLiteral, ExpressibleByNilLiteral, ExpressibleByArrayLiteral {
     case string(String)
     case number(Double)
+    /// A whole number read from JSON text, kept exact (a `Double` loses digits past 2^53: GitHub Enterprise's key ids).
+    case integer(Int)
     case bool(Bool)
     case null
     case array([JSONValue])
@@ -36,6 +38,7 @@ public indirect enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral,
         case .string(let value): Self.quote(value, into: &out)
         case .number(let value):
             out += value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        case .integer(let value): out += String(value)
         case .bool(let value): out += value ? "true" : "false"
         case .null: out += "null"
         case .array(let items):
@@ -78,7 +81,7 @@ public indirect enum JSONValue: Equatable, Sendable, ExpressibleByStringLiteral,
 
 /// JSON text read into a ``JSONValue`` by FoundationEssentials' `JSONDecoder`: the one JSON reader for
 /// documents whose shape is not known in advance (the simulator's request bodies). Members keep the decoder's
-/// order, which is not the text's; numbers are `Double`s.
+/// order, which is not the text's; whole numbers that fit an `Int` are ``integer(_:)``, other numbers `Double`s.
 extension JSONValue: Decodable {
     public init(from decoder: any Decoder) throws {
         if let object = try? decoder.container(keyedBy: AnyKey.self) {
@@ -93,6 +96,8 @@ extension JSONValue: Decodable {
                 self = .null
             } else if let value = try? single.decode(Bool.self) {
                 self = .bool(value)
+            } else if let value = try? single.decode(Int.self) {
+                self = .integer(value)
             } else if let value = try? single.decode(Double.self) {
                 self = .number(value)
             } else {

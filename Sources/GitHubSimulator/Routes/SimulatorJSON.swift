@@ -30,6 +30,7 @@ enum SimulatorJSON {
         case .string(let text): text
         case .bool(let flag): flag
         case .null: JSONNull()
+        case .integer(let number): number
         case .number(let number): number == number.rounded() && abs(number) < 9e18 ? Int(number) : number
         case .array(let items): items.map(any)
         case .object(let members): Dictionary(members.map { ($0.0, any($0.1)) }, uniquingKeysWith: { _, last in last })
