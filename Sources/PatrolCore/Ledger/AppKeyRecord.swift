@@ -133,19 +133,19 @@ public struct AppKeyHolding: Sendable, Equatable, Codable {
 
 extension LedgerStore {
     /// Records that `repository` verifiably holds the App key `holding` describes: one journal line, on disk before this returns.
-    public func recordAppKey(_ repository: RepositoryName, _ holding: AppKeyHolding) throws {
-        try recordAppKey(.repository(repository), holding)
+    public func recordAppKey(_ repository: RepositoryName, _ holding: AppKeyHolding) async throws {
+        try await recordAppKey(.repository(repository), holding)
     }
 
     /// Records that `target` verifiably holds the App key `holding` describes, and the repository ids learnt for an
     /// organization's selection: one journal line, on disk before this returns. A repository's line names the repository
     /// (as before targets), any other target's its id.
-    public func recordAppKey(_ target: SecretTarget, _ holding: AppKeyHolding, repositoryIDs: [String: Int]? = nil) throws {
+    public func recordAppKey(_ target: SecretTarget, _ holding: AppKeyHolding, repositoryIDs: [String: Int]? = nil) async throws {
         var entry = target.kind == .repository && target.repository != nil
             ? LedgerJournal.Entry(repository: target.repository!.fullName, appKey: holding)
             : LedgerJournal.Entry(target: target.id, appKey: holding)
         entry.repositoryIDs = repositoryIDs
-        try append(entry)
+        try await append(entry)
     }
 }
 

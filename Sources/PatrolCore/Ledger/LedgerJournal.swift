@@ -68,14 +68,17 @@ package enum LedgerJournal {
     /// The journal that belongs to `ledgerPath`.
     package static func path(for ledgerPath: String) -> String { ledgerPath + ".journal" }
 
-    /// Appends `entry` as one line, fsynced (and, for a new journal, its folder too) before returning.
-    /// Returns the entry as it reads back, dates at the file's precision.
-    package static func append(_ entry: Entry, to path: String) throws(LedgerError) -> Entry {
-        let line: Data
-        let stored: Entry
+    /// Appends `entries` as one line each, in one write, fsynced (and, for a new journal, its folder too) before
+    /// returning. Returns the entries as they read back, dates at the file's precision.
+    package static func append(_ entries: [Entry], to path: String) throws(LedgerError) -> [Entry] {
+        var lines = Data()
+        var stored: [Entry] = []
         do {
-            line = try encoder.encode(entry) + Data("\n".utf8)
-            stored = try decoder.decode(Entry.self, from: line)
+            for entry in entries {
+                let line = try encoder.encode(entry) + Data("\n".utf8)
+                stored.append(try decoder.decode(Entry.self, from: line))
+                lines += line
+            }
         } catch {
             throw .writeFailed(path: path, problem: "\(error)")
         }
@@ -84,13 +87,18 @@ package enum LedgerJournal {
         guard descriptor >= 0 else { throw .writeFailed(path: path, problem: "open: \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
         do {
-            try DurableFile.writeAll(line, to: descriptor)
+            try DurableFile.writeAll(lines, to: descriptor)
             guard fsync(descriptor) == 0 else { throw DurableFile.Failure(operation: "fsync", code: errno) }
             if !existed { try DurableFile.syncFolder(DurableFile.folder(of: path)) }
         } catch {
             throw .writeFailed(path: path, problem: "\(error)")
         }
         return stored
+    }
+
+    /// Appends one entry (``append(_:to:)`` with one line).
+    package static func append(_ entry: Entry, to path: String) throws(LedgerError) -> Entry {
+        try append([entry], to: path)[0]
     }
 
     /// The entries of the journal at `path`, oldest first; none when there is no journal.

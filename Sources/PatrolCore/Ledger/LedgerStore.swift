@@ -9,7 +9,8 @@ import PatrolGitHub
 /// - Opening takes the advisory lock (``LedgerLock``), reads the ledger (``LedgerMigration``), replays
 ///   the journal a crashed run left (``LedgerJournal``) and folds it into the ledger.
 /// - ``recordUpload(_:fingerprint:keyID:etag:uploadedAt:secretUpdatedAt:publicKey:visibility:selectedRepositoryIDs:repositoryIDs:)``
-///   appends one journal line, fsynced, per verified upload to a target.
+///   appends one journal line per verified upload to a target, fsynced before it returns (uploads verified at
+///   the same moment share one write and one fsync).
 /// - ``update(_:)`` rewrites the whole ledger — temp file, fsync, rename, fsync the folder — and then
 ///   removes the journal. A crash at any point leaves a ledger and a journal that load.
 ///
@@ -23,6 +24,12 @@ public actor LedgerStore {
     private var ledger: Ledger
     /// Journal lines written since the ledger was last rewritten.
     private var journalled = 0
+    /// True while a journal write is under way (off the actor: appends that arrive meanwhile queue for the next one).
+    private var writing = false
+    /// Entries waiting for the journal write under way to end, each with who waits for it to be on disk.
+    private var queued: [(entry: LedgerJournal.Entry, written: CheckedContinuation<Void, any Error>)] = []
+    /// Who waits for the journal writes to end: a rewrite, a close.
+    private var quietWaiters: [CheckedContinuation<Void, Never>] = []
     /// Held until ``withStore(_:_:)``'s scope ends (or the store goes away). Nil for a read-only store.
     private let lock: LedgerLock?
     /// Why this store writes nothing, when it was opened with ``init(readingOnly:secret:reason:)``.
@@ -130,29 +137,68 @@ public actor LedgerStore {
     public func recordUpload(_ target: SecretTarget, fingerprint: Fingerprint, keyID: String, etag: String?,
                              uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil,
                              visibility: SecretVisibility? = nil, selectedRepositoryIDs: [Int]? = nil,
-                             repositoryIDs: [String: Int]? = nil) throws {
+                             repositoryIDs: [String: Int]? = nil) async throws {
         try refuseIfReadOnly()
-        try append(LedgerJournal.Entry(target: target.id, record: TargetRecord(
+        try await append(LedgerJournal.Entry(target: target.id, record: TargetRecord(
             fingerprint: fingerprint, keyID: keyID, keyETag: etag, uploadedAt: uploadedAt, secretUpdatedAt: secretUpdatedAt,
             publicKey: publicKey, visibility: visibility, selectedRepositoryIDs: selectedRepositoryIDs), repositoryIDs: repositoryIDs))
     }
 
     /// Appends `entry` to the journal (on disk before this returns) and applies it.
-    package func append(_ entry: LedgerJournal.Entry) throws {
+    ///
+    /// The write runs off the actor. Entries that arrive while it is under way go together in the next one, one line
+    /// each and one fsync for all (group commit): the read-backs of a rollout come back within a few milliseconds of
+    /// each other, and one fsync after another put theirs on the end of the run (docs/benchmarks.md).
+    package func append(_ entry: LedgerJournal.Entry) async throws {
         try refuseIfReadOnly()
-        ledger.apply(try LedgerJournal.append(entry, to: journalPath))
-        journalled += 1
+        guard !writing else {
+            try await withCheckedThrowingContinuation { queued.append((entry, $0)) }
+            return
+        }
+        writing = true
+        var batch = [entry]
+        var waiters: [CheckedContinuation<Void, any Error>] = []
+        var own: Result<Void, any Error>?
+        while true {
+            let written = await Self.write(batch, to: journalPath)
+            if case .success(let stored) = written {
+                for entry in stored { ledger.apply(entry) }
+                journalled += stored.count
+            }
+            let outcome = written.map { _ in () }
+            if own == nil { own = outcome }
+            for waiter in waiters { waiter.resume(with: outcome) }
+            guard !queued.isEmpty else { break }
+            (batch, waiters) = (queued.map(\.entry), queued.map(\.written))
+            queued = []
+        }
+        writing = false
+        for waiter in quietWaiters { waiter.resume() }
+        quietWaiters = []
+        try own?.get()
+    }
+
+    /// Writes `entries` to the journal at `path`, off the actor.
+    @concurrent
+    private static func write(_ entries: [LedgerJournal.Entry], to path: String) async -> Result<[LedgerJournal.Entry], any Error> {
+        Result { try LedgerJournal.append(entries, to: path) }
+    }
+
+    /// Returns once no journal write is under way (appends started meanwhile included).
+    private func journalQuiet() async {
+        while writing { await withCheckedContinuation { quietWaiters.append($0) } }
     }
 
     /// Records a verified upload to `repository`'s Actions secret.
     public func recordUpload(_ repository: RepositoryName, fingerprint: Fingerprint, keyID: String, etag: String?,
-                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) throws {
-        try recordUpload(.repository(repository), fingerprint: fingerprint, keyID: keyID, etag: etag, uploadedAt: uploadedAt,
+                             uploadedAt: Date, secretUpdatedAt: Date, publicKey: String? = nil) async throws {
+        try await recordUpload(.repository(repository), fingerprint: fingerprint, keyID: keyID, etag: etag, uploadedAt: uploadedAt,
                          secretUpdatedAt: secretUpdatedAt, publicKey: publicKey)
     }
 
     /// Applies `change`, rewrites the ledger (folding in the journal) and removes the journal before returning.
-    public func update(_ change: (inout Ledger) -> Void) throws {
+    public func update(_ change: (inout Ledger) -> Void) async throws {
+        await journalQuiet()
         var next = ledger
         change(&next)
         guard next != ledger || journalled > 0 else { return }
@@ -165,8 +211,9 @@ public actor LedgerStore {
     /// Refuses every write from now on. A write under way finishes first (the store is an actor), so once this
     /// returns nothing is written any more: for a run that is about to remove the ledger's folder while some of its
     /// tasks still run (the demo, on Ctrl-C).
-    package func close(because reason: String) {
+    package func close(because reason: String) async {
         closedReason = reason
+        await journalQuiet()
     }
 
     private func refuseIfReadOnly() throws(LedgerError) {

@@ -36,6 +36,34 @@ struct LedgerStoreTests {
         #expect(reopened.holds(repository, token.fingerprint))
     }
 
+    @Test("uploads recorded at once (written together, one fsync for each batch) are each journalled, applied, kept by a rewrite that starts meanwhile, and found by a reload")
+    func uploadsRecordedAtOnce() async throws {
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let store = try LedgerStore(path: path, secret: "PAT_TOKEN")
+        let token = Token(bytes: Array(TestTokens.classic().utf8))
+        let names = try (1...60).map { try RepositoryName(parsing: "garrick0/service-\($0)", defaultOwner: "garrick0") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for name in names {
+                group.addTask {
+                    try await store.recordUpload(name, fingerprint: token.fingerprint, keyID: "1", etag: nil, uploadedAt: Date(), secretUpdatedAt: Date())
+                }
+            }
+            // A rewrite asked for while appends are under way waits for them, and folds in what they wrote.
+            group.addTask { try await store.update { $0.noteToken(token.fingerprint, login: "garrick0", kind: .classic, scopes: ["repo"], expiresAt: nil, at: Date()) } }
+            try await group.waitForAll()
+        }
+        let snapshot = await store.snapshot
+        #expect(names.allSatisfy { snapshot.holds($0, token.fingerprint) })
+        let journal = (try? String(contentsOfFile: LedgerJournal.path(for: path), encoding: .utf8)) ?? ""
+        let onDisk = try LedgerStore.load(path: path, secret: "PAT_TOKEN")
+        #expect(names.allSatisfy { onDisk.holds($0, token.fingerprint) }, "the ledger and its journal on disk hold every upload")
+        #expect(journal.split(separator: "\n").count <= names.count)
+        try await store.update { $0.makeCurrent(token.fingerprint) }
+        #expect(!FileManager.default.fileExists(atPath: LedgerJournal.path(for: path)))
+        let rewritten = try LedgerStore.load(path: path, secret: "PAT_TOKEN")
+        #expect(names.allSatisfy { rewritten.holds($0, token.fingerprint) })
+    }
+
     @Test("a ledger that does not parse is an error and is left byte for byte as it was", arguments: [
         "", "{", "not json at all", #"{"secret": "PAT_TOKEN"}"#, #"{"version": 1, "secret": "PAT_TOKEN", "tokens": 3}"#,
     ])
