@@ -130,6 +130,8 @@ public final class TLSFront: @unchecked Sendable {
                     server_name localhost;
                     ssl_certificate \(folder)/server.pem;
                     ssl_certificate_key \(folder)/server.key;
+                    # GitHub answers in TLS 1.3; Debian 12's nginx (1.22) offers only up to 1.2 unless told.
+                    ssl_protocols TLSv1.2 TLSv1.3;
                     location \(prefix)/ {
                         proxy_pass \(upstream)\(prefix.isEmpty ? "" : "/");
                         proxy_set_header X-Forwarded-Prefix "\(prefix)";
