@@ -50,7 +50,7 @@ extension GitHubClient {
     /// is shared with.
     public func selectedRepositories(of name: String, in organization: String, _ shared: OrganizationShared = .secret,
                                      atOnce: Int = 1) async throws -> [SelectedRepository] {
-        let items = { (body: SelectionBody, _: HTTPResponse, _: String) in
+        let items = { @Sendable (body: SelectionBody, _: HTTPResponse, _: String) in
             body.repositories.map { SelectedRepository(id: $0.id, fullName: $0.full_name) }
         }
         var total: Int?

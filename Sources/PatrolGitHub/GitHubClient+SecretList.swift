@@ -28,9 +28,9 @@ extension GitHubClient {
     /// decoding each as `Page` and collecting what `items` takes from it (given the answer and the request as errors name it):
     /// the one paging loop of every list call. With `atOnce` above 1, the pages after the first go out that many at a
     /// time when the first page's link names the last one by number (see ``remainingPages(after:maxPages:atOnce:_:)``).
-    package func everyPage<Page: Decodable, Item>(
+    package func everyPage<Page: Decodable & SendableMetatype, Item: Sendable>(
         from path: String, maxPages: Int, atOnce: Int = 1,
-        _ items: (Page, HTTPResponse, String) throws -> [Item]
+        _ items: @escaping @Sendable (Page, HTTPResponse, String) throws -> [Item]
     ) async throws -> [Item] {
         let first = try await firstPage(from: path, items)
         return try await first.items + remainingPages(after: first, maxPages: maxPages, atOnce: atOnce, items)
@@ -52,19 +52,25 @@ extension GitHubClient {
     /// The items of every page after `first` (at most `maxPages` pages in all). When `first` numbers its last page and
     /// `atOnce` is above 1, pages 2…last are asked for `atOnce` at a time, built from the `next` link GitHub gave (only
     /// its `page` changed); otherwise, and for any page a list that grew meanwhile still links to, one after another.
-    package func remainingPages<Page: Decodable, Item>(
+    package func remainingPages<Page: Decodable & SendableMetatype, Item: Sendable>(
         after first: FirstPage<Item>, maxPages: Int, atOnce: Int,
-        _ items: (Page, HTTPResponse, String) throws -> [Item]
+        _ items: @escaping @Sendable (Page, HTTPResponse, String) throws -> [Item]
     ) async throws -> [Item] {
         var next = first.next
         var pages = 1
         var found: [Item] = []
         if atOnce > 1, let template = first.next, let last = first.lastPage, last > 2 {
             let paths = (2...min(last, maxPages)).compactMap { Self.path(template, page: $0) }
-            let answers = try await concurrentMap(paths, atOnce: atOnce) { [self] path in try await send(.get, path, expecting: [200]) }
-            for (response, request) in answers {
-                found += try items(try decode(response, request), response, request)
-                next = response.headers["link"].flatMap { linkPath($0, rel: "next") }
+            // Each page becomes its items as soon as it arrives, so its answer (half a megabyte for a page of an
+            // organization's repositories) is let go at once instead of waiting for the last page.
+            let read = try await concurrentMap(paths, atOnce: atOnce) { [self] path in
+                let (response, request) = try await send(.get, path, expecting: [200])
+                return (items: try items(try decode(response, request), response, request),
+                        next: response.headers["link"].flatMap { linkPath($0, rel: "next") })
+            }
+            for page in read {
+                found += page.items
+                next = page.next
             }
             pages += paths.count
         }
