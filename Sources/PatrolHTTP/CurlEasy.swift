@@ -1,5 +1,4 @@
 import FoundationEssentials
-import PatrolSupport
 internal import CCurl
 internal import CSodium
 import PatrolSecrets

@@ -208,9 +208,9 @@ public actor LedgerStore {
         journalled = 0
     }
 
-    /// Refuses every write from now on. A write under way finishes first (the store is an actor), so once this
-    /// returns nothing is written any more: for a run that is about to remove the ledger's folder while some of its
-    /// tasks still run (the demo, on Ctrl-C).
+    /// Refuses every write from now on. A write under way finishes first (this waits for the journal's, and the store
+    /// is an actor), so once this returns nothing is written any more: for a run that is about to remove the ledger's
+    /// folder while some of its tasks still run (the demo, on Ctrl-C).
     package func close(because reason: String) async {
         closedReason = reason
         await journalQuiet()
