@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import PatrolSupport
 
 /// Asks for the token on the controlling terminal with echo off, and always gives the terminal back as it was.
 package enum TerminalPrompt {
@@ -27,8 +28,9 @@ package enum TerminalPrompt {
         guard tcsetattr(terminal, TCSAFLUSH, &silent) == 0 else {
             throw .promptUnavailable(reason: "cannot turn off echo: \(String(cString: strerror(errno)))")
         }
-        writeToStandardError(prompt)
-        defer { writeToStandardError("\n") }
+        // A prompt the user cannot see is no reason to stop: what the stream refuses is dropped.
+        _ = StandardStream.write(prompt, to: STDERR_FILENO)
+        defer { _ = StandardStream.write("\n", to: STDERR_FILENO) }
         do throws(TokenSource.ReadFailure) {
             return try TokenSource.readAll(terminal, stoppingAtLineFeed: true, origin: .prompt)
         } catch {
@@ -41,17 +43,6 @@ package enum TerminalPrompt {
 // Written only by the one thread that prompts, before the handler is installed and after it is removed.
 nonisolated(unsafe) private var interrupted: (descriptor: Int32, attributes: termios)?
 
-/// Writes `text` to stderr, as far as it goes: a prompt the user cannot see is no reason to stop.
-private func writeToStandardError(_ text: String) {
-    var bytes = Array(text.utf8)[...]
-    while !bytes.isEmpty {
-        // why: write reads at most `bytes.count` bytes from the array's storage.
-        let written = bytes.withUnsafeBytes { write(STDERR_FILENO, $0.baseAddress, $0.count) }
-        if written < 0, errno == EINTR { continue }
-        guard written > 0 else { return }
-        bytes = bytes.dropFirst(written)
-    }
-}
 
 /// Restores the terminal saved in `interrupted`, then re-raises the signal with its default action.
 private func restoreAndReraise(_ signalNumber: Int32) {
