@@ -96,11 +96,6 @@ package enum LedgerJournal {
         return stored
     }
 
-    /// Appends one entry (``append(_:to:)`` with one line).
-    package static func append(_ entry: Entry, to path: String) throws(LedgerError) -> Entry {
-        try append([entry], to: path)[0]
-    }
-
     /// The entries of the journal at `path`, oldest first; none when there is no journal.
     /// A last line that does not decode is a write a crash cut short, and is ignored; any other line
     /// that does not decode makes the journal unreadable (it is left untouched).

@@ -47,7 +47,7 @@ struct LedgerPlaceBinaryTests {
         // A journal left by a run, as a crash leaves it: read as it is, not folded in (that would be a write).
         let first = FleetHarness.fleet[0]
         let record = try #require(try fleet.ledger().targets["repo:\(first)"])
-        _ = try LedgerJournal.append(.init(target: "repo:\(first)", record: record), to: fleet.ledgerPath + ".journal")
+        _ = try LedgerJournal.append([.init(target: "repo:\(first)", record: record)], to: fleet.ledgerPath + ".journal")
         let before = try Self.listing(fleet.folder)
         chmod(fleet.folder, 0o555)
         defer { chmod(fleet.folder, 0o755) }
