@@ -55,42 +55,9 @@ public enum Patrol {
         let console = context.console
         do {
             let invocation = try Invocation.parse(arguments)
-            let context = invocation.reachesTheNetwork ? try context.trusting(invocation) : context
-            let code: ExitCode
-            // Each command's run takes its own arguments: only the options it accepts.
-            switch invocation.arguments {
-            case let .help(arguments):
-                console.result(HelpText.help(topic: arguments.topic))
-                code = .success
-            case let .version(arguments):
-                console.result(arguments.global.json ? build.json.text : build.line)
-                code = .success
-            case let .completion(arguments):
-                console.result(CompletionScript.text(for: arguments.shell ?? .bash))
-                code = .success
-            case let .manPages(arguments):
-                try ManPages.write(to: arguments.directory ?? ".", date: context.clock.now(), console: console)
-                code = .success
-            case let .rollout(arguments):
-                code = try await RolloutCommand.run(arguments, context: context)
-            case let .demo(arguments):
-                guard let simulated else { throw SimulatedCommands.Missing(command: invocation.command.rawValue) }
-                code = try await simulated.demo(arguments, context)
-            case let .simulator(arguments):
-                guard let simulated else { throw SimulatedCommands.Missing(command: invocation.command.rawValue) }
-                code = try await simulated.simulator(arguments, context)
-            case let .status(arguments):
-                code = try await StatusCommand.run(arguments, context: context)
-            case let .rotate(arguments):
-                code = try await RotateCommand.run(arguments, context: context)
-            case let .expiry(arguments):
-                code = try await ExpiryCommand.run(arguments, context: context)
-            case let .doctor(arguments):
-                code = try await DoctorCommand.run(arguments, context: context)
-            case let .app(arguments):
-                code = try await AppRolloutCommand.run(arguments, context: context)
-            }
-            return code.rawValue
+            return try await CurlGlobal.warming(if: invocation.reachesTheNetwork) {
+                try await run(invocation, context: context, simulated: simulated, build: build)
+            }.rawValue
         } catch {
             if console.outputClosed { return ExitCode.outputClosed.rawValue }
             if let usage = error as? UsageError {
@@ -100,6 +67,47 @@ public enum Patrol {
             }
             return ExitCode.for(error).rawValue
         }
+    }
+
+    /// Runs the command `invocation` names.
+    private static func run(_ invocation: Invocation, context: Context, simulated: SimulatedCommands?, build: BuildInfo) async throws -> ExitCode {
+        let console = context.console
+        let context = invocation.reachesTheNetwork ? try context.trusting(invocation) : context
+        let code: ExitCode
+        // Each command's run takes its own arguments: only the options it accepts.
+        switch invocation.arguments {
+        case let .help(arguments):
+            console.result(HelpText.help(topic: arguments.topic))
+            code = .success
+        case let .version(arguments):
+            console.result(arguments.global.json ? build.json.text : build.line)
+            code = .success
+        case let .completion(arguments):
+            console.result(CompletionScript.text(for: arguments.shell ?? .bash))
+            code = .success
+        case let .manPages(arguments):
+            try ManPages.write(to: arguments.directory ?? ".", date: context.clock.now(), console: console)
+            code = .success
+        case let .rollout(arguments):
+            code = try await RolloutCommand.run(arguments, context: context)
+        case let .demo(arguments):
+            guard let simulated else { throw SimulatedCommands.Missing(command: invocation.command.rawValue) }
+            code = try await simulated.demo(arguments, context)
+        case let .simulator(arguments):
+            guard let simulated else { throw SimulatedCommands.Missing(command: invocation.command.rawValue) }
+            code = try await simulated.simulator(arguments, context)
+        case let .status(arguments):
+            code = try await StatusCommand.run(arguments, context: context)
+        case let .rotate(arguments):
+            code = try await RotateCommand.run(arguments, context: context)
+        case let .expiry(arguments):
+            code = try await ExpiryCommand.run(arguments, context: context)
+        case let .doctor(arguments):
+            code = try await DoctorCommand.run(arguments, context: context)
+        case let .app(arguments):
+            code = try await AppRolloutCommand.run(arguments, context: context)
+        }
+        return code
     }
 }
 

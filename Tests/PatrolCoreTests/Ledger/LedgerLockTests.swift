@@ -25,7 +25,7 @@ struct LedgerLockTests {
             descriptor = open(LedgerLock.path(for: ledgerPath), O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
             try #require(descriptor >= 0)
             try #require(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
-            let data = try holder.encoded()
+            let data = holder.encoded()
             // Why unsafe: pwrite reads exactly `data.count` bytes from the Data's own buffer.
             _ = data.withUnsafeBytes { pwrite(descriptor, $0.baseAddress, $0.count, 0) }
         }
