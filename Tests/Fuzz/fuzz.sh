@@ -22,7 +22,7 @@ SOURCES=$(find "$OUT/src" -name '*.swift' | sort)
 echo "fuzz: building $OUT/patrol-fuzz"
 # shellcheck disable=SC2086
 "$SWIFTC" -O -g -suppress-warnings -sanitize=fuzzer,address -parse-as-library -module-name PatrolCore -package-name patrol \
-    -I Sources/CSodium -I Sources/CCurl $SOURCES Tests/Fuzz/*.swift -lsodium -lcurl -o "$OUT/patrol-fuzz"
+    -I Sources/CSodium -I Sources/CCurl -I Sources/CCrypto $SOURCES Tests/Fuzz/*.swift -lsodium -lcurl -lcrypto -o "$OUT/patrol-fuzz"
 
 # target  iterations  max_len — chosen so the four take about four minutes on two cores.
 total=0

@@ -1,6 +1,7 @@
 import FoundationEssentials
 import Glibc
 import PatrolSupport
+import PatrolHTTP
 
 /// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
 /// `<ledger>.lock`. The OS drops the lock when its holder exits, however it exits, so a lock file left
@@ -174,13 +175,5 @@ public struct LedgerLockHolder: Sendable, Equatable, Codable, CustomStringConver
         self.pid = pid
         self.command = command
         self.since = since
-    }
-}
-
-extension Duration {
-    /// This duration in seconds, fractions included.
-    fileprivate var seconds: TimeInterval {
-        let parts = components
-        return TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
     }
 }
