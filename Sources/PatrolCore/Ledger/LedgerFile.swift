@@ -70,9 +70,6 @@ package struct LedgerFileV1: Codable {
     }
 }
 
-/// Only the version, decoded before anything else.
-package struct LedgerVersion: Decodable { let version: Int }
-
 extension Ledger {
     /// This ledger as a reload of its file reads it (``LedgerStore/write(_:to:)`` returns it, so that a reload compares
     /// equal): every date at the whole second the file's ISO 8601 text keeps (`JSONDecoder` reads `JSONEncoder`'s

@@ -36,6 +36,8 @@ public actor LedgerStore {
     public nonisolated let readOnlyReason: String?
     /// Why every write is refused from now on, once ``close(because:)`` ran.
     private var closedReason: String?
+    /// True while the file on disk is still version 1: the first write keeps a copy of it (``LedgerMigration``).
+    private var fileIsVersion1 = false
     private var journalPath: String { LedgerJournal.path(for: path) }
 
     /// Locks, opens and (when a crashed run left a journal) compacts the ledger at `path`, or starts an
@@ -76,14 +78,20 @@ public actor LedgerStore {
         let warnings = try Self.checkFile(path)
         self.lock = lock
         let journal = LedgerJournal.path(for: path)
-        var ledger = try Self.readFile(path: path, secret: secret) ?? Ledger(secret: secret)
+        let read = try Self.readFile(path: path, secret: secret)
+        var ledger = read?.ledger ?? Ledger(secret: secret)
+        var fileIsVersion1 = read?.version == 1
         let entries = try LedgerJournal.entries(at: journal)
         for entry in entries { ledger.apply(entry) }
         if FileManager.default.fileExists(atPath: journal) {
             // A run crashed after journalling: fold what it recorded into the ledger now.
-            if !entries.isEmpty { ledger = try Self.write(ledger, to: path) }
+            if !entries.isEmpty {
+                ledger = try Self.write(ledger, to: path, keepingVersion1: fileIsVersion1)
+                fileIsVersion1 = false
+            }
             try LedgerJournal.remove(at: journal)
         }
+        self.fileIsVersion1 = fileIsVersion1
         self.ledger = ledger
         self.warnings = warnings
         readOnlyReason = nil
@@ -124,7 +132,7 @@ public actor LedgerStore {
     /// there is no file. For commands that only read.
     public static func load(path: String, secret: String) throws -> Ledger {
         _ = try checkFile(path)
-        var ledger = try readFile(path: path, secret: secret) ?? Ledger(secret: secret)
+        var ledger = try readFile(path: path, secret: secret)?.ledger ?? Ledger(secret: secret)
         for entry in try LedgerJournal.entries(at: LedgerJournal.path(for: path)) { ledger.apply(entry) }
         return ledger
     }
@@ -203,7 +211,8 @@ public actor LedgerStore {
         change(&next)
         guard next != ledger || journalled > 0 else { return }
         try refuseIfReadOnly()
-        ledger = try Self.write(next, to: path)
+        ledger = try Self.write(next, to: path, keepingVersion1: fileIsVersion1)
+        fileIsVersion1 = false
         try LedgerJournal.remove(at: journalPath)
         journalled = 0
     }
@@ -235,18 +244,19 @@ public actor LedgerStore {
                 + "(fingerprints only, no token); patrol makes it 0600 at its next write, or run: chmod 600 \(path)"]
     }
 
-    package static func readFile(path: String, secret: String) throws -> Ledger? {
+    /// The ledger in the file at `path` and the version the file was; nil when there is no file.
+    package static func readFile(path: String, secret: String) throws -> (ledger: Ledger, version: Int)? {
         guard let data = FileManager.default.contents(atPath: path) else {
             if FileManager.default.fileExists(atPath: path) {
                 throw LedgerError.unreadable(path: path, problem: "permission denied")
             }
             return nil
         }
-        let ledger = try LedgerMigration.ledger(from: data, path: path)
-        guard ledger.secret == secret else {
-            throw LedgerError.otherSecret(path: path, ledgerSecret: ledger.secret, configSecret: secret)
+        let read = try LedgerMigration.read(data, path: path)
+        guard read.ledger.secret == secret else {
+            throw LedgerError.otherSecret(path: path, ledgerSecret: read.ledger.secret, configSecret: secret)
         }
-        return ledger
+        return read
     }
 
     // MARK: - Writing
@@ -259,16 +269,16 @@ public actor LedgerStore {
     }
 
     /// Writes `ledger` durably and returns it as it reads back (dates at the file's second precision),
-    /// so a reload compares equal. The first write over a version-1 file keeps that file beside it
-    /// (``LedgerMigration/version1CopyPath(for:)``), on disk before the new version replaces it.
+    /// so a reload compares equal. `keepingVersion1`: the file there is version 1 (as it was read), and is kept
+    /// beside the new one (``LedgerMigration/version1CopyPath(for:)``), on disk before the new version replaces it.
     /// The file is written record by record (``LedgerFileWriter``), in the bytes ``encode(_:)`` gives: measured at 1,000
     /// repositories, that keeps about 0.6 MiB off the peak that one encode of the whole ledger adds (docs/benchmarks.md).
-    package static func write(_ ledger: Ledger, to path: String) throws -> Ledger {
+    package static func write(_ ledger: Ledger, to path: String, keepingVersion1: Bool = false) throws -> Ledger {
         let folder = DurableFile.folder(of: path)
         let temporary = "\(path).tmp-\(getpid())"
         do {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            if let old = FileManager.default.contents(atPath: path), LedgerMigration.version(of: old) == 1 {
+            if keepingVersion1, let old = FileManager.default.contents(atPath: path) {
                 try DurableFile.write(old, to: LedgerMigration.version1CopyPath(for: path), mode: 0o600)
             }
             try DurableFile.write(to: temporary, mode: 0o600) { sink in

@@ -63,7 +63,7 @@ struct LedgerFileWriterTests {
         let written = try #require(FileManager.default.contents(atPath: path))
         let whole = try LedgerStore.encode(ledger)
         #expect(written == whole, "streamed:\n\(String(decoding: written.prefix(3_000), as: UTF8.self))\nJSONEncoder:\n\(String(decoding: whole.prefix(3_000), as: UTF8.self))")
-        let reloaded = try #require(try LedgerStore.readFile(path: path, secret: "PAT_TOKEN"))
+        let reloaded = try #require(try LedgerStore.readFile(path: path, secret: "PAT_TOKEN")).ledger
         #expect(returned == reloaded)
         #expect(reloaded.targets.count == ledger.targets.count)
         // Every date anywhere in the returned ledger (Ledger.asWritten), found by reflection, so that a date field added

@@ -107,7 +107,8 @@ struct LedgerJournalTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try #"{"command":"patrol rollout","pid":999999,"since":"2026-01-01T00:00:00Z"}"#.write(toFile: path + ".lock", atomically: false, encoding: .utf8)
         _ = try LedgerStore(path: path, secret: "PAT_TOKEN")
-        #expect(try String(contentsOfFile: path + ".lock", encoding: .utf8).contains("\"pid\":\(getpid())"))
+        let holder = try LedgerLockHolder.decode(Data(contentsOf: URL(fileURLWithPath: path + ".lock")))
+        #expect(holder.pid == getpid() && holder.command == "patrol")
     }
 
     @Test("a version 1 file, as patrol 0.1 wrote it, loads through the migration")
