@@ -32,6 +32,10 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        /** glibc's GNU extensions for spawning (closefrom and chdir file actions, pipe2), which Swift's Glibc hides. */
+        .systemLibrary(
+            name: "CSpawn"
+        ),
 
         // MARK: - Support libraries (know nothing of GitHub or of patrol's commands)
 
@@ -119,15 +123,23 @@ let package = Package(
             dependencies: ["PatrolSupport", "CSodium", "CCrypto"],
             swiftSettings: strict
         ),
+        /** `ChildProcess`: other programs started with `posix_spawn` (not Foundation's `Process`, whose `run` overruns a
+            heap buffer), for the tests, LoopbackTLS and the benchmark; the `patrol` executable never links it. */
+        .target(
+            name: "Spawn",
+            dependencies: ["CSpawn"],
+            swiftSettings: strict
+        ),
         /** nginx as a TLS + HTTP/2 front with a throw-away CA, on loopback: for the tests and the benchmark only. */
         .target(
             name: "LoopbackTLS",
+            dependencies: ["Spawn"],
             swiftSettings: strict
         ),
         /** The benchmark of spec §8: `swift run -c release patrol-bench` (or `make bench`). */
         .executableTarget(
             name: "patrol-bench",
-            dependencies: ["PatrolSupport", "GitHubSimulator", "LoopbackTLS"],
+            dependencies: ["PatrolSupport", "GitHubSimulator", "LoopbackTLS", "Spawn"],
             swiftSettings: strict
         ),
 
@@ -135,7 +147,7 @@ let package = Package(
 
         .testTarget(
             name: "PatrolCoreTests",
-            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore", "PatrolCLI", "PatrolDemo", "GitHubSimulator", "LoopbackTLS"],
+            dependencies: ["PatrolSupport", "PatrolSecrets", "PatrolHTTP", "PatrolGitHub", "PatrolCore", "PatrolCLI", "PatrolDemo", "GitHubSimulator", "LoopbackTLS", "Spawn"],
             exclude: ["Interop/pynacl_open.py", "App/pyjwt_check.py"],
             swiftSettings: strict
         ),

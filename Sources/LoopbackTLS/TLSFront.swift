@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// A throw-away CA and server certificate made with the `openssl` command, and nginx as a TLS + HTTP/2
 /// reverse proxy in front of a simulator: what patrol meets at github.com or a GHES server, on loopback.
@@ -6,9 +7,7 @@ import Foundation
 ///
 /// nginx runs as a child process with its own prefix and config in the test's folder (no system service,
 /// an unprivileged port, `daemon off`), and logs `$server_protocol` for every request it served.
-public final class TLSFront: @unchecked Sendable {
-    // Why @unchecked Sendable: every stored property is set in init and only read afterwards; the process is
-    // only terminated in `stop()`, which Foundation's `Process` allows from any thread.
+public final class TLSFront: Sendable {
 
     /// The `nginx` and `openssl` executables, found where Debian installs them.
     public static let nginx = executable("nginx", in: ["/usr/sbin", "/usr/bin", "/sbin", "/usr/local/sbin"])
@@ -21,7 +20,7 @@ public final class TLSFront: @unchecked Sendable {
     /// The throw-away CA's certificate: what `--ca-file` is given.
     public let caPath: String
     public let port: Int
-    private let process: Process
+    private let process: ChildProcess
     /// Where the API is served: empty, or `/api/v3` as on GitHub Enterprise Server.
     public let prefix: String
     /// `https://localhost:PORT[/api/v3]`: the certificate is for `localhost` and 127.0.0.1.
@@ -41,21 +40,14 @@ public final class TLSFront: @unchecked Sendable {
         for _ in 0..<5 {
             let port = try Self.freePort()
             try Self.config(folder: folder, port: port, upstream: upstream, prefix: prefix).write(toFile: folder + "/nginx.conf", atomically: true, encoding: .utf8)
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: nginx)
-            process.arguments = ["-p", folder, "-c", folder + "/nginx.conf", "-g", "daemon off;"]
-            let errors = Pipe()
-            process.standardError = errors
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
+            let process = try ChildProcess(nginx, ["-p", folder, "-c", folder + "/nginx.conf", "-g", "daemon off;"], stdout: .null)
             if Self.waitUntilListening(port: port, while: { process.isRunning }) {
                 self.port = port
                 self.process = process
                 return
             }
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            lastError = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.stop()
+            lastError = String(decoding: process.stderr.readDataToEndOfFile(), as: UTF8.self)
         }
         throw FrontError("nginx did not start: \(lastError)")
     }
@@ -64,9 +56,7 @@ public final class TLSFront: @unchecked Sendable {
 
     /// Stops nginx (SIGTERM to the master, which ends its worker) and waits for it.
     public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        process.stop()
     }
 
     /// `METHOD URI PROTOCOL STATUS` for every request nginx served, oldest first.
@@ -93,18 +83,9 @@ public final class TLSFront: @unchecked Sendable {
     }
 
     private static func run(_ executable: String, _ arguments: [String], in folder: String) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw FrontError("\(executable) \(arguments.joined(separator: " ")) failed: \(String(decoding: message, as: UTF8.self))")
+        let run = try ChildProcess.run(executable, arguments, directory: folder, stdout: .null)
+        guard run.termination == .exited(0) else {
+            throw FrontError("\(executable) \(arguments.joined(separator: " ")) failed: \(run.errorText)")
         }
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import GitHubSimulator
 import Testing
 @testable import PatrolSupport
@@ -52,16 +53,9 @@ import Testing
         let printed = fleet.harness.folder + "/printed.log"
         try [rollout.stdout, rollout.stderr, rotate.stdout, rotate.stderr].joined(separator: "\n")
             .write(toFile: printed, atomically: true, encoding: .utf8)
-        let scan = Process()
-        scan.executableURL = URL(fileURLWithPath: AppKeyHygieneTests.scanner)
-        scan.arguments = [fleet.harness.folder]
-        let pipe = Pipe()
-        scan.standardOutput = pipe
-        scan.standardError = pipe
-        try scan.run()
-        let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        scan.waitUntilExit()
-        #expect(scan.terminationStatus == 0, "\(report)")
+        let scan = try ChildProcess.run(AppKeyHygieneTests.scanner, [fleet.harness.folder], stderr: .standardOutput)
+        let report = scan.text
+        #expect(scan.termination == .exited(0), "\(report)")
         #expect(report.contains(": 0 hits"), "\(report)")
         #expect(FileManager.default.fileExists(atPath: fleet.harness.ledgerPath))
     }

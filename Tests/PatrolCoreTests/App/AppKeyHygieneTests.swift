@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -13,16 +14,8 @@ import Testing
     static let scanner = PatrolBinary.packageRoot + "/Tests/Hygiene/scan.sh"
 
     func scan(_ folder: String) throws -> (code: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.scanner)
-        process.arguments = [folder]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let run = try ChildProcess.run(Self.scanner, [folder], stderr: .standardOutput)
+        return (run.termination.status, run.text)
     }
 
     @Test(arguments: [false, true])

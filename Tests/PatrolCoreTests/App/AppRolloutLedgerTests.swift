@@ -104,12 +104,11 @@ import Testing
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             let lines = (try? String(contentsOfFile: journal, encoding: .utf8))?.split(separator: "\n").count ?? 0
-            if lines >= 3 || !process.process.isRunning { break }
+            if lines >= 3 || !process.isRunning { break }
             usleep(5_000)
         }
-        kill(process.process.processIdentifier, SIGKILL)
-        process.process.waitUntilExit()
-        #expect(process.process.terminationReason == .uncaughtSignal, "the run ended before the kill")
+        process.send(SIGKILL)
+        #expect(process.wait() == .signaled(SIGKILL), "the run ended before the kill")
         // What the killed run had sent is in the simulator's log before the uploads are counted, not among --resume's.
         try fleet.harness.drain()
         let first = Self.keyUploads(fleet)

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import GitHubSimulator
 import Testing
 @testable import PatrolSupport
@@ -19,25 +20,14 @@ import Testing
 
     /// Runs the script with `arguments`, `input` on stdin; its stdout, or a recorded issue.
     static func run(_ arguments: [String], input: String = "") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        do { try process.run() } catch {
+        let run: ChildProcess.Output
+        do { run = try ChildProcess.run(python, [script.path] + arguments, input: Data(input.utf8)) } catch {
             throw InteropFailure(text: "cannot start \(python) (\(error)); \(installHint)")
         }
-        stdin.fileHandleForWriting.write(Data(input.utf8))
-        try stdin.fileHandleForWriting.close()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile()
-        let err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw InteropFailure(text: "pyjwt_check.py \(arguments.first ?? "") failed: \(String(decoding: err, as: UTF8.self)); \(installHint)")
+        guard run.termination == .exited(0) else {
+            throw InteropFailure(text: "pyjwt_check.py \(arguments.first ?? "") failed: \(run.errorText); \(installHint)")
         }
-        return String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return run.text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     struct InteropFailure: Error, CustomStringConvertible { let text: String; var description: String { text } }

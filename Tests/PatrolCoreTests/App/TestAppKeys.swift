@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 
 /// GitHub App key pairs made at run time with the `openssl` command, so the repository holds no private key.
 ///
@@ -55,22 +56,10 @@ enum TestAppKeys {
     /// Runs `openssl` with `arguments` and returns its standard output.
     @discardableResult
     static func openssl(_ arguments: [String], input: Data? = nil) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["openssl"] + arguments
-        let output = Pipe(), errors = Pipe(), stdin = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = stdin
-        try process.run()
-        if let input { stdin.fileHandleForWriting.write(input) }
-        try stdin.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw OpenSSLFailed(arguments: arguments, output: String(decoding: err, as: UTF8.self))
+        let run = try ChildProcess.run("/usr/bin/env", ["openssl"] + arguments, input: input ?? Data())
+        guard run.termination == .exited(0) else {
+            throw OpenSSLFailed(arguments: arguments, output: run.errorText)
         }
-        return String(decoding: out, as: UTF8.self)
+        return run.text
     }
 }

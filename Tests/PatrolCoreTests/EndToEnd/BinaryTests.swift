@@ -92,7 +92,7 @@ struct BinaryTests {
         // The first two lines on stdout: GITHUB_API_URL=… and PAT_TOKEN=….
         var printed = ""
         while printed.components(separatedBy: "\n").count < 3 {
-            let chunk = server.stdout.fileHandleForReading.availableData
+            let chunk = server.stdout.availableData
             try #require(!chunk.isEmpty, "the simulator ended early")
             printed += String(decoding: chunk, as: UTF8.self)
         }
@@ -114,7 +114,7 @@ struct BinaryTests {
         #expect(!ledger.contains(token))
 
         #expect(server.stop(SIGTERM), "patrol simulator did not stop within 10 s of SIGTERM")
-        #expect(server.process.terminationStatus == 0)
+        #expect(server.wait() == .exited(0))
     }
 
     @Test("patrol simulator stops cleanly on a signal sent the moment its first line appears", arguments: [SIGTERM, SIGINT])
@@ -129,11 +129,11 @@ struct BinaryTests {
         // (1 start in 20 here). Ten starts, each signalled at once, must each end with exit 0 and say so.
         for start in 1...10 {
             let server = try PatrolBinary.start(["simulator", "--config", config], readsOutput: true)
-            try #require(!server.stdout.fileHandleForReading.availableData.isEmpty, "the simulator ended early")
+            try #require(!server.stdout.availableData.isEmpty, "the simulator ended early")
             let stopped = server.stop(signal)
             #expect(stopped, "start \(start): patrol simulator did not stop within 10 s of signal \(signal)")
-            #expect(server.process.terminationReason == .exit && server.process.terminationStatus == 0, "start \(start)")
-            let stderr = String(decoding: server.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(server.wait() == .exited(0), "start \(start)")
+            let stderr = String(decoding: server.stderr.readDataToEndOfFile(), as: UTF8.self)
             #expect(stderr.hasSuffix("stopped\n"), "start \(start): \(stderr)")
         }
     }

@@ -1,21 +1,13 @@
 import Foundation
+import Spawn
 import Testing
 
 /// The commit `patrol --version` names, and the BuildCommit plugin's script that finds it.
 enum BuildCommitCheck {
     /// What a program prints on stdout, trimmed; nil when it fails.
     static func run(_ executable: String, _ arguments: [String], in folder: String = PatrolBinary.packageRoot) throws -> String? {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) : nil
+        let run = try ChildProcess.run(executable, arguments, directory: folder, stderr: .null)
+        return run.termination == .exited(0) ? run.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     /// The commits the binary may name: HEAD's short hash, with `-dirty` when the tree had uncommitted changes when it

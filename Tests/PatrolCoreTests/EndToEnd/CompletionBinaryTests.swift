@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolCLI
 
@@ -25,17 +26,9 @@ struct CompletionBinaryTests {
     /// The lines a shell run prints.
     private func shell(_ executable: String, _ arguments: [String]) throws -> [String] {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "\(executable) is missing: make test-deps installs it")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": folder, "TERM": "dumb", "LANG": "C.UTF-8"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
+        let run = try ChildProcess.run(executable, arguments,
+                                       environment: ["PATH": "/usr/bin:/bin", "HOME": folder, "TERM": "dumb", "LANG": "C.UTF-8"], stderr: .null)
+        return run.text.split(separator: "\n").map(String.init).filter { !$0.isEmpty }
     }
 
     /// What bash offers for `line` (a trailing space completes a new, empty word).

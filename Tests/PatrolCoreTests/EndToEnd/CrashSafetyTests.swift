@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -55,11 +56,11 @@ struct CrashSafetyTests {
             // Two at a time, so the repositories finish one after another and kills land between them.
             let process = try PatrolBinary.start(["rollout", "--concurrency", "2", "--config", fleet.configPath], environment: ["PAT_TOKEN": token])
             try await Task.sleep(for: delay)
-            kill(process.process.processIdentifier, SIGKILL)
-            process.process.waitUntilExit()
+            process.send(SIGKILL)
+            process.wait()
             // What the killed run had sent is in the simulator's log before the uploads are counted, not among --resume's.
             try fleet.drain()
-            let killed = process.process.terminationReason == .uncaughtSignal
+            let killed = process.wait() == .signaled(SIGKILL)
             let first = Self.uploads(fleet)
 
             // The ledger loads, and claims only what is true.
@@ -109,22 +110,21 @@ struct CrashSafetyTests {
         // A rotation to a second token (a rollout of another token than the current one is refused).
         let waiting = try PatrolBinary.start(["rotate", "--config", fleet.configPath],
                                              environment: ["PAT_TOKEN": second, "PATROL_LOCK_WAIT": "120"], readsOutput: true)
-        try waiting.stdin.fileHandleForWriting.close()
+        try waiting.stdin.close()
         // Let the first run go on only once the second has said it is waiting for it.
         var stderr = ""
         while !stderr.contains("waiting for the ledger") {
-            let chunk = waiting.stderr.fileHandleForReading.availableData
+            let chunk = waiting.stderr.availableData
             if chunk.isEmpty { break }
             stderr += String(decoding: chunk, as: UTF8.self)
         }
-        kill(running.process.processIdentifier, SIGCONT)
-        let stdout = waiting.stdout.fileHandleForReading.readDataToEndOfFile()
-        stderr += String(decoding: waiting.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        waiting.process.waitUntilExit()
-        running.process.waitUntilExit()
-        #expect(running.process.terminationStatus == 0)
-        #expect(waiting.process.terminationStatus == 0, "\(stderr)\(String(decoding: stdout, as: UTF8.self))")
-        #expect(stderr.contains("waiting for the ledger: \(fleet.ledgerPath) is locked by pid \(running.process.processIdentifier) (patrol rollout, since "))
+        running.send(SIGCONT)
+        let stdout = waiting.stdout.readDataToEndOfFile()
+        stderr += String(decoding: waiting.stderr.readDataToEndOfFile(), as: UTF8.self)
+        waiting.wait()
+        #expect(running.wait() == .exited(0))
+        #expect(waiting.wait() == .exited(0), "\(stderr)\(String(decoding: stdout, as: UTF8.self))")
+        #expect(stderr.contains("waiting for the ledger: \(fleet.ledgerPath) is locked by pid \(running.pid) (patrol rollout, since "))
         let ledger = try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN")
         let fingerprint = Token(bytes: Array(second.utf8)).fingerprint
         #expect(ledger.currentToken?.fingerprint == fingerprint)
@@ -139,27 +139,27 @@ struct CrashSafetyTests {
         let running = try PatrolBinary.start(["rollout", "--concurrency", "1", "--config", fleet.configPath], environment: ["PAT_TOKEN": fleet.mint()])
         try Self.stopWhileHoldingLock(running, fleet: fleet)
         defer {
-            kill(running.process.processIdentifier, SIGKILL)
-            running.process.waitUntilExit()
+            running.send(SIGKILL)
+            running.wait()
         }
         let mark = fleet.simulator.requests.count
         let token = fleet.mint()
         let second = try PatrolBinary.run(["rollout", "--config", fleet.configPath], environment: ["PAT_TOKEN": token, "PATROL_LOCK_WAIT": "2"])
         #expect(!fleet.simulator.requests.dropFirst(mark).contains { $0.authorization?.hasSuffix(token) == true })
         #expect(second.code == 2)
-        #expect(second.stderr.contains("is locked by pid \(running.process.processIdentifier) (patrol rollout, since "), "\(second.stderr)")
+        #expect(second.stderr.contains("is locked by pid \(running.pid) (patrol rollout, since "), "\(second.stderr)")
         #expect(second.stderr.contains("waited 2 s"))
         #expect(throws: Never.self) { try LedgerStore.load(path: fleet.ledgerPath, secret: "PAT_TOKEN") }
     }
 
     /// Waits (blocking this thread, not the cooperative pool) until the lock file names `running`, then stops
     /// that process with SIGSTOP; fails unless it is still alive and holding the lock once stopped.
-    static func stopWhileHoldingLock(_ running: PatrolBinary.Running, fleet: FleetHarness) throws {
-        let pid = running.process.processIdentifier
+    static func stopWhileHoldingLock(_ running: ChildProcess, fleet: FleetHarness) throws {
+        let pid = running.pid
         for _ in 0..<3000 {
             if let text = try? String(contentsOfFile: fleet.ledgerPath + ".lock", encoding: .utf8), text.contains("\"pid\":\(pid)") {
                 kill(pid, SIGSTOP)
-                try #require(running.process.isRunning, "the first rollout ended before the test could hold it")
+                try #require(running.isRunning, "the first rollout ended before the test could hold it")
                 return
             }
             usleep(10_000)

@@ -20,13 +20,13 @@ struct DoctorStreamBinaryTests {
         defer { if !released { fleet.simulator.releaseAnswers() } }
         let running = try PatrolBinary.start(["doctor", "--config", fleet.configPath], environment: ["PAT_TOKEN": token], readsOutput: true)
         defer { running.stop(SIGKILL) }
-        let output = OutputReader(running.stdout.fileHandleForReading)
+        let output = OutputReader(running.stdout)
 
         // A whole repository's block, while c3-web cannot have finished: its every request waits for the test.
         let early = try #require(output.wait(seconds: 60) { text in
             text.contains("\nrepositories\n  garrick0/") && text.components(separatedBy: "secret.current").count > 1
         }, "no repository's checks on stdout while \(Self.held) was unanswered; got: \(output.text)")
-        #expect(running.process.isRunning)
+        #expect(running.isRunning)
         let lines = early.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first == "token", "\(early)")
         #expect(early.contains("✓ token.valid") && early.contains("✓ ratelimit"), "\(early)")
@@ -35,10 +35,10 @@ struct DoctorStreamBinaryTests {
 
         fleet.simulator.releaseAnswers()
         released = true
-        running.process.waitUntilExit()
+        running.wait()
         let text = try #require(output.wait(seconds: 30) { _ in output.ended })
         // The harness's repositories have no dispatch workflows: dispatch.target and platform.handler fail (exit 1).
-        #expect(running.process.terminationStatus == 1, "\(text)")
+        #expect(running.wait() == .exited(1), "\(text)")
         #expect(text.hasPrefix(early))
         // Every repository once, the held one among them; every check once; the summary last.
         for repository in FleetHarness.fleet {
@@ -66,12 +66,11 @@ struct DoctorStreamBinaryTests {
                                              readsOutput: true)
         defer { running.stop(SIGKILL) }
         #expect(try UnixToolTests.firstLine(of: running) == "token")
-        try running.stdout.fileHandleForReading.close()
+        try running.stdout.close()
         fleet.simulator.releaseAnswers()
         released = true
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        running.process.waitUntilExit()
-        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 141, "\(stderr)")
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(141), "\(stderr)")
         #expect(stderr.isEmpty, "\(stderr)")
     }
 }

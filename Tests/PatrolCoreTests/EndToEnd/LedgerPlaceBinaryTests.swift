@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -74,22 +75,12 @@ struct LedgerPlaceBinaryTests {
 
     /// Runs `command` with `folder` mounted read-only (a private mount namespace through `unshare -m`).
     static func readOnly(_ folder: String, _ command: [String], environment: [String: String] = [:]) throws -> PatrolBinary.Result {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         let script = "mount --bind \"$0\" \"$0\" && mount -o remount,ro,bind \"$0\" && exec \"$@\""
-        process.arguments = ["-m", "/bin/sh", "-c", script, folder] + command
-        process.currentDirectoryURL = URL(fileURLWithPath: PatrolBinary.packageRoot)
-        process.environment = ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]
-            .merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        let out = stdout.fileHandleForReading.readDataToEndOfFile(), err = stderr.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return PatrolBinary.Result(code: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                                   stderr: String(decoding: err, as: UTF8.self))
+        let run = try ChildProcess.run("/usr/bin/unshare", ["-m", "/bin/sh", "-c", script, folder] + command,
+                                       environment: ["PATH": "/usr/bin:/bin:/usr/sbin:/sbin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"]
+                                           .merging(environment) { $1 },
+                                       directory: PatrolBinary.packageRoot)
+        return PatrolBinary.Result(code: run.termination.status, stdout: run.text, stderr: run.errorText)
     }
 
     @Test("in a folder mounted read-only: expiry, rollout --dry-run, status and doctor answer; nothing says read-only",
@@ -146,12 +137,7 @@ struct LedgerPlaceBinaryTests {
     func gitignore() throws {
         let root = PatrolBinary.packageRoot
         let ignored = { (path: String) -> Bool in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-            process.arguments = ["-C", root, "check-ignore", "-q", "--no-index", path]
-            try? process.run()
-            process.waitUntilExit()
-            return process.terminationStatus == 0
+            (try? ChildProcess.run("/usr/bin/git", ["-C", root, "check-ignore", "-q", "--no-index", path]))?.termination == .exited(0)
         }
         #expect(!ignored("config/ledger.json"))
         for path in ["config/ledger.json.lock", "config/ledger.json.journal", "config/ledger.json.tmp-123"] {

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolCore
 @testable import PatrolCLI
@@ -20,17 +21,9 @@ struct ManPagesBinaryTests {
 
     private func output(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
         try #require(FileManager.default.isExecutableFile(atPath: executable), "\(executable) is missing: make test-deps installs it")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"].merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try ChildProcess.run(executable, arguments, environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"].merging(environment) { $1 },
+                                       stderr: .standardOutput)
+        return (run.termination.status, run.text)
     }
 
     /// The page as `man -l` shows it, wide enough that no option name is broken.

@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolCore
@@ -6,25 +7,17 @@ import Testing
 /// `patrol simulator --json` and Ctrl-C during `patrol demo`, against the built binary (issue 17 leftovers).
 @Suite("patrol simulator --json and an interrupted demo, built binary")
 struct SimulatedCommandsBinaryTests {
-    private static func start(_ arguments: [String], environment: [String: String]) throws -> (Process, Pipe, Pipe) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PatrolBinary.path)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: NSTemporaryDirectory())
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"].merging(environment) { $1 }
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, stdout, stderr)
+    private static func start(_ arguments: [String], environment: [String: String]) throws -> ChildProcess {
+        try ChildProcess(PatrolBinary.path, arguments,
+                         environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1"].merging(environment) { $1 },
+                         directory: NSTemporaryDirectory())
     }
 
-    /// What `pipe` gives until `done` holds for it or the writer closes it.
-    private static func read(_ pipe: Pipe, until done: (String) -> Bool) -> String {
+    /// What `handle` gives until `done` holds for it or the writer closes it.
+    private static func read(_ handle: FileHandle, until done: (String) -> Bool) -> String {
         var text = ""
         while !done(text) {
-            let chunk = pipe.fileHandleForReading.availableData
+            let chunk = handle.availableData
             if chunk.isEmpty { break }
             text += String(decoding: chunk, as: UTF8.self)
         }
@@ -33,12 +26,11 @@ struct SimulatedCommandsBinaryTests {
 
     @Test("simulator --json prints one JSON document: the API URL and the two tokens, the same values as the KEY=value lines")
     func simulatorJSON() throws {
-        let (server, stdout, _) = try Self.start(["simulator", "--json"], environment: ["PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker])
+        let server = try Self.start(["simulator", "--json"], environment: ["PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker])
         defer {
-            if server.isRunning { kill(server.processIdentifier, SIGKILL) }
-            server.waitUntilExit()
+            server.stop(SIGKILL)
         }
-        let printed = Self.read(stdout) { $0.hasSuffix("\n") }
+        let printed = Self.read(server.stdout) { $0.hasSuffix("\n") }
         let document = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], "\(printed)")
         #expect(document["command"] as? String == "simulator")
         let apiURL = try #require(document["apiURL"] as? String)
@@ -51,9 +43,8 @@ struct SimulatedCommandsBinaryTests {
                                                         "PATROL_LEDGER": NSTemporaryDirectory() + "patrol-json-\(UUID().uuidString).json"])
         let checks = try SimulatorBinaryTests.checks(doctor)
         #expect(checks.contains { $0.id == "token.valid" && $0.status == "pass" }, "\(doctor.stderr)")
-        kill(server.processIdentifier, SIGTERM)
-        server.waitUntilExit()
-        #expect(server.terminationStatus == 0)
+        server.send(SIGTERM)
+        #expect(server.wait() == .exited(0))
     }
 
     @Test("Ctrl-C during demo removes its temporary folder and exits 130")
@@ -61,19 +52,17 @@ struct SimulatedCommandsBinaryTests {
         let folder = NSTemporaryDirectory() + "patrol-demo-tmp-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (demo, _, stderr) = try Self.start(["demo", "--json", "--latency-ms", "300"], environment: ["TMPDIR": folder])
+        let demo = try Self.start(["demo", "--json", "--latency-ms", "300"], environment: ["TMPDIR": folder])
         defer {
-            if demo.isRunning { kill(demo.processIdentifier, SIGKILL) }
-            demo.waitUntilExit()
+            demo.stop(SIGKILL)
         }
         // With --json the narration is on stderr. The demo opens its ledger (and so makes its folder) before it says
         // anything, so once the rollout step has begun the folder is there, and the rollout is writing into it.
-        let narration = Self.read(stderr) { $0.contains("2. rollout") }
+        let narration = Self.read(demo.stderr) { $0.contains("2. rollout") }
         try #require(narration.contains("2. rollout"), "\(narration)")
         try #require(try FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix("patrol-demo-") })
-        kill(demo.processIdentifier, SIGINT)
-        demo.waitUntilExit()
-        #expect(demo.terminationStatus == 130)
+        demo.send(SIGINT)
+        #expect(demo.wait() == .exited(130))
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 }

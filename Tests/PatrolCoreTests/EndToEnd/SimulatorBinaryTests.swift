@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -13,21 +14,14 @@ import Testing
 @Suite("patrol simulator reproduces the docs, built binary")
 struct SimulatorBinaryTests {
     /// Starts `patrol simulator` in `folder` (not the package, where a config lies) and reads its printed variables.
-    static func startSimulator(in folder: String) throws -> (process: Process, stderr: Pipe, values: [String: String]) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: PatrolBinary.path)
-        process.arguments = ["simulator"]
-        process.currentDirectoryURL = URL(fileURLWithPath: folder)
-        process.environment = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1",
-                               "PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker]
-        let stdout = Pipe(), stderr = Pipe()
-        process.standardOutput = stdout
-        process.standardError = stderr
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+    static func startSimulator(in folder: String) throws -> (process: ChildProcess, values: [String: String]) {
+        let process = try ChildProcess(PatrolBinary.path, ["simulator"],
+                                       environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1",
+                                                     "PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker],
+                                       directory: folder)
         var printed = ""
         while printed.components(separatedBy: "\n").count < 4 {
-            let chunk = stdout.fileHandleForReading.availableData
+            let chunk = process.stdout.availableData
             if chunk.isEmpty { break }
             printed += String(decoding: chunk, as: UTF8.self)
         }
@@ -35,7 +29,7 @@ struct SimulatorBinaryTests {
             let parts = line.split(separator: "=", maxSplits: 1)
             return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil
         }, uniquingKeysWith: { $1 })
-        return (process, stderr, values)
+        return (process, values)
     }
 
     static func checks(_ run: PatrolBinary.Result) throws -> [(id: String, status: String)] {
@@ -49,10 +43,9 @@ struct SimulatorBinaryTests {
         let folder = NSTemporaryDirectory() + "patrol-anywhere-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        let (server, stderr, values) = try Self.startSimulator(in: folder)
+        let (server, values) = try Self.startSimulator(in: folder)
         defer {
-            if server.isRunning { kill(server.processIdentifier, SIGKILL) }
-            server.waitUntilExit()
+            server.stop(SIGKILL)
         }
         try #require(server.isRunning, "the simulator ended early")
         let apiURL = try #require(values["GITHUB_API_URL"]), current = try #require(values["PAT_TOKEN"])
@@ -78,10 +71,10 @@ struct SimulatorBinaryTests {
         #expect(rotate.code == 0, "\(rotate.stderr)")
         #expect(rotate.stdout.contains("rotated: every repository holds"), "\(rotate.stdout)")
 
-        kill(server.processIdentifier, SIGTERM)
-        server.waitUntilExit()
-        let log = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(server.terminationStatus == 0, "\(log)")
+        server.send(SIGTERM)
+        server.wait()
+        let log = String(decoding: server.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(server.wait() == .exited(0), "\(log)")
         #expect(log.contains("the built-in c3 fleet") && !log.contains("no such file"), "\(log)")
         // The simulator wrote nothing into the folder it ran in.
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)

@@ -153,14 +153,14 @@ struct TargetsBinaryTests {
                 // Once the journal holds `lines` verified targets: surely mid-run, at a different target each time.
                 let lines = Int.random(in: 1...14, using: &random)
                 let begun = clock.now
-                while process.process.isRunning, clock.now - begun < .seconds(30),
+                while process.isRunning, clock.now - begun < .seconds(30),
                       ((try? String(contentsOfFile: fleet.harness.ledgerPath + ".journal", encoding: .utf8))?.split(separator: "\n").count ?? 0) < lines {
                     usleep(500)
                 }
                 delay = clock.now - begun
             }
-            kill(process.process.processIdentifier, SIGKILL)
-            process.process.waitUntilExit()
+            process.send(SIGKILL)
+            process.wait()
             let first = Self.uploads(fleet.simulator)
 
             // The ledger loads and every target it says holds the token does.

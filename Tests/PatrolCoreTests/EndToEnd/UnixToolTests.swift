@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -21,12 +22,10 @@ struct UnixToolTests {
         let running = try PatrolBinary.start(arguments + ["--config", fleet.configPath], environment: ["PAT_TOKEN": token],
                                              readsOutput: true)
         // The reader goes before patrol writes a byte: its first write meets EPIPE.
-        try running.stdout.fileHandleForReading.close()
-        try running.stdin.fileHandleForWriting.close()
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        running.process.waitUntilExit()
-        #expect(running.process.terminationReason == .exit, "\(arguments): ended by a signal: \(stderr)")
-        #expect(running.process.terminationStatus == 141, "\(arguments)")
+        try running.stdout.close()
+        try running.stdin.close()
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(141), "\(arguments): \(running.wait()): \(stderr)")
         #expect(stderr.isEmpty, "\(arguments): \(stderr)")
     }
 
@@ -39,10 +38,9 @@ struct UnixToolTests {
         defer { running.stop(SIGKILL) }
         let first = try Self.firstLine(of: running)
         #expect(first.contains("verified: updated_at"), "\(first)")
-        try running.stdout.fileHandleForReading.close()
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        running.process.waitUntilExit()
-        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 141, "\(stderr)")
+        try running.stdout.close()
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(141), "\(stderr)")
         #expect(stderr.isEmpty, "\(stderr)")
         // It stopped starting repositories, and the ledger records exactly those that hold the token.
         let holding = fleet.delivered().filter { $0.value == token }.keys.sorted()
@@ -61,12 +59,12 @@ struct UnixToolTests {
         let started = Date()
         let first = try Self.firstLine(of: running)
         let firstAfter = Date().timeIntervalSince(started)
-        #expect(running.process.isRunning, "the first line came only when the run ended")
+        #expect(running.isRunning, "the first line came only when the run ended")
         #expect(first.hasPrefix("✓ garrick0/"), "\(first)")
-        _ = running.stdout.fileHandleForReading.readDataToEndOfFile()
-        running.process.waitUntilExit()
+        _ = running.stdout.readDataToEndOfFile()
+        running.wait()
         let total = Date().timeIntervalSince(started)
-        #expect(running.process.terminationStatus == 0)
+        #expect(running.wait() == .exited(0))
         #expect(firstAfter < total / 2, "first line after \(firstAfter) s of \(total) s")
     }
 
@@ -81,10 +79,10 @@ struct UnixToolTests {
         let started = Date()
         let first = try Self.firstLine(of: running)
         let firstAfter = Date().timeIntervalSince(started)
-        let rest = String(decoding: running.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        running.process.waitUntilExit()
+        let rest = String(decoding: running.stdout.readDataToEndOfFile(), as: UTF8.self)
+        running.wait()
         let total = Date().timeIntervalSince(started)
-        #expect(running.process.terminationStatus == 0)
+        #expect(running.wait() == .exited(0))
         #expect(first.hasPrefix("current   garrick0/c3-shared"), "\(first)")
         #expect(rest.split(separator: "\n").count == 9, "\(rest)")
         // One answer (about 1 s) for the first row, a second round of answers for the rest.
@@ -100,12 +98,10 @@ struct UnixToolTests {
                                              environment: ["PAT_TOKEN": token], readsOutput: true)
         defer { running.stop(SIGKILL) }
         _ = try Self.firstLine(of: running)
-        kill(running.process.processIdentifier, signal)
-        let stdout = String(decoding: running.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        running.process.waitUntilExit()
-        #expect(running.process.terminationReason == .exit, "killed by the signal instead of stopping")
-        #expect(running.process.terminationStatus == 128 + signal, "\(stderr)")
+        running.send(signal)
+        let stdout = String(decoding: running.stdout.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(128 + signal), "\(running.wait()) (a signal: killed instead of stopping): \(stderr)")
         let holding = fleet.delivered().filter { $0.value == token }.keys.sorted()
         #expect(!holding.isEmpty && holding.count < 9, "\(holding)")
         #expect(try Self.ledgerRepositories(fleet) == holding)
@@ -128,11 +124,10 @@ struct UnixToolTests {
                                              environment: ["PAT_TOKEN": new], readsOutput: true)
         defer { running.stop(SIGKILL) }
         _ = try Self.firstLine(of: running)
-        kill(running.process.processIdentifier, SIGTERM)
-        let stdout = String(decoding: running.stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        running.process.waitUntilExit()
-        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 143, "\(stderr)")
+        running.send(SIGTERM)
+        let stdout = String(decoding: running.stdout.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(143), "\(stderr)")
         let holding = fleet.delivered().filter { $0.value == new }.count
         #expect(holding > 0 && holding < 9)
         #expect(stderr.hasSuffix("interrupted: \(holding)/9 repositories verified; run patrol rotate --resume with the same new token; "
@@ -153,10 +148,10 @@ struct UnixToolTests {
                                              environment: ["PAT_TOKEN": fleet.mint()], readsOutput: true)
         defer { running.stop(SIGKILL) }
         // Until the preflight's first request is out (it is held), so the signal meets the preflight under way.
-        while fleet.simulator.requests.isEmpty, running.process.isRunning { usleep(10_000) }
+        while fleet.simulator.requests.isEmpty, running.isRunning { usleep(10_000) }
         #expect(running.stop(SIGINT, within: 20), "rollout waited for its preflight before stopping")
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 130, "\(stderr)")
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(130), "\(stderr)")
         #expect(stderr.contains("interrupted: patrol rollout stopped before it finished"), "\(stderr)")
         #expect(fleet.uploads == 0)
     }
@@ -171,10 +166,10 @@ struct UnixToolTests {
                                              environment: ["PAT_TOKEN": fleet.mint()], readsOutput: true)
         defer { running.stop(SIGKILL) }
         // Wait until status has made its first request (held), so the signal meets a run in progress.
-        while fleet.simulator.requests.isEmpty, running.process.isRunning { usleep(10_000) }
+        while fleet.simulator.requests.isEmpty, running.isRunning { usleep(10_000) }
         #expect(running.stop(SIGINT, within: 20), "status did not stop at SIGINT while its requests were out")
-        let stderr = String(decoding: running.stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(running.process.terminationReason == .exit && running.process.terminationStatus == 130, "\(stderr)")
+        let stderr = String(decoding: running.stderr.readDataToEndOfFile(), as: UTF8.self)
+        #expect(running.wait() == .exited(130), "\(stderr)")
         #expect(stderr.contains("interrupted: patrol status stopped before it finished"), "\(stderr)")
     }
 
@@ -188,11 +183,11 @@ struct UnixToolTests {
         defer { running.stop(SIGKILL) }
         terminal.closeSecondary()
         _ = try Self.firstLine(of: running)
-        kill(running.process.processIdentifier, SIGINT)
-        _ = running.stdout.fileHandleForReading.readDataToEndOfFile()
-        running.process.waitUntilExit()
+        running.send(SIGINT)
+        _ = running.stdout.readDataToEndOfFile()
+        running.wait()
         let screen = terminal.readAll()
-        #expect(running.process.terminationStatus == 130)
+        #expect(running.wait() == .exited(130))
         // The progress line was shown, then cleared, and the interruption is the last thing on the terminal.
         #expect(screen.contains("rollout 0/9 …"), "\(screen.debugDescription)")
         let last = try #require(screen.range(of: "interrupted:", options: .backwards))
@@ -338,10 +333,10 @@ struct UnixToolTests {
     // MARK: Helpers
 
     /// Reads standard output up to its first line break and returns that line.
-    static func firstLine(of running: PatrolBinary.Running) throws -> String {
+    static func firstLine(of running: ChildProcess) throws -> String {
         var printed = Data()
         while !printed.contains(UInt8(ascii: "\n")) {
-            let chunk = running.stdout.fileHandleForReading.availableData
+            let chunk = running.stdout.availableData
             try #require(!chunk.isEmpty, "patrol ended before printing a line")
             printed += chunk
         }

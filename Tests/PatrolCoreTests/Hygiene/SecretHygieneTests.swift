@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -33,16 +34,8 @@ struct SecretHygieneTests {
 
     /// Runs the scanner on `folder` and returns its exit status and output.
     private func scan(_ folder: String) throws -> (code: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Self.scanner, folder]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        let run = try ChildProcess.run("/bin/bash", [Self.scanner, folder], stderr: .standardOutput)
+        return (run.termination.status, run.text)
     }
 
     @Test("the scan fails on a planted marker token, passes on a clean folder, and skips deliberate token inputs")
@@ -83,9 +76,9 @@ struct SecretHygieneTests {
         let server = try PatrolBinary.start(["simulator", "--config", config], readsOutput: true)
         defer { server.stop() }
         // The first line comes after patrol's start-up, which sets the limit.
-        let first = server.stdout.fileHandleForReading.availableData
+        let first = server.stdout.availableData
         try #require(!first.isEmpty, "the simulator ended early")
-        let limits = try String(contentsOfFile: "/proc/\(server.process.processIdentifier)/limits", encoding: .utf8)
+        let limits = try String(contentsOfFile: "/proc/\(server.pid)/limits", encoding: .utf8)
         let line = try #require(limits.split(separator: "\n").first { $0.hasPrefix("Max core file size") })
         #expect(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst(4).prefix(2) == ["0", "0"], "\(line)")
     }

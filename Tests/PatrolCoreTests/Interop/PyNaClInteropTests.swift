@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -15,25 +16,18 @@ struct PyNaClInteropTests {
 
     @Test("boxes sealed by patrol open in PyNaCl to the same token, and classic checksums agree with zlib")
     func sealedBoxesOpenInPyNaCl() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script.path]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        let process: ChildProcess
         do {
-            try process.run()
+            process = try ChildProcess("/usr/bin/env", ["python3", Self.script.path], stdin: .pipe)
         } catch {
             Issue.record("cannot start python3 (\(error)); \(Self.installHint)")
             return
         }
 
-        guard let publicKey = readLine(from: output.fileHandleForReading) else {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
-            let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            Issue.record("pynacl_open.py printed no public key (exit \(process.terminationStatus): \(stderr)); \(Self.installHint)")
+        guard let publicKey = readLine(from: process.stdout) else {
+            try? process.stdin.close()
+            let stderr = String(decoding: process.readOutputs().stderr, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            Issue.record("pynacl_open.py printed no public key (\(process.wait()): \(stderr)); \(Self.installHint)")
             return
         }
 
@@ -43,12 +37,10 @@ struct PyNaClInteropTests {
             // The token reaches python only sealed, on stdin: never in argv.
             sealed += try SealedBox.seal(Token(bytes: Array(token.utf8)), publicKey: publicKey) + "\n"
         }
-        input.fileHandleForWriting.write(Data(sealed.utf8))
-        try input.fileHandleForWriting.close()
-        let rest = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "pynacl_open.py failed: \(stderr)")
+        process.writeInputAndClose(Data(sealed.utf8))
+        let (rest, errors) = process.readOutputs()
+        let stderr = String(decoding: errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        try #require(process.wait() == .exited(0), "pynacl_open.py failed: \(stderr)")
 
         let lines = String(decoding: rest, as: UTF8.self).split(separator: "\n")
         try #require(lines.count == tokens.count)

@@ -1,5 +1,6 @@
 import Foundation
 import PatrolSupport
+import Spawn
 
 /// The built `patrol` executable, run as a separate process — what a user runs.
 enum PatrolBinary {
@@ -24,44 +25,13 @@ enum PatrolBinary {
     /// Runs patrol to completion with `environment` (added to a minimal one) and `standardInput`.
     static func run(_ arguments: [String], environment: [String: String] = [:], standardInput: String = "",
                     allowingTokenArgument: Bool = false) throws -> Result {
-        let process = try start(arguments, environment: environment, readsOutput: true, allowingTokenArgument: allowingTokenArgument)
-        process.stdin.fileHandleForWriting.write(Data(standardInput.utf8))
-        try process.stdin.fileHandleForWriting.close()
-        // Read both pipes at once and fully before waiting: a pipe read after the other could fill (64 KiB, e.g. a
-        // sanitizer's reports on stderr) and block the child while the test waits for the other pipe's end.
-        let errorOutput = process.stderr.fileHandleForReading, stderrRead = DispatchGroup()
-        let errorBytes = Locked(Data())
-        DispatchQueue.global().async(group: stderrRead) {
-            let data = errorOutput.readDataToEndOfFile()
-            errorBytes.withLock { $0 = data }
-        }
-        let stdout = process.stdout.fileHandleForReading.readDataToEndOfFile()
-        stderrRead.wait()
-        let stderr = errorBytes.withLock { $0 }
-        process.process.waitUntilExit()
-        let result = Result(code: process.process.terminationStatus,
+        let child = try start(arguments, environment: environment, readsOutput: true, allowingTokenArgument: allowingTokenArgument)
+        child.writeInputAndClose(Data(standardInput.utf8))
+        let (stdout, stderr) = child.readOutputs()
+        let result = Result(code: child.wait().status,
                             stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
         TestTranscripts.record("binary-\(arguments.first ?? "patrol")", stdout: result.stdout, stderr: result.stderr)
         return result
-    }
-
-    struct Running {
-        let process: Process
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-
-        /// Sends `signal` and waits up to `seconds` for the process to end; kills it after that, so a test never
-        /// hangs on a process that missed the signal. `true` when it ended within the time of its own accord.
-        @discardableResult
-        func stop(_ signal: Int32 = SIGTERM, within seconds: Double = 10) -> Bool {
-            guard process.isRunning else { return true }
-            kill(process.processIdentifier, signal)
-            let deadline = Date().addingTimeInterval(seconds)
-            while process.isRunning, Date() < deadline { usleep(10_000) }
-            let ended = !process.isRunning
-            if !ended { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
-            return ended
-        }
     }
 
     /// A command line that would put a token where every user of the machine can read it (`/proc/<pid>/cmdline`).
@@ -82,38 +52,27 @@ enum PatrolBinary {
         }
     }
 
-    /// Starts patrol and returns at once; the caller ends it. With transcripts on, stdout and stderr go to
+    /// Starts patrol and returns at once; the caller ends it (`stop`). With transcripts on, stdout and stderr go to
     /// transcript files instead of the pipes unless `readsOutput` (the caller reads the pipes).
     /// `allowingTokenArgument` is for tests of the `--token VALUE` refusal only, with a token without the marker.
     /// `standardError` replaces the stderr pipe (a pseudo-terminal, for tests of what a terminal shows).
     static func start(_ arguments: [String], environment: [String: String] = [:],
                       readsOutput: Bool = false, allowingTokenArgument: Bool = false,
-                      standardError: FileHandle? = nil) throws -> Running {
+                      standardError: FileHandle? = nil) throws -> ChildProcess {
         if allowingTokenArgument {
             precondition(!arguments.contains { $0.contains(TestTokens.marker) }, "a --token VALUE test passes a token without the marker")
         } else {
             try checkArguments(arguments)
         }
-        let running = Running(process: Process())
-        running.process.executableURL = URL(fileURLWithPath: path)
-        running.process.arguments = arguments
-        running.process.currentDirectoryURL = URL(fileURLWithPath: packageRoot)
         var base = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1",
                     "PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker]
         base.merge(environment) { $1 }
-        running.process.environment = base
-        running.process.standardInput = running.stdin
-        running.process.standardOutput = running.stdout
-        running.process.standardError = running.stderr
         let label = "binary-started-\(arguments.first ?? "patrol")"
-        for (stream, set) in [("stdout", { running.process.standardOutput = $0 }), ("stderr", { running.process.standardError = $0 })]
-        as [(String, (FileHandle?) -> Void)] where !readsOutput {
-            guard let path = TestTranscripts.path(label, stream: stream) else { continue }
-            _ = FileManager.default.createFile(atPath: path, contents: nil)
-            set(FileHandle(forWritingAtPath: path))
+        let transcript = { (stream: String) -> ChildProcess.Stream in
+            guard !readsOutput, let path = TestTranscripts.path(label, stream: stream) else { return .pipe }
+            return .file(path)
         }
-        if let standardError { running.process.standardError = standardError }
-        try running.process.run()
-        return running
+        return try ChildProcess(path, arguments, environment: base, directory: packageRoot, stdin: .pipe,
+                                stdout: transcript("stdout"), stderr: standardError.map { .descriptor($0.fileDescriptor) } ?? transcript("stderr"))
     }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Spawn
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -19,44 +20,19 @@ struct ChildRun {
 
     /// Runs `path` with `arguments` and exactly `environment`, and waits for it.
     static func run(_ path: String, _ arguments: [String], environment: [String: String]) throws -> ChildRun {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("patrol-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let outPath = folder.appendingPathComponent("out").path, errPath = folder.appendingPathComponent("err").path
-
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-
-        // why: posix_spawn wants NULL-terminated arrays of C strings; strdup'd copies live until the defer frees them.
-        let argv = ([path] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-
-        var pid = pid_t()
         let started = ContinuousClock.now
-        let spawned = posix_spawn(&pid, path, &actions, nil, argv, envp)
-        guard spawned == 0 else { throw BenchError("could not start \(path): \(String(cString: strerror(spawned)))") }
-        let sampler = AnonymousMemorySampler(pid: pid)
-        var status: Int32 = 0
-        var usage = rusage()
-        // why: wait4 fills the status word and the child's own resource usage (its peak RSS among them).
-        while wait4(pid, &status, 0, &usage) < 0 {
-            guard errno == EINTR else { throw BenchError("waiting for \(path) failed: \(String(cString: strerror(errno)))") }
-        }
+        let child = try ChildProcess(path, arguments, environment: environment)
+        let sampler = AnonymousMemorySampler(pid: child.pid)
+        let (stdout, stderr) = child.readOutputs()
+        let termination = child.wait()
         let elapsed = ContinuousClock.now - started
-        let peakAnonymous = sampler.stop()
-        let exited = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         return ChildRun(
-            status: exited,
+            status: termination.status,
             seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            peakBytes: Int(usage.ru_maxrss) * 1024,
-            peakAnonymousBytes: peakAnonymous,
-            stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+            peakBytes: child.peakResidentBytes,
+            peakAnonymousBytes: sampler.stop(),
+            stdout: String(decoding: stdout, as: UTF8.self),
+            stderr: String(decoding: stderr, as: UTF8.self)
         )
     }
 }
