@@ -157,7 +157,8 @@ struct CrashSafetyTests {
     static func stopWhileHoldingLock(_ running: ChildProcess, fleet: FleetHarness) throws {
         let pid = running.pid
         for _ in 0..<3000 {
-            if let text = try? String(contentsOfFile: fleet.ledgerPath + ".lock", encoding: .utf8), text.contains("\"pid\":\(pid)") {
+            if let data = FileManager.default.contents(atPath: fleet.ledgerPath + ".lock"),
+               (try? LedgerLockHolder.decode(data))?.pid == pid {
                 kill(pid, SIGSTOP)
                 try #require(running.isRunning, "the first rollout ended before the test could hold it")
                 return
