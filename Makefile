@@ -190,7 +190,7 @@ deb: install-deb-tools
 	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/.build/deb/root PREFIX=/usr
 	strip --strip-unneeded .build/deb/root/usr/$(BIN_DIR)/patrol
 	gzip -9n .build/deb/root/usr/$(MAN_DIR)/*.1
-	packaging/deb-control.sh $(CURDIR)/.build/deb $(VERSION) $(ARCH) > .build/deb/root/DEBIAN/control
+	config/packaging/deb-control.sh $(CURDIR)/.build/deb $(VERSION) $(ARCH) > .build/deb/root/DEBIAN/control
 	dpkg-deb --root-owner-group -Z$(DEB_COMPRESS) --build .build/deb/root $(DEB)
 
 install-deb-tools:

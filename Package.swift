@@ -111,7 +111,8 @@ let package = Package(
         /** Writes the git commit into the executable before each build, for `patrol --version` (no git: `unknown`). */
         .plugin(
             name: "BuildCommit",
-            capability: .buildTool()
+            capability: .buildTool(),
+            path: "Sources/BuildCommit"
         ),
 
         // MARK: - Test doubles and tools (beside the stack; no library above depends on them)

@@ -65,7 +65,7 @@ rm -f "${TMPDIR:-/tmp}/patrol-layers-$$.json"
 # 3. An upward import (HTTP → core) must fail to compile.
 copy=$(mktemp -d "${TMPDIR:-/tmp}/patrol-layers.XXXXXX")
 trap 'rm -rf "$copy"' EXIT
-cp -R Package.swift Plugins Sources Tests "$copy/"
+cp -R Package.swift Sources Tests "$copy/"
 file="$copy/Sources/PatrolHTTP/HTTPMessage.swift"
 { echo "import PatrolCore"; cat "$file"; } > "$file.new" && mv "$file.new" "$file"
 if "$SWIFT" build --package-path "$copy" --target PatrolHTTP > "$copy/build.log" 2>&1; then

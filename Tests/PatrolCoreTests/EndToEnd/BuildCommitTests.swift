@@ -17,9 +17,9 @@ enum BuildCommitCheck {
         return [head, head + "-dirty"]
     }
 
-    /// The plugin's shell script, as Plugins/BuildCommit/BuildCommit.swift holds it.
+    /// The plugin's shell script, as Sources/BuildCommit/BuildCommit.swift holds it.
     static func script() throws -> String {
-        let source = try String(contentsOfFile: PatrolBinary.packageRoot + "/Plugins/BuildCommit/BuildCommit.swift", encoding: .utf8)
+        let source = try String(contentsOfFile: PatrolBinary.packageRoot + "/Sources/BuildCommit/BuildCommit.swift", encoding: .utf8)
         let start = try #require(source.range(of: "#\"\"\"\n")), end = try #require(source.range(of: "\"\"\"#"))
         return String(source[start.upperBound..<end.lowerBound])
     }
