@@ -128,7 +128,7 @@ let package = Package(
             heap buffer), for the tests, LoopbackTLS and the benchmark; the `patrol` executable never links it. */
         .target(
             name: "Spawn",
-            dependencies: ["CSpawn"],
+            dependencies: ["PatrolSupport", "CSpawn"],
             swiftSettings: strict
         ),
         /** nginx as a TLS + HTTP/2 front with a throw-away CA, on loopback: for the tests and the benchmark only. */

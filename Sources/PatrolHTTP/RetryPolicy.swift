@@ -1,4 +1,5 @@
 import FoundationEssentials
+import PatrolSupport
 
 /// When to send a request again and how long to wait first: exponential backoff with full jitter.
 public struct RetryPolicy: Sendable, Equatable {
@@ -46,13 +47,5 @@ public struct RetryPolicy: Sendable, Equatable {
     /// network failure on an idempotent method, or on any method when the request provably never left this machine.
     public func shouldRetry(_ request: HTTPRequest, error: TransportError, attempt: Int) -> Bool {
         attempt < maxAttempts && error.isTransient && (request.method.isIdempotent || error.neverReachedServer)
-    }
-}
-
-extension Duration {
-    /// The duration in seconds, as a `Double`.
-    package var seconds: Double {
-        let parts = components
-        return Double(parts.seconds) + Double(parts.attoseconds) * 1e-18
     }
 }

@@ -1,7 +1,7 @@
 internal import CSpawn
 import Dispatch
 import Foundation
-import Synchronization
+import PatrolSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -65,7 +65,8 @@ public final class ChildProcess: Sendable {
     public let pid: Glibc.pid_t
     private let input: FileHandle?, output: FileHandle?, errors: FileHandle?
     /// The termination and resource usage, once `wait4` has reaped the child (the pid is then free for reuse).
-    private let reaped = Mutex<(termination: Termination, usage: rusage)?>(nil)
+    /// `Locked`, not `Synchronization.Mutex`: ThreadSanitizer understands the one and not the other (docs/security.md).
+    private let reaped = Locked<(termination: Termination, usage: rusage)?>(nil)
 
     /// The write end of the child's stdin; only when it was started with `.pipe` for stdin.
     public var stdin: FileHandle { pipeEnd(input, "stdin") }
@@ -229,15 +230,8 @@ public final class ChildProcess: Sendable {
 
     /// Writes all of `data` to the stdin pipe and closes it. A child that stopped reading (it ended) ends the write.
     public func writeInputAndClose(_ data: Data) {
-        data.withUnsafeBytes { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                // why: write may take part of the buffer or be interrupted; EPIPE means the child closed its end.
-                let written = write(stdin.fileDescriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 { if errno == EINTR { continue } else { break } }
-                offset += written
-            }
-        }
+        // EPIPE (the child closed its end) ends the write early; what it did not read is dropped.
+        _ = data.withUnsafeBytes { StandardStream.write($0, to: stdin.fileDescriptor) }
         try? stdin.close()
     }
 
@@ -245,7 +239,7 @@ public final class ChildProcess: Sendable {
     /// child on a full pipe (64 KiB, a sanitizer's reports on stderr, say) while this waits for the other's end.
     public func readOutputs() -> (stdout: Data, stderr: Data) {
         let errorOutput = stderr, read = DispatchGroup()
-        let errorBytes = Mutex(Data())
+        let errorBytes = Locked(Data())
         DispatchQueue.global().async(group: read) {
             let data = errorOutput.readDataToEndOfFile()
             errorBytes.withLock { $0 = data }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import PatrolSupport
 import Spawn
 import Synchronization
 #if canImport(Glibc)
@@ -28,7 +29,7 @@ struct ChildRun {
         let elapsed = ContinuousClock.now - started
         return ChildRun(
             status: termination.status,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            seconds: elapsed.seconds,
             peakBytes: child.peakResidentBytes,
             peakAnonymousBytes: sampler.stop(),
             stdout: String(decoding: stdout, as: UTF8.self),

@@ -1,7 +1,6 @@
 import FoundationEssentials
 import Glibc
 import PatrolSupport
-import PatrolHTTP
 
 /// The advisory lock that keeps two patrol runs from writing one ledger at once: `flock` on
 /// `<ledger>.lock`. The OS drops the lock when its holder exits, however it exits, so a lock file left

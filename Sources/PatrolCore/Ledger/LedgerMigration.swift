@@ -36,11 +36,6 @@ package enum LedgerMigration {
         return (ledger, file.version)
     }
 
-    /// The ledger in `data`, read from `path` (for messages), migrated to the current version.
-    package static func ledger(from data: Data, path: String) throws(LedgerError) -> Ledger {
-        try read(data, path: path).ledger
-    }
-
     private static func noVersion(_ data: Data, path: String) -> LedgerError {
         .unreadable(path: path, problem: data.isEmpty ? "the file is empty" : "not a patrol ledger: no \"version\"")
     }

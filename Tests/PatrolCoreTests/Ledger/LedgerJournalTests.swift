@@ -117,7 +117,7 @@ struct LedgerJournalTests {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let v1 = LedgerVersion2Tests.version1
         try v1.write(toFile: path, atomically: false, encoding: .utf8)
-        let ledger = try LedgerMigration.ledger(from: Data(v1.utf8), path: path)
+        let ledger = try LedgerMigration.read(Data(v1.utf8), path: path).ledger
         #expect(ledger.currentToken?.fingerprint.value == "sha256:0123456789abcdef")
         #expect(ledger.targets["repo:garrick0/c3-shared"]?.keyID == "5682")
         #expect(ledger.history.first?.succeeded == 1)
