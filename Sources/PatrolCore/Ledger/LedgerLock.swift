@@ -149,7 +149,7 @@ package final class LedgerLock: Sendable {
 }
 
 /// Who holds a ledger's lock, as its lock file says: what a second run prints while it waits or when it gives up.
-public struct LedgerLockHolder: Sendable, Equatable, Codable, CustomStringConvertible {
+public struct LedgerLockHolder: Sendable, Equatable, Decodable, CustomStringConvertible {
     public let pid: Int32
     /// `patrol rollout`, `patrol rotate`, …
     public let command: String

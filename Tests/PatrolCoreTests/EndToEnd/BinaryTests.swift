@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Testing
 @testable import PatrolSupport
 @testable import PatrolSecrets
@@ -90,12 +91,8 @@ struct BinaryTests {
         let server = try PatrolBinary.start(["simulator", "--config", config], readsOutput: true)
         defer { server.stop(SIGKILL) }
         // The first two lines on stdout: GITHUB_API_URL=… and PAT_TOKEN=….
-        var printed = ""
-        while printed.components(separatedBy: "\n").count < 3 {
-            let chunk = server.stdout.availableData
-            try #require(!chunk.isEmpty, "the simulator ended early")
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
+        let printed = server.stdout.readText { $0.components(separatedBy: "\n").count >= 3 }
+        try #require(printed.components(separatedBy: "\n").count >= 3, "the simulator ended early")
         let values = Dictionary(uniqueKeysWithValues: printed.split(separator: "\n").compactMap { line -> (String, String)? in
             let parts = line.split(separator: "=", maxSplits: 1)
             return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil

@@ -112,12 +112,7 @@ struct CrashSafetyTests {
                                              environment: ["PAT_TOKEN": second, "PATROL_LOCK_WAIT": "120"], readsOutput: true)
         try waiting.stdin.close()
         // Let the first run go on only once the second has said it is waiting for it.
-        var stderr = ""
-        while !stderr.contains("waiting for the ledger") {
-            let chunk = waiting.stderr.availableData
-            if chunk.isEmpty { break }
-            stderr += String(decoding: chunk, as: UTF8.self)
-        }
+        var stderr = waiting.stderr.readText { $0.contains("waiting for the ledger") }
         running.send(SIGCONT)
         let stdout = waiting.stdout.readDataToEndOfFile()
         stderr += String(decoding: waiting.stderr.readDataToEndOfFile(), as: UTF8.self)

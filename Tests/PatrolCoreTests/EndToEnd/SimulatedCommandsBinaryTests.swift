@@ -13,24 +13,13 @@ struct SimulatedCommandsBinaryTests {
                          directory: NSTemporaryDirectory())
     }
 
-    /// What `handle` gives until `done` holds for it or the writer closes it.
-    private static func read(_ handle: FileHandle, until done: (String) -> Bool) -> String {
-        var text = ""
-        while !done(text) {
-            let chunk = handle.availableData
-            if chunk.isEmpty { break }
-            text += String(decoding: chunk, as: UTF8.self)
-        }
-        return text
-    }
-
     @Test("simulator --json prints one JSON document: the API URL and the two tokens, the same values as the KEY=value lines")
     func simulatorJSON() throws {
         let server = try Self.start(["simulator", "--json"], environment: ["PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker])
         defer {
             server.stop(SIGKILL)
         }
-        let printed = Self.read(server.stdout) { $0.hasSuffix("\n") }
+        let printed = server.stdout.readText { $0.hasSuffix("\n") }
         let document = try #require(try JSONSerialization.jsonObject(with: Data(printed.utf8)) as? [String: Any], "\(printed)")
         #expect(document["command"] as? String == "simulator")
         let apiURL = try #require(document["apiURL"] as? String)
@@ -58,7 +47,7 @@ struct SimulatedCommandsBinaryTests {
         }
         // With --json the narration is on stderr. The demo opens its ledger (and so makes its folder) before it says
         // anything, so once the rollout step has begun the folder is there, and the rollout is writing into it.
-        let narration = Self.read(demo.stderr) { $0.contains("2. rollout") }
+        let narration = demo.stderr.readText { $0.contains("2. rollout") }
         try #require(narration.contains("2. rollout"), "\(narration)")
         try #require(try FileManager.default.contentsOfDirectory(atPath: folder).contains { $0.hasPrefix("patrol-demo-") })
         demo.send(SIGINT)

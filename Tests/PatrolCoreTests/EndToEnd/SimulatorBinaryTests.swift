@@ -19,12 +19,7 @@ struct SimulatorBinaryTests {
                                        environment: ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(), "NO_COLOR": "1",
                                                      "PATROL_SIMULATOR_TOKEN_MARKER": TestTokens.marker],
                                        directory: folder)
-        var printed = ""
-        while printed.components(separatedBy: "\n").count < 4 {
-            let chunk = process.stdout.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
+        let printed = process.stdout.readText { $0.components(separatedBy: "\n").count >= 4 }
         let values = Dictionary(printed.split(separator: "\n").compactMap { line -> (String, String)? in
             let parts = line.split(separator: "=", maxSplits: 1)
             return parts.count == 2 ? (String(parts[0]), String(parts[1])) : nil

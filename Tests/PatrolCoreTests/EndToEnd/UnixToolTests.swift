@@ -334,13 +334,9 @@ struct UnixToolTests {
 
     /// Reads standard output up to its first line break and returns that line.
     static func firstLine(of running: ChildProcess) throws -> String {
-        var printed = Data()
-        while !printed.contains(UInt8(ascii: "\n")) {
-            let chunk = running.stdout.availableData
-            try #require(!chunk.isEmpty, "patrol ended before printing a line")
-            printed += chunk
-        }
-        return String(decoding: printed.prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
+        let printed = running.stdout.readText { $0.contains("\n") }
+        try #require(printed.contains("\n"), "patrol ended before printing a line")
+        return String(printed.prefix { $0 != "\n" })
     }
 
     /// The repositories the ledger records as holding a token, sorted.
